@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both build .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint install clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+# Migrates, then serves when Slack or Teams credentials are configured (.env or environment),
+# otherwise opens the local `preceptor try` workspace with demo staff.
+run: install
+	$(BIN)/preceptor db upgrade
+	@if $(BIN)/python -c "import sys; from bot.settings import Settings; sys.exit(0 if Settings().has_platform_credentials else 1)"; then \
+		$(BIN)/preceptor serve; \
+	else \
+		$(BIN)/preceptor try; \
+	fi
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

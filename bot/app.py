@@ -1,0 +1,24 @@
+"""Assembly: settings, database, clock, messengers and the core, wired once and passed down."""
+
+from collections.abc import Mapping
+
+from bot.clock import Clock, SystemClock
+from bot.core import Preceptor
+from bot.messenger import Messenger
+from bot.settings import Settings
+from storage.engine import Database
+
+
+def build_core(
+    settings: Settings, *, clock: Clock | None = None,
+    messengers: Mapping[str, Messenger] | None = None, database_url: str | None = None,
+    channels: Mapping[str, str | None] | None = None,
+) -> Preceptor:
+    db = Database(database_url or settings.database_url)
+    default_channels = {
+        "slack": settings.preceptor_channel, "teams": settings.preceptor_teams_channel,
+    }
+    return Preceptor(
+        db, settings, clock or SystemClock(), messengers=messengers,
+        channels={**default_channels, **(channels or {})},
+    )

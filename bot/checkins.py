@@ -1,0 +1,184 @@
+"""Check-ins: ask both sides on a cadence, in their waking hours, until they wrap up."""
+
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import outbox, phi
+from bot.domain import MAX_REFLECTION, NOT_YET_DAYS, SILENT_ROUNDS_TO_PAUSE, Outcome, Status
+from bot.errors import AlreadyDone, BadCommand, NotFound, NotYours
+from bot.grammar import Command
+from bot.messages import Button, Message
+from bot.profile import pause
+from bot.turn import Turn, is_paused, tag
+from storage.models import Aspect, CheckIn, LearningRequest, Member, Mentorship, Reflection
+from storage.queries import claim_due_mentorships
+
+PAUSED_RECHECK = timedelta(days=7)
+BUTTONS = (
+    ("We met", "checkin_met", "primary"),
+    ("Not yet", "checkin_not_yet", None),
+    ("Pause", "checkin_pause", None),
+    ("Wrap up", "checkin_wrap_up", "danger"),
+)
+BY_ACTION = {
+    "checkin_met": Outcome.MET, "checkin_not_yet": Outcome.NOT_YET,
+    "checkin_pause": Outcome.PAUSE, "checkin_wrap_up": Outcome.WRAP_UP,
+}
+
+
+async def run_due(session: AsyncSession, now: datetime, limit: int) -> int:
+    """Prompt every due pair once; returns how many mentorships were handled."""
+    due = await claim_due_mentorships(session=session, now=now, limit=limit)
+    for pair in due:
+        mentor = await session.get_one(Member, pair.mentor_id)
+        mentee = await session.get_one(Member, pair.mentee_id)
+        aspect = (await session.get_one(Aspect, pair.aspect_id)).name
+        if is_paused(mentor, now) or is_paused(mentee, now):
+            until = [m.paused_until for m in (mentor, mentee) if is_paused(m, now) and m.paused_until]
+            pair.next_checkin_at = max([now + PAUSED_RECHECK, *until])
+            continue
+        if await _previous_round_silent(session, pair, now):
+            pair.silent_rounds += 1
+        if pair.silent_rounds >= SILENT_ROUNDS_TO_PAUSE:
+            pair.status = Status.PAUSED
+            await outbox.to_members(
+                session, members=[mentor, mentee], now=now, dedupe_key=f"silent:{pair.id}:{pair.rounds}",
+                message=Message(
+                    f"No answers to the last {SILENT_ROUNDS_TO_PAUSE} check-ins on *{aspect}*, "
+                    "so I've paused this mentorship. `/mentor resume` restarts it whenever you like."
+                ),
+            )
+            continue
+        pair.rounds += 1
+        checkin = CheckIn(mentorship_id=pair.id, round=pair.rounds, asked_at=now)
+        session.add(checkin)
+        pair.next_checkin_at = now + timedelta(days=pair.cadence_days)
+        await session.flush()
+        for me, other in ((mentor, mentee), (mentee, mentor)):
+            await outbox.to_members(
+                session, members=[me], now=now, dedupe_key=f"checkin:{checkin.id}",
+                message=_prompt(checkin, aspect, other),
+            )
+    return len(due)
+
+
+def _prompt(checkin: CheckIn, aspect: str, other: Member) -> Message:
+    value = str(checkin.id)
+    return Message(
+        f"Check-in: how is *{aspect}* going with {tag(other)}?",
+        buttons=tuple(Button(label, action, value, style) for label, action, style in BUTTONS),
+        context=("You can also type `met`, `not yet`, `pause` or `wrap up`.",),
+    )
+
+
+async def _previous_round_silent(session: AsyncSession, pair: Mentorship, now: datetime) -> bool:
+    if pair.rounds == 0:
+        return False
+    last = (
+        await session.exec(
+            select(CheckIn).where(CheckIn.mentorship_id == pair.id, CheckIn.round == pair.rounds)
+        )
+    ).one()
+    if last.outcome is not None:
+        return False
+    last.outcome, last.answered_at = Outcome.SILENT, now
+    return True
+
+
+async def press(t: Turn, action_id: str, value: str) -> Message:
+    if not value.isdigit() or len(value) > 12:
+        raise NotFound("That button doesn't point at a check-in I know.")
+    checkin = await t.get(CheckIn, int(value), "check-in")
+    return await answer(t, checkin, BY_ACTION[action_id])
+
+
+async def typed_reply(t: Turn, cmd: Command) -> Message:
+    """A typed "met" / "not yet" / "pause" / "wrap up" answers my latest open check-in."""
+    checkin = (
+        await t.session.exec(
+            select(CheckIn)
+            .join(Mentorship)
+            .where(
+                col(CheckIn.outcome).is_(None),
+                Mentorship.status == Status.ACTIVE,
+                CheckIn.round == Mentorship.rounds,
+                (Mentorship.mentor_id == t.me.id) | (Mentorship.mentee_id == t.me.id),
+            )
+            .order_by(col(CheckIn.asked_at).desc(), col(CheckIn.id).desc())
+        )
+    ).first()
+    if checkin is None:
+        if cmd.text == Outcome.PAUSE:
+            return await pause(t, Command("pause"))
+        raise BadCommand(
+            "There's no check-in waiting for your answer right now; `/mentor status` shows "
+            "your mentorships."
+        )
+    return await answer(t, checkin, cmd.text)
+
+
+async def answer(t: Turn, checkin: CheckIn, outcome: str) -> Message:
+    pair = await t.session.get_one(Mentorship, checkin.mentorship_id)
+    if t.me.id not in (pair.mentor_id, pair.mentee_id):
+        raise NotYours("This check-in belongs to another pair; only they can answer it.")
+    if checkin.outcome is not None or checkin.round != pair.rounds or pair.status != Status.ACTIVE:
+        settled = f" ({checkin.outcome.replace('_', ' ')})" if checkin.outcome else ""
+        raise AlreadyDone(f"This check-in was already settled{settled}.")
+    other = await t.member(pair.mentee_id if t.me.id == pair.mentor_id else pair.mentor_id)
+    aspect = await t.aspect_name(pair.aspect_id)
+    checkin.outcome, checkin.answered_by_id, checkin.answered_at = outcome, t.me.id, t.now
+    pair.silent_rounds = 0
+    if outcome == Outcome.MET:
+        pair.next_checkin_at = t.now + timedelta(days=pair.cadence_days)
+        yours, theirs = "Great, noted that you met.", f"{tag(t.me)} says you met about *{aspect}*."
+    elif outcome == Outcome.NOT_YET:
+        pair.next_checkin_at = t.now + timedelta(days=NOT_YET_DAYS)
+        yours = "No problem; I'll ask again in a week."
+        theirs = f"{tag(t.me)} says you haven't met yet on *{aspect}*; I'll ask again in a week."
+    elif outcome == Outcome.PAUSE:
+        pair.status = Status.PAUSED
+        yours = "Paused this mentorship; `/mentor resume` restarts it."
+        theirs = f"{tag(t.me)} paused your mentorship on *{aspect}* for now."
+    else:
+        return await _wrap_up(t, pair, other, aspect)
+    when = f" Next check-in around {t.date(pair.next_checkin_at)}." if pair.status == Status.ACTIVE else ""
+    await outbox.to_members(t.session, members=[other], now=t.now, message=Message(theirs))
+    return Message(yours + when)
+
+
+async def _wrap_up(t: Turn, pair: Mentorship, other: Member, aspect: str) -> Message:
+    pair.status, pair.ended_at = Status.WRAPPED, t.now
+    if pair.request_id:
+        request = await t.session.get_one(LearningRequest, pair.request_id)
+        request.status = Status.CLOSED
+    ask = "In one line, what did you gain? Reply `reflect <your line>`."
+    await outbox.to_members(t.session, members=[other], now=t.now, message=Message(
+        f"{tag(t.me)} wrapped up your mentorship on *{aspect}*. Thank you both! {ask}"
+    ))
+    return Message(f"Wrapped up *{aspect}* with {tag(other)}. Thank you! {ask}")
+
+
+async def reflect(t: Turn, cmd: Command) -> Message:
+    """A one-line reflection on my most recently wrapped mentorship."""
+    phi.check(cmd.text)
+    if len(cmd.text) > MAX_REFLECTION:
+        raise BadCommand(f"Keep it to one line (under {MAX_REFLECTION} characters).")
+    reflected = select(Reflection.mentorship_id).where(Reflection.member_id == t.me.id)
+    pair = (
+        await t.session.exec(
+            select(Mentorship)
+            .where(
+                Mentorship.status == Status.WRAPPED,
+                (Mentorship.mentor_id == t.me.id) | (Mentorship.mentee_id == t.me.id),
+                col(Mentorship.id).not_in(reflected),
+            )
+            .order_by(col(Mentorship.ended_at).desc())
+        )
+    ).first()
+    if pair is None:
+        raise BadCommand("There's no wrapped-up mentorship waiting for your reflection.")
+    t.session.add(Reflection(mentorship_id=pair.id, member_id=t.me.id, text=cmd.text,
+                             created_at=t.now))
+    return Message(f"Thank you: saved your reflection on *{await t.aspect_name(pair.aspect_id)}*.")

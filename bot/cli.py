@@ -1,0 +1,138 @@
+"""The `preceptor` command: serve, try, tick, db upgrade."""
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.app import build_core
+from bot.aspects import seed_taxonomy
+from bot.clock import FixedClock
+from bot.settings import Settings
+from storage.engine import Database
+from storage.migrate import upgrade
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="preceptor", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the bot server")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 3000)))
+    try_ = sub.add_parser("try", help="a local workspace in the terminal, with demo staff")
+    try_.add_argument("--script", type=Path, help="run these lines instead of reading the keyboard")
+    try_.add_argument("--now", type=_when, help="where the demo clock starts (ISO 8601)")
+    try_.add_argument("--database", help="keep the workspace in this database URL")
+    tick = sub.add_parser("tick", help="run all scheduled work due now (or at --now) once")
+    tick.add_argument("--now", type=_when)
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.command == "serve" else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    settings = Settings()
+    if args.command == "db":
+        prepare_database(settings.database_url)
+        print("database is up to date")
+        return 0
+    if args.command == "tick":
+        return asyncio.run(_tick(settings, args.now))
+    if args.command == "try":
+        return asyncio.run(_try(settings, args))
+    return _serve(settings, args.port)
+
+
+def _when(value: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {value}") from error
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def prepare_database(url: str) -> None:
+    """Migrate to the latest schema and add any missing curated aspects."""
+    upgrade(url)
+
+    async def seed() -> None:
+        db = Database(url)
+        async with db.transaction() as session:
+            await seed_taxonomy(session)
+        await db.dispose()
+
+    asyncio.run(seed())
+
+
+async def _tick(settings: Settings, now: datetime | None) -> int:
+    core = build_core(settings)
+    report = await core.tick(now)
+    await core.db.dispose()
+    delivery = report.delivery
+    print(
+        f"expired asks: {report.expired_asks}, resumed: {report.resumed}, "
+        f"check-ins: {report.checkins}, sent: {delivery.sent}, retried: {delivery.retried}, "
+        f"failed: {delivery.failed}"
+    )
+    return 0
+
+
+async def _try(settings: Settings, args) -> int:
+    from handlers.console.messenger import ConsoleMessenger
+    from handlers.console.workspace import ConsoleWorkspace
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database or f"sqlite:///{folder}/try.db"
+        await asyncio.to_thread(prepare_database, url)
+        start = args.now or datetime.now(UTC).replace(hour=14, minute=0, second=0, microsecond=0)
+        clock, messenger = FixedClock(start), ConsoleMessenger()
+        core = build_core(settings, clock=clock, messengers={"console": messenger},
+                          database_url=url, channels={"console": "#mentoring"})
+        workspace = ConsoleWorkspace(core, messenger, clock)
+        await workspace.load_demo()
+        try:
+            await _repl(workspace, args.script)
+        finally:
+            await core.db.dispose()
+    return 0
+
+
+async def _repl(workspace, script: Path | None) -> None:
+    print("Preceptor — a local workspace with demo staff. Type `help` for commands, `people` to "
+          "see who is here, `as <name>` to be someone else, `time +15d` to move the clock, a "
+          "number to press a button, `quit` to leave.\nTo connect Slack or Teams, set the "
+          "credentials in .env (see README) and run `make run` again.\n")
+    lines = script.read_text("utf-8").splitlines() if script else None
+    while True:
+        if lines is not None:
+            if not lines:
+                return
+            line = lines.pop(0)
+            print(workspace.prompt + line)
+        else:
+            try:
+                line = await asyncio.to_thread(input, workspace.prompt)
+            except EOFError:
+                return
+        if line.strip().lower() in ("quit", "exit"):
+            return
+        sys.stdout.write(await workspace.handle(line))
+        sys.stdout.flush()
+
+
+def _serve(settings: Settings, port: int) -> int:
+    from aiohttp import web
+
+    from bot.server import make_server
+
+    core = build_core(settings)
+    web.run_app(make_server(core, tick_seconds=settings.preceptor_tick_seconds), port=port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

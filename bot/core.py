@@ -1,0 +1,182 @@
+"""The core every platform calls: commands, button presses, profile forms and the tick.
+
+A handler turns its platform's payload into an `Actor` plus words or a button, calls one
+method here, and renders the `Message` that comes back. Each call is one transaction: a
+refusal rolls everything back and becomes a private sentence.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from bot import checkins, intros, learning, outbox, profile, status
+from bot.aspects import Catalog
+from bot.clock import Clock
+from bot.delivery import DeliveryReport, deliver_due
+from bot.errors import PreceptorError
+from bot.grammar import Command, parse
+from bot.messages import Message
+from bot.messenger import Messenger
+from bot.settings import Settings
+from bot.turn import Turn
+from storage.engine import Database
+from storage.models import InboundEvent, Member, Workspace
+from storage.queries import get_or_create_member, get_or_create_workspace
+
+log = logging.getLogger(__name__)
+BATCH = 200
+
+COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
+    "help": status.help_,
+    "status": status.status,
+    "learn": learning.learn,
+    "offer": profile.offer,
+    "profile": profile.profile,
+    "capacity": profile.capacity,
+    "pause": profile.pause,
+    "resume": profile.resume,
+    "reply": checkins.typed_reply,
+    "reflect": checkins.reflect,
+}
+
+BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
+    "offer_help": intros.volunteer,
+    "request_intro": intros.request_intro,
+    "intro_accept": intros.accept,
+    "intro_decline": intros.decline,
+    **{action: (lambda a: lambda t, v: checkins.press(t, a, v))(action)
+       for action in checkins.BY_ACTION},
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as the platform names them; `name`/`tz` refresh the profile when given."""
+
+    platform: str
+    team: str
+    user_id: str
+    name: str | None = None
+    tz: str | None = None
+
+
+@dataclass
+class TickReport:
+    expired_asks: int = 0
+    resumed: int = 0
+    checkins: int = 0
+    delivery: DeliveryReport | None = None
+
+
+class Preceptor:
+    def __init__(self, db: Database, settings: Settings, clock: Clock,
+                 messengers: Mapping[str, Messenger] | None = None,
+                 channels: Mapping[str, str | None] | None = None):
+        self.db, self.settings, self.clock = db, settings, clock
+        self.messengers = dict(messengers or {})
+        self.channels = dict(channels or {})
+        self._curated: Catalog | None = None
+
+    async def curated(self) -> Catalog:
+        if self._curated is None:
+            async with self.db.transaction() as session:
+                self._curated = await Catalog.load(session, None)
+        return self._curated
+
+    async def command(self, actor: Actor, text: str) -> Message:
+        """Words typed or sent as a slash command."""
+        try:
+            cmd = parse(text)
+        except PreceptorError as error:
+            return Message(error.message)
+        return await self._run(actor, lambda t: COMMANDS[cmd.name](t, cmd))
+
+    async def press(self, actor: Actor, action_id: str, value: str) -> Message:
+        """A button: `action_id` says what, `value` names the object it acts on."""
+        handler = BUTTONS.get(action_id)
+        if handler is None:
+            return Message("That button isn't one I know.")
+        return await self._run(actor, lambda t: handler(t, str(value)[:100]))
+
+    async def save_profile(self, actor: Actor, fields: dict[str, str]) -> Message:
+        return await self._run(
+            actor, lambda t: profile.profile(t, Command("profile", fields=dict(fields)))
+        )
+
+    async def _run(self, actor: Actor, use_case) -> Message:
+        curated = await self.curated()
+        now = self.clock.now()
+        try:
+            async with self.db.transaction() as session:
+                turn = await self._turn(session, actor, now, curated)
+                return await use_case(turn)
+        except PreceptorError as error:
+            return Message(error.message)
+
+    async def _turn(self, session, actor: Actor, now: datetime, curated: Catalog) -> Turn:
+        workspace = await get_or_create_workspace(
+            session=session, platform=actor.platform, external_id=actor.team, now=now
+        )
+        if workspace.channel is None and self.channels.get(actor.platform):
+            workspace.channel = self.channels[actor.platform]
+        me, _ = await get_or_create_member(
+            session=session, workspace_id=workspace.id, platform_user_id=actor.user_id, now=now
+        )
+        if actor.name:
+            me.name = actor.name
+        if actor.tz:
+            me.tz = actor.tz
+        me.last_active_at = now
+        return Turn(session, now, self.settings, workspace, me, curated)
+
+    async def first_time(self, key: str) -> bool:
+        """Record an inbound event id; False if it was already handled (a platform retry)."""
+        try:
+            async with self.db.transaction() as session:
+                session.add(InboundEvent(key=key[:200], received_at=self.clock.now()))
+        except IntegrityError:
+            return False
+        return True
+
+    async def tick(self, now: datetime | None = None) -> TickReport:
+        """Everything due at `now`, once: expire asks, auto-resume, check-ins, deliveries."""
+        now = now or self.clock.now()
+        report = TickReport()
+        report.expired_asks = await self._drain(lambda s: intros.expire_asks(s, now, BATCH))
+        report.resumed = await self._drain(lambda s: self._auto_resume(s, now))
+        report.checkins = await self._drain(lambda s: checkins.run_due(s, now, BATCH))
+        report.delivery = await deliver_due(self.db, self.messengers, now)
+        return report
+
+    async def _drain(self, step) -> int:
+        total = 0
+        while True:
+            async with self.db.transaction() as session:
+                done = await step(session)
+            total += done
+            if done < BATCH:
+                return total
+
+    async def _auto_resume(self, session, now: datetime) -> int:
+        due = (
+            await session.exec(
+                select(Member)
+                .where(Member.paused == True, col(Member.paused_until) <= now)  # noqa: E712
+                .limit(BATCH)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        curated = await self.curated()
+        for member in due:
+            workspace = await session.get_one(Workspace, member.workspace_id)
+            turn = Turn(session, now, self.settings, workspace, member, curated)
+            await profile.resume_member(turn, member)
+            await outbox.to_members(session, members=[member], now=now, message=Message(
+                "Your pause has ended: you're available for asks and check-ins again. "
+                "`/mentor pause` if you need more time."
+            ))
+        return len(due)

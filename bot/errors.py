@@ -1,0 +1,50 @@
+"""Typed errors that say what the person did wrong; each platform turns them into a private reply."""
+
+
+class PreceptorError(Exception):
+    """A refusal with a sentence the person can act on. Nothing was changed."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class BadCommand(PreceptorError):
+    """The words did not parse."""
+
+
+class UnknownMember(PreceptorError):
+    """The person named is not in this workspace (or has not used Preceptor yet)."""
+
+
+class NotFound(PreceptorError):
+    """The request, ask or mentorship a button names no longer exists."""
+
+
+class NotYours(PreceptorError):
+    """Someone pressed a button on an object they are not a party to."""
+
+
+class AlreadyDone(PreceptorError):
+    """The thing was already answered, accepted or created."""
+
+
+class AtCapacity(PreceptorError):
+    """The mentor has no room for another mentee right now."""
+
+
+class Paused(PreceptorError):
+    """The person is paused; nothing new is arranged for them."""
+
+
+class PhiRefused(PreceptorError):
+    """Text looked like it held patient information; it was neither stored nor posted."""
+
+    def __init__(self, kinds: list[str]):
+        listed = ", ".join(kinds)
+        super().__init__(
+            f"I didn't save or post that: it looks like it contains {listed}. "
+            "Preceptor is for staff learning, so please describe what you want without "
+            "any patient details, then try again."
+        )
+        self.kinds = kinds

@@ -1,0 +1,247 @@
+"""Double opt-in introductions: one side asks, the other accepts, and only then they meet."""
+
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import matching, outbox
+from bot.domain import DECLINE_MEMORY_DAYS, Status
+from bot.errors import AlreadyDone, AtCapacity, NotFound, NotYours, Paused
+from bot.messages import Button, Message
+from bot.turn import Turn, is_paused, tag
+from storage.models import Aspect, IntroAsk, LearningRequest, Member, Mentorship
+from storage.queries import LIVE, claim_expired_asks, live_mentee_counts
+
+
+def _ids(value: str, count: int) -> list[int]:
+    parts = value.split(":")
+    if len(parts) != count or not all(p.isdigit() and len(p) < 12 for p in parts):
+        raise NotFound("That button doesn't point at anything I know.")
+    return [int(p) for p in parts]
+
+
+async def volunteer(t: Turn, value: str) -> Message:
+    """`offer_help`: the actor offers to mentor the person behind a public request."""
+    (request_id,) = _ids(value, 1)
+    request = await t.get(LearningRequest, request_id, "request")
+    mentee = await t.member(request.member_id)
+    if mentee.id == t.me.id:
+        raise NotYours("That's your own request; your colleagues can volunteer on it.")
+    if request.status != Status.OPEN:
+        raise AlreadyDone(f"{tag(mentee)} has already found a mentor for this. Thank you!")
+    ask = await _create_ask(t, request, mentor=t.me, mentee=mentee, asked=mentee, origin="volunteer")
+    aspect = await t.aspect_name(request.aspect_id)
+    await outbox.to_members(t.session, members=[mentee], now=t.now, message=Message(
+        f"{tag(t.me)} offered to help you with *{aspect}*.",
+        sections=(f"Why they could fit: {'; '.join(ask.reasons)}.",),
+        buttons=_answer_buttons(ask),
+        context=(f"Accept and I'll introduce you both. "
+                 f"This offer expires {t.date(ask.expires_at, mentee)}.",),
+    ))
+    return Message(f"Thank you! I've asked {tag(mentee)}; I'll introduce you both if they accept.")
+
+
+async def request_intro(t: Turn, value: str) -> Message:
+    """`request_intro`: the mentee asks a suggested mentor."""
+    request_id, mentor_id = _ids(value, 2)
+    request = await t.get(LearningRequest, request_id, "request")
+    if request.member_id != t.me.id:
+        raise NotYours("Only the person who asked to learn this can request that intro.")
+    if request.status != Status.OPEN:
+        raise AlreadyDone("You already have a mentor for this request; `/mentor status` shows it.")
+    mentor = await t.member(mentor_id)
+    ask = await _create_ask(t, request, mentor=mentor, mentee=t.me, asked=mentor, origin="request")
+    aspect = await t.aspect_name(request.aspect_id)
+    words = f"\n> {request.details}" if request.details else ""
+    await outbox.to_members(t.session, members=[mentor], now=t.now, message=Message(
+        f"{tag(t.me)} would like your help with *{aspect}*.{words}",
+        sections=(f"Why you: {'; '.join(ask.reasons)}.",
+                  "It starts light: a 15-minute coffee or a call between shifts."),
+        buttons=_answer_buttons(ask),
+        context=(f"This ask expires {t.date(ask.expires_at, mentor)}.",),
+    ))
+    return Message(
+        f"I've asked {tag(mentor)}. You'll hear from me when they answer "
+        f"(by {t.date(ask.expires_at)} at the latest)."
+    )
+
+
+def _answer_buttons(ask: IntroAsk) -> tuple[Button, ...]:
+    return (
+        Button("Accept", "intro_accept", str(ask.id), "primary"),
+        Button("Not now", "intro_decline", str(ask.id)),
+    )
+
+
+async def _create_ask(t: Turn, request, *, mentor: Member, mentee: Member, asked: Member,
+                      origin: str) -> IntroAsk:
+    await _check_can_mentor(t, mentor, mentee, request.aspect_id)
+    pending = (
+        await t.session.exec(
+            select(IntroAsk).where(
+                IntroAsk.request_id == request.id, IntroAsk.mentor_id == mentor.id,
+                IntroAsk.status == Status.PENDING,
+            )
+        )
+    ).first()
+    if pending:
+        raise AlreadyDone(f"There's already an ask between you two waiting on {tag(asked)}.")
+    aspect = await t.aspect_name(request.aspect_id)
+    reasons = await matching.explain(
+        t.session, mentee=mentee, mentor=mentor, aspect_id=request.aspect_id, aspect_name=aspect,
+        now=t.now,
+    )
+    ask = IntroAsk(
+        request_id=request.id, mentor_id=mentor.id, mentee_id=mentee.id, asker_id=t.me.id,
+        asked_id=asked.id, origin=origin, reasons=list(reasons), created_at=t.now,
+        expires_at=t.now + timedelta(hours=t.settings.preceptor_ask_ttl_hours),
+    )
+    t.session.add(ask)
+    await t.session.flush()
+    return ask
+
+
+async def _check_can_mentor(t: Turn, mentor: Member, mentee: Member, aspect_id: int) -> None:
+    """The hard filters, as refusals a person can understand."""
+    you = mentor.id == t.me.id
+    if mentor.id == mentee.id:
+        raise NotYours("You can't be your own mentor.")
+    if is_paused(mentor, t.now) or mentor.unreachable:
+        raise Paused("You're paused; `/mentor resume` first." if you
+                     else f"{tag(mentor)} is not taking mentees right now.")
+    count = (await live_mentee_counts(session=t.session, mentor_ids=[mentor.id])).get(mentor.id, 0)
+    if count >= mentor.capacity:
+        raise AtCapacity(
+            f"You're at capacity ({mentor.capacity}). Raise it with `/mentor capacity <n>` "
+            "or wrap up a mentorship first." if you
+            else f"{tag(mentor)} has no room for another mentee right now."
+        )
+    live = (
+        await t.session.exec(
+            select(Mentorship.id).where(
+                Mentorship.mentor_id == mentor.id, Mentorship.mentee_id == mentee.id,
+                Mentorship.aspect_id == aspect_id, col(Mentorship.status).in_(LIVE),
+            )
+        )
+    ).first()
+    if live:
+        raise AlreadyDone("You two already have a mentorship on this.")
+    since = t.now - timedelta(days=DECLINE_MEMORY_DAYS)
+    declined = (
+        await t.session.exec(
+            select(IntroAsk.id).where(
+                IntroAsk.mentor_id == mentor.id, IntroAsk.mentee_id == mentee.id,
+                IntroAsk.status == Status.DECLINED, IntroAsk.answered_at >= since,
+            )
+        )
+    ).first()
+    if declined:
+        raise AlreadyDone("One of you declined an intro recently, so I won't ask again for now.")
+
+
+async def _pending_ask_for_me(t: Turn, value: str) -> IntroAsk:
+    (ask_id,) = _ids(value, 1)
+    ask = await t.get(IntroAsk, ask_id, "ask")
+    if ask.asked_id != t.me.id:
+        asked = await t.member(ask.asked_id)
+        raise NotYours(f"This ask is for {tag(asked)}; only they can answer it.")
+    if ask.status != Status.PENDING:
+        raise AlreadyDone(f"This ask was already {ask.status}.")
+    if ask.expires_at <= t.now:
+        raise AlreadyDone("This ask has expired; a new `/learn` or offer can start another.")
+    return ask
+
+
+async def accept(t: Turn, value: str) -> Message:
+    """`intro_accept`: create the mentorship and introduce both in one group message."""
+    ask = await _pending_ask_for_me(t, value)
+    mentor, mentee = await t.member(ask.mentor_id), await t.member(ask.mentee_id)
+    request = await t.session.get_one(LearningRequest, ask.request_id)
+    await _check_can_mentor(t, mentor, mentee, request.aspect_id)
+    ask.status, ask.answered_at = Status.ACCEPTED, t.now
+    pair = Mentorship(
+        mentor_id=mentor.id, mentee_id=mentee.id, aspect_id=request.aspect_id,
+        request_id=request.id, reasons=ask.reasons, cadence_days=t.settings.preceptor_checkin_days,
+        next_checkin_at=t.now + timedelta(days=t.settings.preceptor_checkin_days),
+        started_at=t.now,
+    )
+    t.session.add(pair)
+    request.status = Status.MATCHED
+    request.first_intro_at = request.first_intro_at or t.now
+    await t.session.flush()
+    aspect = await t.aspect_name(request.aspect_id)
+    await _withdraw_others(t, request, ask, mentee, aspect)
+    words = f"\n> {request.details}" if request.details else ""
+    await outbox.to_members(
+        t.session, members=[mentor, mentee], group=True, now=t.now,
+        dedupe_key=f"intro:{pair.id}",
+        message=Message(
+            f"{tag(mentor)}, meet {tag(mentee)}: {mentee.name or 'they'} wants to get better at "
+            f"*{aspect}*, and you said yes to helping.{words}",
+            sections=(
+                f"Why you two: {'; '.join(pair.reasons)}.",
+                f"Suggested first step: a 15-minute coffee or call in the next week. "
+                f"{tag(mentee)}, propose two times that suit your shifts.",
+            ),
+            context=(f"I'll check in with you both in {pair.cadence_days} days.",),
+        ),
+    )
+    other = mentee if t.me.id == mentor.id else mentor
+    return Message(f"Wonderful: I've introduced you and {tag(other)} in a group message.")
+
+
+async def _withdraw_others(t, request, accepted, mentee, aspect) -> None:
+    others = (
+        await t.session.exec(
+            select(IntroAsk).where(
+                IntroAsk.request_id == request.id, IntroAsk.status == Status.PENDING,
+                IntroAsk.id != accepted.id,
+            )
+        )
+    ).all()
+    for ask in others:
+        ask.status, ask.answered_at = Status.WITHDRAWN, t.now
+        if ask.asked_id != mentee.id:
+            asked = await t.member(ask.asked_id)
+            await outbox.to_members(t.session, members=[asked], now=t.now, message=Message(
+                f"No action needed: {tag(mentee)} has found a mentor for *{aspect}*. Thank you!"
+            ))
+
+
+async def decline(t: Turn, value: str) -> Message:
+    """`intro_decline`: say no kindly; the pair is not suggested again for 90 days."""
+    ask = await _pending_ask_for_me(t, value)
+    ask.status, ask.answered_at = Status.DECLINED, t.now
+    asker = await t.member(ask.asker_id)
+    aspect = await t.aspect_name(
+        (await t.session.get_one(LearningRequest, ask.request_id)).aspect_id
+    )
+    text = (
+        f"{tag(t.me)} can't take on *{aspect}* right now. `/mentor status` shows your other "
+        "suggestions, and volunteers may still come forward."
+        if ask.origin == "request"
+        else f"{tag(t.me)} has decided not to go ahead on *{aspect}* for now. Thanks for offering!"
+    )
+    await outbox.to_members(t.session, members=[asker], now=t.now, message=Message(text))
+    return Message(f"Thanks for letting me know. I've told {tag(asker)} kindly.")
+
+
+async def expire_asks(session: AsyncSession, now: datetime, limit: int) -> int:
+    """Expire unanswered asks past their time and tell the mentee; returns how many."""
+    asks = await claim_expired_asks(session=session, now=now, limit=limit)
+    for ask in asks:
+        ask.status, ask.answered_at = Status.EXPIRED, now
+        mentor = await session.get_one(Member, ask.mentor_id)
+        mentee = await session.get_one(Member, ask.mentee_id)
+        request = await session.get_one(LearningRequest, ask.request_id)
+        aspect = (await session.get_one(Aspect, request.aspect_id)).name
+        text = (
+            f"{tag(mentor)} didn't answer in time about *{aspect}*. Try another suggestion from "
+            "`/mentor status`, or wait for volunteers."
+            if ask.origin == "request"
+            else f"The offer from {tag(mentor)} to help with *{aspect}* has expired."
+        )
+        await outbox.to_members(session, members=[mentee], now=now, message=Message(text),
+                                dedupe_key=f"expired:{ask.id}")
+    return len(asks)

@@ -1,0 +1,114 @@
+"""`/learn`: record what someone wants to learn, announce it, and suggest mentors."""
+
+from sqlmodel import col, select
+
+from bot import aspects, matching, outbox, phi
+from bot.domain import MAX_DETAILS, Status
+from bot.errors import AlreadyDone, BadCommand
+from bot.grammar import Command
+from bot.messages import Button, Message
+from bot.turn import Turn, describe, tag
+from storage.models import LearningRequest, Member, Mentorship
+from storage.queries import LIVE
+
+
+async def learn(t: Turn, cmd: Command) -> Message:
+    phi.check(cmd.items[0], cmd.text)
+    if len(cmd.text) > MAX_DETAILS:
+        raise BadCommand(f"Keep the details under {MAX_DETAILS} characters.")
+    aspect = await aspects.resolve(
+        t.session, curated=t.curated, workspace_id=t.workspace.id, text=cmd.items[0]
+    )
+    await _check_not_duplicate(t, aspect.id, aspect.name, cmd.another_perspective)
+    request = LearningRequest(
+        member_id=t.me.id, aspect_id=aspect.id, details=cmd.text, public=not cmd.private,
+        another_perspective=cmd.another_perspective, created_at=t.now,
+    )
+    t.session.add(request)
+    await t.session.flush()
+    posted = await _announce(t, request, aspect.name)
+    suggestions = await matching.suggest(
+        t.session, mentee=t.me, aspect_id=aspect.id, aspect_name=aspect.name, now=t.now,
+        another_perspective=cmd.another_perspective,
+    )
+    return suggestions_message(request, aspect.name, suggestions, posted)
+
+
+async def _check_not_duplicate(t: Turn, aspect_id: int, name: str, another: bool) -> None:
+    mentors = (
+        await t.session.exec(
+            select(Member)
+            .join(Mentorship, Mentorship.mentor_id == Member.id)
+            .where(
+                Mentorship.mentee_id == t.me.id, Mentorship.aspect_id == aspect_id,
+                col(Mentorship.status).in_(LIVE),
+            )
+        )
+    ).all()
+    if another and not mentors:
+        raise BadCommand(
+            f"You don't have a mentor on {name} yet, so there's no first perspective: "
+            f"use `/learn {name}`."
+        )
+    if mentors and not another:
+        raise AlreadyDone(
+            f"{tag(mentors[0])} is already your mentor on {name}. For a second view, "
+            f"use `/learn --another-perspective {name}`."
+        )
+    open_request = (
+        await t.session.exec(
+            select(LearningRequest).where(
+                LearningRequest.member_id == t.me.id, LearningRequest.aspect_id == aspect_id,
+                LearningRequest.status == Status.OPEN,
+            )
+        )
+    ).first()
+    if open_request:
+        raise AlreadyDone(
+            f"You already asked to learn {name} on {t.date(open_request.created_at)}; "
+            "`/mentor status` shows it and who has been asked."
+        )
+
+
+async def _announce(t: Turn, request: LearningRequest, aspect_name: str) -> str | None:
+    """Post a public request in the mentoring channel; returns the channel, if posted."""
+    if not request.public or not t.workspace.channel:
+        return None
+    who = describe(t.me)
+    words = f"\n> {request.details}" if request.details else ""
+    await outbox.to_channel(
+        t.session, workspace_id=t.workspace.id, channel=t.workspace.channel, now=t.now,
+        dedupe_key=f"announce:{request.id}",
+        message=Message(
+            f"{tag(t.me)} wants to learn *{aspect_name}*.{words}",
+            context=(who,) if who else (),
+            buttons=(Button("I can help", "offer_help", str(request.id), "primary"),),
+        ),
+    )
+    return t.workspace.channel
+
+
+def suggestions_message(request, aspect_name, suggestions, posted) -> Message:
+    where = (
+        f"I posted it in {posted} so mentors can volunteer."
+        if posted
+        else "I kept it private."
+    )
+    head = f"Got it: you want to learn *{aspect_name}*. {where}"
+    if not suggestions:
+        return Message(
+            head,
+            sections=("Nobody has offered to mentor this yet. I'll tell you when someone "
+                      "volunteers; colleagues can offer with `/mentor offer " f"{aspect_name}`.",),
+        )
+    sections = tuple(
+        f"{i}. {tag(s.mentor)}: {'; '.join(s.reasons)}" for i, s in enumerate(suggestions, 1)
+    )
+    buttons = tuple(
+        Button(f"Request intro: {s.mentor.name}", "request_intro", f"{request.id}:{s.mentor.id}")
+        for s in suggestions
+    )
+    return Message(
+        head + " Suggested mentors, best first:", sections=sections, buttons=buttons,
+        context=("Nothing happens until you ask, and they accept.",),
+    )

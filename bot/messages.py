@@ -1,0 +1,50 @@
+"""The platform-neutral message model the core speaks; each platform renders it its own way.
+
+People are mentioned inline as `<@platform_user_id|Display Name>`; renderers turn that into
+a Slack mention, a Teams `<at>` entity or a plain name.
+"""
+
+import re
+from dataclasses import asdict, dataclass
+
+MENTION = re.compile(r"<@([^|>]+)\|([^>]*)>")
+
+
+def mention(platform_user_id: str, name: str) -> str:
+    safe = name.replace(">", "").replace("|", "") or platform_user_id
+    return f"<@{platform_user_id}|{safe}>"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action_id: str
+    value: str
+    style: str | None = None  # "primary" | "danger" | None
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    sections: tuple[str, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    context: tuple[str, ...] = ()
+    form: str | None = None  # a form the platform should open (e.g. "profile")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Message":
+        return cls(
+            text=data["text"],
+            sections=tuple(data.get("sections", ())),
+            buttons=tuple(Button(**b) for b in data.get("buttons", ())),
+            context=tuple(data.get("context", ())),
+            form=data.get("form"),
+        )
+
+
+def plain(text: str) -> str:
+    """The text with mentions reduced to `@Name`, for the console and logs."""
+    return MENTION.sub(lambda m: f"@{m.group(2)}", text)

@@ -1,0 +1,34 @@
+"""The seam to a chat platform. Slack, Teams and the console each implement `Messenger`."""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.messages import Message
+
+
+class DeliveryError(Exception):
+    """A send failed; the subclass says whether trying again can help."""
+
+
+class TransientError(DeliveryError):
+    """Rate limited, a 5xx or a timeout: retry later (after `retry_after` seconds if given)."""
+
+    def __init__(self, reason: str, retry_after: float | None = None):
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class PermanentError(DeliveryError):
+    """The recipient or conversation is gone or forbids us: retrying cannot help."""
+
+
+class Messenger(Protocol):
+    async def send_dm(self, user_id: str, message: Message) -> str:
+        """Send a direct message; returns a reference to the posted message."""
+
+    async def post_channel(self, channel: str, message: Message) -> str: ...
+
+    async def open_group_dm(self, user_ids: Sequence[str]) -> str:
+        """A conversation holding all the users (and the bot); returns its id."""
+
+    async def update(self, channel: str, ref: str, message: Message) -> None: ...

@@ -1,0 +1,54 @@
+"""Writing to the outbox: messages for others commit with the change that causes them."""
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.messages import Message
+from bot.waking import next_waking_moment
+from storage.models import Member, Outbox
+
+
+async def to_channel(
+    session: AsyncSession, *, workspace_id: int, channel: str, message: Message, now: datetime,
+    dedupe_key: str | None = None,
+) -> None:
+    await _enqueue(session, workspace_id, "channel", [channel], message, now, now, dedupe_key)
+
+
+async def to_members(
+    session: AsyncSession, *, members: list[Member], message: Message, now: datetime,
+    dedupe_key: str | None = None, group: bool = False,
+) -> None:
+    """A DM to each member (or one group DM with all of them), held until all are awake."""
+    if group:
+        when = max(_awake(m, now) for m in members)
+        ids = [m.platform_user_id for m in members]
+        await _enqueue(session, members[0].workspace_id, "group", ids, message, now, when, dedupe_key)
+        return
+    for member in members:
+        key = f"{dedupe_key}:{member.id}" if dedupe_key else None
+        await _enqueue(
+            session, member.workspace_id, "dm", [member.platform_user_id], message, now,
+            _awake(member, now), key,
+        )
+
+
+def _awake(member: Member, now: datetime) -> datetime:
+    return next_waking_moment(now, member.tz, member.quiet_start_hour, member.quiet_end_hour)
+
+
+async def _enqueue(session, workspace_id, kind, recipients, message, now, not_before, dedupe_key):
+    row = Outbox(
+        workspace_id=workspace_id, kind=kind, recipients=recipients, payload=message.to_dict(),
+        dedupe_key=dedupe_key, not_before=not_before, created_at=now,
+    )
+    if dedupe_key is None:
+        session.add(row)
+        return
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        pass  # the same message was already queued: sending it once is the point

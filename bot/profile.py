@@ -1,0 +1,166 @@
+"""A person's side of things: profile, what they offer, capacity, pause and resume."""
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot import aspects, outbox, phi
+from bot.domain import MAX_CAPACITY, ROLES, Source, Status
+from bot.errors import BadCommand
+from bot.grammar import Command
+from bot.messages import Message
+from bot.turn import Turn, describe, tag
+from bot.waking import is_valid_zone
+from storage.models import Expertise, Member, Mentorship
+
+TEXT_FIELDS = ("name", "specialty", "department", "site")
+MAX_FIELD = 120
+
+
+async def offer(t: Turn, cmd: Command) -> Message:
+    phi.check(*cmd.items)
+    names = []
+    for text in cmd.items:
+        aspect = await aspects.resolve(
+            t.session, curated=t.curated, workspace_id=t.workspace.id, text=text
+        )
+        existing = (
+            await t.session.exec(
+                select(Expertise).where(
+                    Expertise.member_id == t.me.id,
+                    Expertise.aspect_id == aspect.id,
+                    Expertise.source == Source.DECLARED,
+                )
+            )
+        ).first()
+        if existing is None:
+            t.session.add(Expertise(
+                member_id=t.me.id, aspect_id=aspect.id, source=Source.DECLARED, updated_at=t.now
+            ))
+        if aspect.name not in names:
+            names.append(aspect.name)
+    return Message(
+        f"You're listed as a mentor for: {', '.join(names)}. When someone wants to learn "
+        f"these, you may be suggested; you take up to {t.me.capacity} mentee(s) at once "
+        "(`/mentor capacity <n>` changes that)."
+    )
+
+
+async def profile(t: Turn, cmd: Command) -> Message:
+    """No fields: show the profile (platforms open their form). Fields: validate and save."""
+    if not cmd.fields:
+        offers = ", ".join(await expertise_of(t, t.me)) or "nothing yet (`/mentor offer <aspect>`)"
+        return Message(
+            "Your profile", sections=(summary(t.me), f"Can mentor: {offers}"),
+            context=("Change it here, or type `/mentor profile role=resident; specialty=Internal "
+                     "Medicine; site=Main campus; started=2023; quiet=21-7`.",),
+            form="profile",
+        )
+    save_profile(t.me, cmd.fields, year=t.now.year)
+    return Message("Saved your profile.", sections=(summary(t.me),))
+
+
+def summary(member: Member) -> str:
+    quiet = f"{member.quiet_start_hour:02d}:00–{member.quiet_end_hour:02d}:00 ({member.tz})"
+    started = member.career_start_year or "not set"
+    return "\n".join((
+        f"*{member.name or member.platform_user_id}* — {describe(member) or 'role not set'}",
+        f"Department: {member.department or 'not set'} · Career started: {started}",
+        f"Capacity: {member.capacity} mentee(s) at once · Quiet hours: {quiet}",
+    ))
+
+
+def save_profile(member: Member, fields: dict[str, str], *, year: int) -> None:
+    """Check every field first, then apply them all: a bad field changes nothing."""
+    changes: dict[str, object] = {}
+    phi.check(*(fields.get(k) for k in TEXT_FIELDS))
+    for key, value in fields.items():
+        value = value.strip()
+        if key in TEXT_FIELDS:
+            if len(value) > MAX_FIELD:
+                raise BadCommand(f"Keep {key} under {MAX_FIELD} characters.")
+            changes[key] = value if key == "name" else (value or None)
+        elif key == "role":
+            role = value.lower()
+            if role not in ROLES:
+                raise BadCommand(f"Role must be one of: {', '.join(ROLES)}.")
+            changes["role"] = role
+        elif key == "career_start_year":
+            if not value.isdigit() or not 1950 <= int(value) <= year:
+                raise BadCommand(f"The year you started must be between 1950 and {year}.")
+            changes[key] = int(value)
+        elif key == "capacity":
+            if not value.isdigit() or int(value) > MAX_CAPACITY:
+                raise BadCommand(f"Capacity is a whole number from 0 to {MAX_CAPACITY}.")
+            changes[key] = int(value)
+        elif key == "quiet_hours":
+            changes.update(_quiet_hours(value))
+        elif key == "tz":
+            if not is_valid_zone(value):
+                raise BadCommand("Time zone must be like `America/Chicago` or `Europe/London`.")
+            changes[key] = value
+    for key, value in changes.items():
+        setattr(member, key, value)
+
+
+def _quiet_hours(value: str) -> dict[str, int]:
+    start, sep, end = value.replace("–", "-").partition("-")
+    if not sep or not start.strip().isdigit() or not end.strip().isdigit():
+        raise BadCommand("Quiet hours are two hours of the day, like `21-7`.")
+    start_hour, end_hour = int(start), int(end)
+    if not (0 <= start_hour <= 23 and 0 <= end_hour <= 23):
+        raise BadCommand("Quiet hours are two hours of the day, like `21-7`.")
+    return {"quiet_start_hour": start_hour, "quiet_end_hour": end_hour}
+
+
+async def capacity(t: Turn, cmd: Command) -> Message:
+    t.me.capacity = cmd.number
+    note = " You won't be suggested to anyone new." if cmd.number == 0 else ""
+    return Message(f"You now take up to {cmd.number} mentee(s) at once.{note}")
+
+
+async def pause(t: Turn, cmd: Command) -> Message:
+    t.me.paused = True
+    t.me.paused_until = t.now + timedelta(weeks=cmd.number) if cmd.number else None
+    until = f"until {t.date(t.me.paused_until)}" if cmd.number else "until you `/mentor resume`"
+    return Message(
+        f"Paused {until}: no new asks and no check-ins for you. Your mentorships stay as they are."
+    )
+
+
+async def resume(t: Turn, cmd: Command) -> Message:
+    resumed = await resume_member(t, t.me)
+    extra = f" Restarted check-ins for {resumed} paused mentorship(s)." if resumed else ""
+    return Message(f"Welcome back — you're available again.{extra}")
+
+
+async def resume_member(t: Turn, member: Member) -> int:
+    """Unpause the person and their paused mentorships; tell the other side of each."""
+    member.paused, member.paused_until = False, None
+    paused = (
+        await t.session.exec(
+            select(Mentorship).where(
+                Mentorship.status == Status.PAUSED,
+                (Mentorship.mentor_id == member.id) | (Mentorship.mentee_id == member.id),
+            )
+        )
+    ).all()
+    for pair in paused:
+        pair.status, pair.silent_rounds = Status.ACTIVE, 0
+        pair.next_checkin_at = t.now + timedelta(days=pair.cadence_days)
+        other = await t.session.get_one(
+            Member, pair.mentee_id if pair.mentor_id == member.id else pair.mentor_id
+        )
+        aspect = await t.aspect_name(pair.aspect_id)
+        await outbox.to_members(t.session, members=[other], now=t.now, message=Message(
+            f"{tag(member)} resumed your mentorship on *{aspect}*. "
+            f"Next check-in around {t.date(pair.next_checkin_at, other)}."
+        ))
+    return len(paused)
+
+
+async def expertise_of(t: Turn, member: Member) -> list[str]:
+    rows = await t.session.exec(
+        select(Expertise.aspect_id).where(Expertise.member_id == member.id).distinct()
+    )
+    return [await t.aspect_name(a) for a in rows.all()]

@@ -1,0 +1,37 @@
+"""Settings from the environment or `.env`, validated once at start-up (names as in PRODUCT.md)."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///preceptor.db"
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    microsoft_app_id: str | None = None
+    microsoft_app_password: str | None = None
+    microsoft_app_tenant_id: str | None = None
+    microsoft_app_type: str = "SingleTenant"
+    preceptor_channel: str | None = None
+    preceptor_teams_channel: str | None = None
+    preceptor_admins: str = ""
+    preceptor_checkin_days: int = Field(14, ge=1, le=365)
+    preceptor_ask_ttl_hours: int = Field(72, ge=1, le=24 * 60)
+    preceptor_tick_seconds: int = Field(60, ge=1, le=3600)
+    preceptor_teams_dev: bool = False
+
+    @property
+    def admins(self) -> frozenset[str]:
+        """Platform user ids allowed to run lead-only commands."""
+        return frozenset(a.strip() for a in self.preceptor_admins.split(",") if a.strip())
+
+    @property
+    def has_platform_credentials(self) -> bool:
+        slack = bool(self.slack_signing_secret and (self.slack_bot_token or self.slack_client_id))
+        return slack or bool(self.microsoft_app_id)

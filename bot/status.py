@@ -1,0 +1,116 @@
+"""`/mentor status`: everything in flight for one person, on both sides."""
+
+from sqlmodel import col, select
+
+from bot.domain import Status
+from bot.grammar import HELP, Command
+from bot.messages import Button, Message
+from bot.profile import expertise_of
+from bot.turn import Turn, is_paused, tag
+from storage.models import CheckIn, IntroAsk, LearningRequest, Member, Mentorship
+from storage.queries import LIVE
+
+
+async def help_(t: Turn, cmd: Command) -> Message:
+    return Message(HELP)
+
+
+async def status(t: Turn, cmd: Command) -> Message:
+    sections: list[str] = []
+    buttons: list[Button] = []
+    if is_paused(t.me, t.now):
+        until = f"until {t.date(t.me.paused_until)}" if t.me.paused_until else "until you resume"
+        sections.append(f"⏸ You're paused {until}.")
+    sections += await _requests(t)
+    for side, other_side, title in (("mentee", "mentor", "Your mentors"),
+                                    ("mentor", "mentee", "Your mentees")):
+        lines = await _mentorships(t, side, other_side)
+        if lines:
+            sections.append(f"*{title}*\n" + "\n".join(lines))
+    waiting, asks_buttons = await _asks(t)
+    sections += waiting
+    buttons += asks_buttons
+    offers = await expertise_of(t, t.me)
+    if offers:
+        sections.append(f"*You offer to mentor*: {', '.join(offers)}")
+    if not sections:
+        sections.append("Nothing yet. Try `/learn <aspect>` or `/mentor offer <aspect>`.")
+    return Message("Your mentoring at a glance", sections=tuple(sections), buttons=tuple(buttons),
+                   context=(f"You take up to {t.me.capacity} mentee(s) at once.",))
+
+
+async def _requests(t: Turn) -> list[str]:
+    rows = (
+        await t.session.exec(
+            select(LearningRequest)
+            .where(LearningRequest.member_id == t.me.id, LearningRequest.status == Status.OPEN)
+            .order_by(LearningRequest.created_at)
+        )
+    ).all()
+    lines = [
+        f"• {await t.aspect_name(r.aspect_id)} ({'public' if r.public else 'private'}, "
+        f"since {t.date(r.created_at)})"
+        for r in rows
+    ]
+    return ["*Looking for a mentor*\n" + "\n".join(lines)] if lines else []
+
+
+async def _mentorships(t: Turn, side: str, other_side: str) -> list[str]:
+    me = getattr(Mentorship, f"{side}_id")
+    rows = (
+        await t.session.exec(
+            select(Mentorship).where(me == t.me.id, col(Mentorship.status).in_(LIVE))
+            .order_by(Mentorship.started_at)
+        )
+    ).all()
+    lines = []
+    for pair in rows:
+        other = await t.session.get_one(Member, getattr(pair, f"{other_side}_id"))
+        state = (
+            f"next check-in {t.date(pair.next_checkin_at)}" if pair.status == Status.ACTIVE
+            else "paused"
+        )
+        last = (
+            await t.session.exec(
+                select(CheckIn)
+                .where(CheckIn.mentorship_id == pair.id, col(CheckIn.outcome).is_not(None))
+                .order_by(col(CheckIn.round).desc())
+            )
+        ).first()
+        last_text = (
+            f"; last check-in {t.date(last.answered_at)}: {last.outcome.replace('_', ' ')}"
+            if last else ""
+        )
+        lines.append(
+            f"• {await t.aspect_name(pair.aspect_id)} with {tag(other)}: {state}{last_text}"
+        )
+    return lines
+
+
+async def _asks(t: Turn) -> tuple[list[str], list[Button]]:
+    pending = (
+        await t.session.exec(
+            select(IntroAsk).where(
+                IntroAsk.status == Status.PENDING,
+                (IntroAsk.asked_id == t.me.id) | (IntroAsk.asker_id == t.me.id),
+            ).order_by(IntroAsk.created_at)
+        )
+    ).all()
+    mine, theirs, buttons = [], [], []
+    for ask in pending:
+        request = await t.session.get_one(LearningRequest, ask.request_id)
+        aspect = await t.aspect_name(request.aspect_id)
+        if ask.asked_id == t.me.id:
+            asker = await t.session.get_one(Member, ask.asker_id)
+            mine.append(f"• {tag(asker)}: {aspect} (expires {t.date(ask.expires_at)})")
+            buttons += [Button(f"Accept {asker.name}", "intro_accept", str(ask.id), "primary"),
+                        Button(f"Decline {asker.name}", "intro_decline", str(ask.id))]
+        else:
+            asked = await t.session.get_one(Member, ask.asked_id)
+            theirs.append(f"• {tag(asked)}: {aspect} (expires {t.date(ask.expires_at)})")
+    sections = []
+    if mine:
+        sections.append("*Waiting for your answer*\n" + "\n".join(mine))
+    if theirs:
+        sections.append("*Waiting on others*\n" + "\n".join(theirs))
+    return sections, buttons

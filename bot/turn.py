@@ -1,0 +1,72 @@
+"""What every use case works with: one transaction, one moment, one workspace, one actor."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.aspects import Catalog
+from bot.errors import NotFound, UnknownMember
+from bot.messages import mention
+from bot.settings import Settings
+from bot.waking import zone
+from storage.models import Aspect, Member, Workspace
+
+
+@dataclass
+class Turn:
+    session: AsyncSession
+    now: datetime
+    settings: Settings
+    workspace: Workspace
+    me: Member
+    curated: Catalog
+
+    async def get(self, model, object_id: int, what: str):
+        """A row the button or command names, or a polite `NotFound`."""
+        row = await self.session.get(model, object_id)
+        if row is None:
+            raise NotFound(f"I can't find that {what} any more; it may have been removed.")
+        return row
+
+    async def member(self, member_id: int) -> Member:
+        member = await self.session.get(Member, member_id)
+        if member is None or member.workspace_id != self.workspace.id:
+            raise UnknownMember("That person isn't in this workspace.")
+        return member
+
+    async def member_by_platform_id(self, platform_user_id: str) -> Member:
+        found = (
+            await self.session.exec(
+                select(Member).where(
+                    Member.workspace_id == self.workspace.id,
+                    Member.platform_user_id == platform_user_id,
+                )
+            )
+        ).first()
+        if found is None:
+            raise UnknownMember("I don't know that person yet: they haven't used Preceptor here.")
+        return found
+
+    async def aspect_name(self, aspect_id: int) -> str:
+        return (await self.session.get_one(Aspect, aspect_id)).name
+
+    def date(self, when: datetime, member: Member | None = None) -> str:
+        """A short local date for `member` (the actor by default): "Tue 10 Dec"."""
+        local = when.astimezone(zone((member or self.me).tz))
+        return local.strftime("%a %d %b").replace(" 0", " ")
+
+
+def tag(member: Member) -> str:
+    return mention(member.platform_user_id, member.name or member.platform_user_id)
+
+
+def describe(member: Member) -> str:
+    """Role · specialty · site, whatever the profile holds."""
+    parts = [member.role, member.specialty or member.department, member.site]
+    return " · ".join(p for p in parts if p)
+
+
+def is_paused(member: Member, now: datetime) -> bool:
+    return member.paused and (member.paused_until is None or member.paused_until > now)

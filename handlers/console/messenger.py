@@ -1,0 +1,42 @@
+"""A Messenger whose "platform" is a list of deliveries the terminal prints."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.messages import Message
+
+
+@dataclass(frozen=True)
+class Delivery:
+    to: str  # a user id, a channel name or a group id
+    message: Message
+
+
+class ConsoleMessenger:
+    def __init__(self):
+        self.delivered: list[Delivery] = []
+        self._groups: dict[str, tuple[str, ...]] = {}
+
+    async def send_dm(self, user_id: str, message: Message) -> str:
+        self.delivered.append(Delivery(user_id, message))
+        return str(len(self.delivered))
+
+    async def post_channel(self, channel: str, message: Message) -> str:
+        self.delivered.append(Delivery(channel, message))
+        return str(len(self.delivered))
+
+    async def open_group_dm(self, user_ids: Sequence[str]) -> str:
+        group = "group:" + ",".join(sorted(user_ids))
+        self._groups[group] = tuple(user_ids)
+        return group
+
+    async def update(self, channel: str, ref: str, message: Message) -> None:
+        self.delivered.append(Delivery(channel, message))
+
+    def members_of(self, group: str) -> tuple[str, ...]:
+        return self._groups.get(group, ())
+
+    def take(self) -> list[Delivery]:
+        """What arrived since the last call."""
+        new, self.delivered = self.delivered, []
+        return new

@@ -1,0 +1,111 @@
+"""`preceptor try`: type commands as anyone in a demo hospital and see what each person gets.
+
+Meta commands: `as <name>` switches who you are, `people` lists everyone, `time +15d` moves
+the clock (h, d or w), a number presses that button, `quit` leaves. Everything else goes to
+the core exactly as a Slack command or a Teams message would.
+"""
+
+import re
+from datetime import timedelta
+
+from rapidfuzz import fuzz, process
+
+from bot.clock import FixedClock
+from bot.core import Actor, Preceptor
+from bot.messages import Message, plain
+from handlers.console.demo import DEMO_STAFF
+from handlers.console.messenger import ConsoleMessenger
+
+TEAM = "demo-hospital"
+CHANNEL = "#mentoring"
+_TIME = re.compile(r"^time\s*\+\s*(\d{1,4})\s*([hdw])$", re.IGNORECASE)
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+class ConsoleWorkspace:
+    def __init__(self, core: Preceptor, messenger: ConsoleMessenger, clock: FixedClock):
+        self.core, self.messenger, self.clock = core, messenger, clock
+        self.people: dict[str, str] = {}  # user id -> name
+        self.me: str | None = None
+        self._buttons: dict[int, tuple[str, str]] = {}
+
+    async def load_demo(self) -> None:
+        """Create the demo staff through the core, as if each had filled in their profile."""
+        for person in DEMO_STAFF:
+            self.people[person["id"]] = person["name"]
+            actor = self._actor(person["id"], person["tz"])
+            await self.core.command(actor, f"mentor profile {person['profile']}")
+            if person["offers"]:
+                await self.core.command(actor, f"mentor offer {person['offers']}")
+        self.me = DEMO_STAFF[0]["id"]
+        await self.core.tick()
+        self.messenger.take()
+
+    def _actor(self, user_id: str, tz: str | None = None) -> Actor:
+        return Actor("console", TEAM, user_id, name=self.people[user_id], tz=tz)
+
+    @property
+    def prompt(self) -> str:
+        when = self.clock.now().strftime("%a %d %b %H:%M UTC")
+        return f"[{self.people[self.me]} · {when}] > "
+
+    async def handle(self, line: str) -> str:
+        """Run one line and return everything it printed."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return ""
+        if line.lower().startswith("as "):
+            return self._switch(line[3:].strip())
+        if line.lower() == "people":
+            return "".join(f"  {name} ({uid})\n" for uid, name in self.people.items())
+        if match := _TIME.match(line):
+            amount, unit = int(match.group(1)), _UNITS[match.group(2).lower()]
+            self.clock.advance(timedelta(**{unit: amount}))
+            return f"(the clock moves {amount} {unit}: it is now {self.clock.now():%a %d %b %H:%M} UTC)\n" + (
+                await self._deliveries()
+            )
+        if line.isdigit():
+            if int(line) not in self._buttons:
+                return f"There's no button [{line}].\n"
+            action_id, value = self._buttons[int(line)]
+            reply = await self.core.press(self._actor(self.me), action_id, value)
+        else:
+            reply = await self.core.command(self._actor(self.me), line)
+        return self._render(f"to {self.people[self.me]} (only you)", reply) + await self._deliveries()
+
+    def _switch(self, who: str) -> str:
+        if who in self.people:
+            self.me = who
+        else:
+            best = process.extractOne(who, self.people, scorer=fuzz.WRatio, score_cutoff=80)
+            if best is None:
+                return f"No one called {who!r} here; `people` lists everyone.\n"
+            self.me = best[2]
+        return f"(you are now {self.people[self.me]})\n"
+
+    async def _deliveries(self) -> str:
+        await self.core.tick()
+        out = []
+        for delivery in self.messenger.take():
+            if delivery.to.startswith("group:"):
+                names = ", ".join(self.people.get(u, u) for u in self.messenger.members_of(delivery.to))
+                heading = f"group message to {names}"
+            else:
+                heading = f"to {self.people.get(delivery.to, delivery.to)}"
+            out.append(self._render(heading, delivery.message))
+        return "".join(out)
+
+    def _render(self, heading: str, message: Message) -> str:
+        lines = [f"── {heading}", *("  " + plain(t) for t in message.text.splitlines())]
+        for section in message.sections:
+            lines += ["  " + plain(t) for t in section.splitlines()]
+        for context in message.context:
+            lines.append(f"  ({plain(context)})")
+        if message.buttons:
+            labels = []
+            for button in message.buttons:
+                number = len(self._buttons) + 1
+                self._buttons[number] = (button.action_id, button.value)
+                labels.append(f"[{number}] {button.label}")
+            lines.append("  " + "   ".join(labels))
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,22 @@
+"""Run Alembic migrations from code (`preceptor db upgrade`), no alembic.ini needed."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from storage.engine import sync_url
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", sync_url(url).replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database at `url` to `revision`; safe to run on every start."""
+    command.upgrade(alembic_config(url), revision)

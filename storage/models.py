@@ -1,0 +1,203 @@
+"""The tables. Every datetime is UTC-aware; every status is a short string named in `bot.domain`."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _when(**kw):
+    return Field(sa_type=UTCDateTime, **kw)
+
+
+class Workspace(SQLModel, table=True):
+    """One Slack workspace, Teams tenant or console session; everything else hangs off it."""
+
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=128)
+    name: str = Field(default="", max_length=200)
+    channel: str | None = Field(default=None, max_length=200)
+    active: bool = True
+    created_at: datetime = _when()
+
+
+class Member(SQLModel, table=True):
+    """A person in a workspace, with the profile that matching and scheduling read."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "platform_user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    platform_user_id: str = Field(max_length=128)
+    name: str = Field(default="", max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    role: str | None = Field(default=None, max_length=32)
+    specialty: str | None = Field(default=None, max_length=120)
+    department: str | None = Field(default=None, max_length=120)
+    site: str | None = Field(default=None, max_length=120)
+    career_start_year: int | None = None
+    capacity: int = 2
+    tz: str = Field(default="UTC", max_length=64)
+    quiet_start_hour: int = 21
+    quiet_end_hour: int = 7
+    paused: bool = False
+    paused_until: datetime | None = _when(default=None, nullable=True)
+    unreachable: bool = False
+    created_at: datetime = _when()
+    last_active_at: datetime | None = _when(default=None, nullable=True)
+
+
+class Aspect(SQLModel, table=True):
+    """A thing to learn. Curated aspects have no workspace; ones people coin belong to theirs."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "slug"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int | None = Field(default=None, foreign_key="workspace.id", index=True)
+    slug: str = Field(max_length=100)
+    name: str = Field(max_length=100)
+    category: str = Field(default="other", max_length=40)
+    curated: bool = False
+
+
+class AspectSynonym(SQLModel, table=True):
+    """Another way people write an aspect (an abbreviation, a spelling), normalized."""
+
+    __table_args__ = (UniqueConstraint("aspect_id", "text"),)
+    id: int | None = Field(default=None, primary_key=True)
+    aspect_id: int = Field(foreign_key="aspect.id", index=True)
+    text: str = Field(max_length=100, index=True)
+
+
+class Expertise(SQLModel, table=True):
+    """Someone can mentor an aspect: said so (declared), seen doing it (inferred) or did it."""
+
+    __table_args__ = (
+        UniqueConstraint("member_id", "aspect_id", "source"),
+        Index("ix_expertise_aspect", "aspect_id", "member_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    aspect_id: int = Field(foreign_key="aspect.id")
+    source: str = Field(max_length=16)
+    weight: float = 1.0
+    updated_at: datetime = _when()
+
+
+class LearningRequest(SQLModel, table=True):
+    """`/learn`: what one person wants to get better at, in their own words."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    aspect_id: int = Field(foreign_key="aspect.id", index=True)
+    details: str = Field(default="", max_length=1000)
+    public: bool = True
+    another_perspective: bool = False
+    status: str = Field(default="open", max_length=16)
+    created_at: datetime = _when()
+    first_intro_at: datetime | None = _when(default=None, nullable=True)
+
+
+class IntroAsk(SQLModel, table=True):
+    """A double opt-in ask: `asker` proposed the pair, `asked` must accept before any intro."""
+
+    __table_args__ = (
+        Index("ix_introask_pending_expiry", "status", "expires_at"),
+        Index("ix_introask_pair", "mentor_id", "mentee_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="learningrequest.id", index=True)
+    mentor_id: int = Field(foreign_key="member.id")
+    mentee_id: int = Field(foreign_key="member.id")
+    asker_id: int = Field(foreign_key="member.id")
+    asked_id: int = Field(foreign_key="member.id", index=True)
+    origin: str = Field(max_length=16)
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    answered_at: datetime | None = _when(default=None, nullable=True)
+
+
+class Mentorship(SQLModel, table=True):
+    """One mentor, one mentee, one aspect, checked in on a cadence until they wrap up."""
+
+    __table_args__ = (
+        Index(
+            "uq_mentorship_live",
+            "mentor_id",
+            "mentee_id",
+            "aspect_id",
+            unique=True,
+            sqlite_where=text("status != 'wrapped'"),
+            postgresql_where=text("status != 'wrapped'"),
+        ),
+        Index("ix_mentorship_due", "status", "next_checkin_at"),
+        Index("ix_mentorship_mentee", "mentee_id", "aspect_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    mentor_id: int = Field(foreign_key="member.id", index=True)
+    mentee_id: int = Field(foreign_key="member.id")
+    aspect_id: int = Field(foreign_key="aspect.id")
+    request_id: int | None = Field(default=None, foreign_key="learningrequest.id")
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    cadence_days: int = 14
+    status: str = Field(default="active", max_length=16)
+    next_checkin_at: datetime = _when()
+    silent_rounds: int = 0
+    rounds: int = 0
+    started_at: datetime = _when()
+    ended_at: datetime | None = _when(default=None, nullable=True)
+
+
+class CheckIn(SQLModel, table=True):
+    """One round of "how is it going?" sent to both sides; the first answer settles it."""
+
+    __table_args__ = (UniqueConstraint("mentorship_id", "round"),)
+    id: int | None = Field(default=None, primary_key=True)
+    mentorship_id: int = Field(foreign_key="mentorship.id", index=True)
+    round: int
+    asked_at: datetime = _when()
+    outcome: str | None = Field(default=None, max_length=16)
+    answered_by_id: int | None = Field(default=None, foreign_key="member.id")
+    answered_at: datetime | None = _when(default=None, nullable=True)
+
+
+class Reflection(SQLModel, table=True):
+    """What one side says they gained when a mentorship wraps up."""
+
+    __table_args__ = (UniqueConstraint("mentorship_id", "member_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    mentorship_id: int = Field(foreign_key="mentorship.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    text: str = Field(max_length=500)
+    created_at: datetime = _when()
+
+
+class Outbox(SQLModel, table=True):
+    """A message the bot owes someone; written in the same transaction as its cause."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    kind: str = Field(max_length=16)
+    recipients: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    payload: dict = Field(sa_column=Column(JSON, nullable=False))
+    dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    not_before: datetime = _when()
+    claimed_until: datetime | None = _when(default=None, nullable=True)
+    claim_token: str | None = Field(default=None, max_length=40)
+    created_at: datetime = _when()
+    sent_at: datetime | None = _when(default=None, nullable=True)
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class InboundEvent(SQLModel, table=True):
+    """A platform event or interaction already handled; a retry of it is acknowledged and ignored."""
+
+    key: str = Field(primary_key=True, max_length=200)
+    received_at: datetime = _when()

@@ -1,0 +1,139 @@
+"""Named queries: the ones that are more than one line, or that claim work for one process."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import IntroAsk, Member, Mentorship, Outbox, Workspace
+
+LIVE = ("active", "paused")
+
+
+async def get_or_create_workspace(
+    *, session: AsyncSession, platform: str, external_id: str, now: datetime
+) -> Workspace:
+    found = (
+        await session.exec(
+            select(Workspace).where(
+                Workspace.platform == platform, Workspace.external_id == external_id
+            )
+        )
+    ).first()
+    if found:
+        return found
+    workspace, _ = await insert_or_reselect(
+        session,
+        Workspace(platform=platform, external_id=external_id, created_at=now),
+        select(Workspace).where(
+            Workspace.platform == platform, Workspace.external_id == external_id
+        ),
+    )
+    return workspace
+
+
+async def get_or_create_member(
+    *, session: AsyncSession, workspace_id: int, platform_user_id: str, now: datetime
+) -> tuple[Member, bool]:
+    """The member and whether it was just created."""
+    query = select(Member).where(
+        Member.workspace_id == workspace_id, Member.platform_user_id == platform_user_id
+    )
+    found = (await session.exec(query)).first()
+    if found:
+        return found, False
+    member = Member(
+        workspace_id=workspace_id, platform_user_id=platform_user_id, created_at=now
+    )
+    return await insert_or_reselect(session, member, query)
+
+
+async def insert_or_reselect(session: AsyncSession, row, query):
+    """Insert `row` and return (row, True); if another process inserted the same key
+    first, return (theirs, False)."""
+    try:
+        async with session.begin_nested():
+            session.add(row)
+        return row, True
+    except IntegrityError:
+        return (await session.exec(query)).one(), False
+
+
+async def live_mentee_counts(*, session: AsyncSession, mentor_ids: list[int]) -> dict[int, int]:
+    """How many live (active or paused) mentorships each mentor holds."""
+    if not mentor_ids:
+        return {}
+    rows = await session.exec(
+        select(Mentorship.mentor_id, func.count())
+        .where(col(Mentorship.mentor_id).in_(mentor_ids), col(Mentorship.status).in_(LIVE))
+        .group_by(Mentorship.mentor_id)
+    )
+    return dict(rows.all())
+
+
+async def claim_due_mentorships(
+    *, session: AsyncSession, now: datetime, limit: int
+) -> list[Mentorship]:
+    """Active mentorships whose check-in is due, locked so no other process takes them."""
+    return list(
+        (
+            await session.exec(
+                select(Mentorship)
+                .where(Mentorship.status == "active", Mentorship.next_checkin_at <= now)
+                .order_by(Mentorship.next_checkin_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+    )
+
+
+async def claim_expired_asks(*, session: AsyncSession, now: datetime, limit: int) -> list[IntroAsk]:
+    return list(
+        (
+            await session.exec(
+                select(IntroAsk)
+                .where(IntroAsk.status == "pending", IntroAsk.expires_at <= now)
+                .order_by(IntroAsk.expires_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+    )
+
+
+async def claim_due_outbox(
+    *, session: AsyncSession, now: datetime, limit: int, lease: timedelta, token: str,
+    platforms: list[str],
+) -> list[Outbox]:
+    """Lease due outbox rows of `platforms` to one deliverer; a crashed one's lease runs out
+    and another takes the rows over."""
+    free = or_(col(Outbox.claimed_until).is_(None), col(Outbox.claimed_until) <= now)
+    ours = select(Workspace.id).where(col(Workspace.platform).in_(platforms))
+    ids = list(
+        (
+            await session.exec(
+                select(Outbox.id)
+                .where(
+                    Outbox.status == "pending", Outbox.not_before <= now, free,
+                    col(Outbox.workspace_id).in_(ours),
+                )
+                .order_by(Outbox.not_before, Outbox.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+    )
+    if not ids:
+        return []
+    await session.exec(
+        update(Outbox)
+        .where(col(Outbox.id).in_(ids))
+        .values(claimed_until=now + lease, claim_token=token)
+    )
+    rows = await session.exec(
+        select(Outbox).where(col(Outbox.id).in_(ids)).execution_options(populate_existing=True)
+    )
+    return list(rows.all())

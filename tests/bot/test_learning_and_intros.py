@@ -1,0 +1,210 @@
+"""Announce, suggest, ask and introduce: the double opt-in, with every refusal."""
+
+from sqlmodel import func, select
+
+from storage.models import IntroAsk, LearningRequest, Mentorship, Outbox
+from tests.helpers import CHANNEL, button, text_of
+
+RESIDENT = "role=resident; specialty=Internal Medicine; site=Main campus; started=2024"
+FELLOW = "role=fellow; specialty=Internal Medicine; site=Main campus; started=2019"
+CHAIR = "role=attending; specialty=Surgery; site=North campus; started=1995"
+
+
+async def hospital(world):
+    await world.person("priya", RESIDENT)
+    await world.person("souza", FELLOW, offers="POCUS")
+    await world.person("chair", CHAIR, offers="bedside ultrasound")
+    await world.tick()
+
+
+async def count(world, model, *where):
+    async with world.db.transaction() as session:
+        return (await session.exec(select(func.count()).select_from(model).where(*where))).one()
+
+
+async def test_learn_announces_publicly_and_suggests_the_closer_mentor_first(world):
+    await hospital(world)
+    reply = await world.cmd("priya", "/learn point-of-care ultrasound: FAST exams on nights")
+    await world.tick()
+
+    assert "Point-of-care ultrasound" in text_of(reply) and CHANNEL in text_of(reply)
+    suggested = [b.value.split(":")[1] for b in reply.buttons if b.action_id == "request_intro"]
+    assert len(suggested) == 2
+    first = text_of(reply).split("\n")[1]
+    assert first.startswith("1. @Souza") and "also in Internal Medicine" in first
+    assert "also at Main campus" in first and "5 years further along" in first
+    post = world.last(CHANNEL)
+    assert "FAST exams on nights" in text_of(post) and "resident · Internal Medicine" in text_of(post)
+    assert [b.action_id for b in post.buttons] == ["offer_help"]
+
+
+async def test_private_learn_posts_nothing_in_the_channel(world):
+    await hospital(world)
+    reply = await world.cmd("priya", "/learn --private POCUS: nights")
+    await world.tick()
+    assert "kept it private" in text_of(reply)
+    assert world.inbox(CHANNEL) == []
+
+
+async def test_request_intro_then_accept_introduces_both_in_one_group_message(world):
+    await hospital(world)
+    suggestions = await world.cmd("priya", "/learn POCUS: FAST exams")
+    reply = await world.press("priya", "request_intro", button(suggestions, "request_intro"))
+    assert "I've asked @Souza" in text_of(reply)
+    await world.tick()
+    ask = world.last("souza")
+    assert "FAST exams" in text_of(ask) and "Why you:" in text_of(ask)
+
+    accepted = await world.press("souza", "intro_accept", button(ask, "intro_accept"))
+    await world.tick()
+
+    assert "introduced you and @Priya" in text_of(accepted)
+    intro = world.last("priya")
+    assert intro is world.last("souza")  # the same group message reaches both
+    assert "@Souza, meet @Priya" in text_of(intro) and "Point-of-care ultrasound" in text_of(intro)
+    assert "Suggested first step" in text_of(intro) and "Why you two" in text_of(intro)
+    assert await count(world, Mentorship) == 1
+
+
+async def test_a_volunteer_asks_the_mentee_who_accepts(world):
+    await hospital(world)
+    await world.cmd("priya", "/learn POCUS: FAST exams")
+    await world.tick()
+    offer_value = button(world.last(CHANNEL), "offer_help")
+    await world.person("kim", "role=nurse; specialty=Critical Care", offers="POCUS")
+
+    thanks = await world.press("kim", "offer_help", offer_value)
+    await world.tick()
+    assert "I've asked @Priya" in text_of(thanks)
+    ask = world.last("priya")
+    assert "@Kim offered to help you" in text_of(ask)
+    await world.press("priya", "intro_accept", button(ask, "intro_accept"))
+    await world.tick()
+    assert "@Kim, meet @Priya" in text_of(world.last("kim"))
+
+
+async def test_double_accept_is_refused_and_changes_nothing(world):
+    await hospital(world)
+    suggestions = await world.cmd("priya", "/learn POCUS")
+    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
+    await world.tick()
+    ask_id = button(world.last("souza"), "intro_accept")
+    await world.press("souza", "intro_accept", ask_id)
+    again = await world.press("souza", "intro_accept", ask_id)
+    assert "already accepted" in text_of(again)
+    assert await count(world, Mentorship) == 1
+
+
+async def test_a_stranger_cannot_answer_someone_elses_ask(world):
+    await hospital(world)
+    suggestions = await world.cmd("priya", "/learn POCUS")
+    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
+    await world.tick()
+    ask_id = button(world.last("souza"), "intro_accept")
+    refused = await world.press("chair", "intro_accept", ask_id)
+    assert "only they can answer it" in text_of(refused)
+    assert await count(world, Mentorship) == 0
+    assert await count(world, IntroAsk, IntroAsk.status == "pending") == 1
+
+
+async def test_a_stranger_cannot_request_an_intro_on_someone_elses_request(world):
+    await hospital(world)
+    suggestions = await world.cmd("priya", "/learn POCUS")
+    refused = await world.press("chair", "request_intro", button(suggestions, "request_intro"))
+    assert "Only the person who asked" in text_of(refused)
+    assert await count(world, IntroAsk) == 0
+
+
+async def test_decline_tells_the_asker_and_hides_the_pair_for_90_days(world):
+    await hospital(world)
+    suggestions = await world.cmd("priya", "/learn POCUS")
+    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
+    await world.tick()
+    reply = await world.press("souza", "intro_decline", button(world.last("souza"), "intro_decline"))
+    await world.tick()
+    assert "told @Priya kindly" in text_of(reply)
+    assert "can't take on" in text_of(world.last("priya"))
+    await world.cmd("priya", "/mentor status")
+    async with world.db.transaction() as session:
+        request = (await session.exec(select(LearningRequest))).one()
+        request.status = "closed"
+    again = await world.cmd("priya", "/learn POCUS")
+    names = [b.label for b in again.buttons]
+    assert names == ["Request intro: Chair"]
+
+
+async def test_at_capacity_mentor_is_not_suggested_and_cannot_accept(world):
+    await hospital(world)
+    await world.cmd("souza", "/mentor capacity 1")
+    await world.person("nguyen", "role=student; specialty=Internal Medicine")
+    first = await world.cmd("priya", "/learn POCUS")
+    second = await world.cmd("nguyen", "/learn POCUS")
+    await world.press("priya", "request_intro", button(first, "request_intro"))
+    await world.press("nguyen", "request_intro", f"{button(second, 'request_intro').split(':')[0]}:"
+                      f"{button(first, 'request_intro').split(':')[1]}")
+    await world.tick()
+    asks = [m for m in world.inbox("souza") if m.buttons]
+    await world.press("souza", "intro_accept", button(asks[0], "intro_accept"))
+    refused = await world.press("souza", "intro_accept", button(asks[1], "intro_accept"))
+    assert "at capacity (1)" in text_of(refused)
+    assert await count(world, Mentorship) == 1
+    third = await world.cmd("chair", "/learn --private POCUS")
+    assert "Souza" not in text_of(third)
+
+
+async def test_phi_in_learn_is_refused_and_nothing_is_stored_or_posted(world):
+    await hospital(world)
+    reply = await world.cmd("priya", "/learn POCUS: how I scanned my patient John Smith, MRN 12345678")
+    await world.tick()
+    assert "didn't save or post" in text_of(reply) and "medical record number" in text_of(reply)
+    assert "John" not in text_of(reply) and "12345678" not in text_of(reply)
+    assert await count(world, LearningRequest) == 0
+    assert await count(world, Outbox, Outbox.kind == "channel") == 0
+
+
+async def test_unknown_person_and_junk_buttons_get_a_clear_refusal(world):
+    await hospital(world)
+    suggestions = await world.cmd("priya", "/learn POCUS")
+    request_id = button(suggestions, "request_intro").split(":")[0]
+    assert "isn't in this workspace" in text_of(
+        await world.press("priya", "request_intro", f"{request_id}:99999"))
+    assert "doesn't point at anything" in text_of(await world.press("priya", "intro_accept", "x; drop"))
+    assert "can't find that ask" in text_of(await world.press("priya", "intro_accept", "424242"))
+    assert "isn't one I know" in text_of(await world.press("priya", "launch_rocket", "1"))
+    assert await count(world, IntroAsk) == 0
+
+
+async def test_asks_expire_and_the_mentee_is_told(world):
+    await hospital(world)
+    suggestions = await world.cmd("priya", "/learn POCUS")
+    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
+    await world.tick()
+    ask_id = button(world.last("souza"), "intro_accept")
+    report = await world.advance(hours=73)
+    assert report.expired_asks == 1
+    assert "didn't answer in time" in text_of(world.last("priya"))
+    late = await world.press("souza", "intro_accept", ask_id)
+    assert "already expired" in text_of(late)
+    assert await count(world, Mentorship) == 0
+
+
+async def test_one_request_per_aspect_and_another_perspective_needs_a_first(world):
+    await hospital(world)
+    await world.cmd("priya", "/learn POCUS")
+    assert "already asked to learn" in text_of(await world.cmd("priya", "/learn bedside ultrasound"))
+    refused = await world.cmd("priya", "/learn --another-perspective central lines")
+    assert "no first perspective" in text_of(refused)
+    assert await count(world, LearningRequest) == 1
+
+
+async def test_another_perspective_prefers_a_different_background(world):
+    await hospital(world)
+    suggestions = await world.cmd("priya", "/learn POCUS")
+    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
+    await world.tick()
+    await world.press("souza", "intro_accept", button(world.last("souza"), "intro_accept"))
+    assert "already your mentor" in text_of(await world.cmd("priya", "/learn POCUS"))
+
+    second = await world.cmd("priya", "/learn --another-perspective POCUS")
+    assert [b.label for b in second.buttons] == ["Request intro: Chair"]
+    assert "different background from your current mentor" in text_of(second)

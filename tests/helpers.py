@@ -1,0 +1,84 @@
+"""A small hospital to test in: the real core on a real database, the console as the platform."""
+
+from datetime import datetime, timedelta
+
+from bot.app import build_core
+from bot.clock import FixedClock
+from bot.core import Actor
+from bot.messages import Message, plain
+from bot.settings import Settings
+from handlers.console.messenger import ConsoleMessenger
+
+TEAM = "T1"
+CHANNEL = "#mentoring"
+
+
+class World:
+    def __init__(self, url: str, start: datetime, **settings):
+        self.clock = FixedClock(start)
+        self.messenger = ConsoleMessenger()
+        self.settings = Settings(_env_file=None, database_url=url, **settings)
+        self.core = build_core(
+            self.settings, clock=self.clock, messengers={"console": self.messenger},
+            channels={"console": CHANNEL},
+        )
+        self.db = self.core.db
+        self.tz: dict[str, str] = {}
+        self.inboxes: dict[str, list[Message]] = {}
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+    def actor(self, who: str) -> Actor:
+        return Actor("console", TEAM, who, name=who.title(), tz=self.tz.get(who))
+
+    async def person(self, who: str, profile: str = "", offers: str = "", tz: str = "America/New_York"):
+        """Someone who filled in their profile (and maybe offered aspects) through the core."""
+        self.tz[who] = tz
+        reply = await self.core.command(self.actor(who), f"mentor profile {profile}" if profile else "status")
+        if offers:
+            reply = await self.core.command(self.actor(who), f"mentor offer {offers}")
+        return reply
+
+    async def cmd(self, who: str, text: str) -> Message:
+        return await self.core.command(self.actor(who), text)
+
+    async def press(self, who: str, action_id: str, value: str) -> Message:
+        return await self.core.press(self.actor(who), action_id, value)
+
+    async def tick(self):
+        report = await self.core.tick()
+        self._collect()
+        return report
+
+    async def advance(self, **delta):
+        self.clock.advance(timedelta(**delta))
+        return await self.tick()
+
+    def _collect(self) -> None:
+        for delivery in self.messenger.take():
+            targets = self.messenger.members_of(delivery.to) or (delivery.to,)
+            for target in targets:
+                self.inboxes.setdefault(target, []).append(delivery.message)
+
+    def inbox(self, who: str) -> list[Message]:
+        """Everything delivered to `who` (or a channel) so far."""
+        self._collect()
+        return self.inboxes.get(who, [])
+
+    def last(self, who: str) -> Message:
+        return self.inbox(who)[-1]
+
+    def texts(self, who: str) -> list[str]:
+        return [text_of(m) for m in self.inbox(who)]
+
+
+def text_of(message: Message) -> str:
+    return plain("\n".join([message.text, *message.sections, *message.context]))
+
+
+def button(message: Message, action_id: str, index: int = 0) -> str:
+    """The value of the `index`-th button with this action id."""
+    values = [b.value for b in message.buttons if b.action_id == action_id]
+    assert values, f"no {action_id} button in: {message.text!r}"
+    return values[index]
