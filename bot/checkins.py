@@ -37,7 +37,8 @@ async def run_due(session: AsyncSession, now: datetime, limit: int) -> int:
         aspect = (await session.get_one(Aspect, pair.aspect_id)).name
         if is_paused(mentor, now) or is_paused(mentee, now):
             until = [m.paused_until for m in (mentor, mentee) if is_paused(m, now) and m.paused_until]
-            pair.next_checkin_at = max([now + PAUSED_RECHECK, *until])
+            # Ask again when the pause ends, or in a week for an open-ended pause.
+            pair.next_checkin_at = max(until) if until else now + PAUSED_RECHECK
             continue
         if await _previous_round_silent(session, pair, now):
             pair.silent_rounds += 1

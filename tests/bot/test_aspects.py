@@ -1,0 +1,86 @@
+"""The curated taxonomy and how free text maps onto it."""
+
+from collections import Counter
+
+import pytest
+from sqlmodel import select
+
+from bot.aspects import Catalog, load_taxonomy, normalize, resolve
+from storage.models import Aspect, Workspace
+
+CATEGORIES = {
+    "clinical-skills", "specialty-knowledge", "teaching", "research-and-writing",
+    "leadership-and-management", "career-and-negotiation", "communication",
+    "quality-and-safety", "informatics", "wellbeing",
+}
+
+
+def test_taxonomy_is_broad_and_unambiguous():
+    entries = load_taxonomy()
+    assert len(entries) >= 150
+    per_category = Counter(e.category for e in entries)
+    assert set(per_category) == CATEGORIES and min(per_category.values()) >= 10
+    owners: dict[str, set[str]] = {}
+    for e in entries:
+        for t in (e.name, *e.synonyms):
+            owners.setdefault(normalize(t), set()).add(e.name)
+    assert [t for t, names in owners.items() if len(names) > 1] == []
+    assert all(e.synonyms for e in entries)
+
+
+@pytest.fixture
+async def catalog(db_url):
+    from storage.engine import Database
+
+    db = Database(db_url)
+    async with db.transaction() as session:
+        catalog = await Catalog.load(session, None)
+        names = {a.id: a.name for a in (await session.exec(select(Aspect))).all()}
+    yield lambda text: names.get(catalog.match(text))
+    await db.dispose()
+
+
+@pytest.mark.parametrize("text", [
+    "POCUS", "pocus", "point-of-care ultrasound", "Point of care ultrasound", "bedside ultrasound",
+    "bedside ultrasound for FAST exams", "point of care ultrasond",
+])
+async def test_synonyms_spellings_and_phrases_find_the_aspect(catalog, text):
+    assert catalog(text) == "Point-of-care ultrasound"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("breaking bad news", "Breaking bad news"),
+    ("I-PASS", "Handoffs"),
+    ("central line placement in the ICU", "Central line placement"),
+])
+async def test_other_aspects(catalog, text, name):
+    assert catalog(text) is not None and catalog(text).lower().startswith(name.lower()[:8])
+
+
+@pytest.mark.parametrize("text", ["knitting", "zq", "management", "x"])
+async def test_unrelated_or_too_short_text_matches_nothing(catalog, text):
+    assert catalog(text) is None
+
+
+async def test_unknown_text_becomes_a_workspace_aspect_found_again_next_time(db_url):
+    from storage.engine import Database
+
+    db = Database(db_url)
+    async with db.transaction() as session:
+        curated = await Catalog.load(session, None)
+        workspace = Workspace(platform="console", external_id="W", created_at=_now())
+        session.add(workspace)
+        await session.flush()
+        first = await resolve(session, curated=curated, workspace_id=workspace.id,
+                              text="hospital  knitting circle")
+        again = await resolve(session, curated=curated, workspace_id=workspace.id,
+                              text="Hospital knitting circle")
+        assert first.id == again.id and first.name == "Hospital knitting circle"
+        assert first.workspace_id == workspace.id and not first.curated
+    await db.dispose()
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime(2026, 12, 1, tzinfo=UTC)

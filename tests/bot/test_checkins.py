@@ -1,0 +1,196 @@
+"""Check-ins on a cadence, inside waking hours, never while paused; answers and silence."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from storage.models import CheckIn, Mentorship, Outbox, Reflection
+from tests.bot.test_learning_and_intros import FELLOW, RESIDENT
+from tests.helpers import World, button, text_of
+
+
+async def paired(world, mentee_tz="America/New_York", mentor_profile=FELLOW):
+    await world.person("priya", RESIDENT, tz=mentee_tz)
+    await world.person("souza", mentor_profile, offers="POCUS, ventilator management")
+    suggestions = await world.cmd("priya", "/learn POCUS: FAST exams")
+    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
+    await world.tick()
+    await world.press("souza", "intro_accept", button(world.last("souza"), "intro_accept"))
+    await world.tick()
+
+
+def prompts(world, who):
+    return [m for m in world.inbox(who) if any(b.action_id == "checkin_met" for b in m.buttons)]
+
+
+async def pair_row(world) -> Mentorship:
+    async with world.db.transaction() as session:
+        return (await session.exec(select(Mentorship))).one()
+
+
+async def test_both_sides_are_asked_when_due_and_not_before(world):
+    await paired(world)
+    await world.advance(days=13)
+    assert prompts(world, "priya") == [] and prompts(world, "souza") == []
+    await world.advance(days=1, minutes=1)
+    assert len(prompts(world, "priya")) == 1 and len(prompts(world, "souza")) == 1
+    assert "with @Souza" in text_of(prompts(world, "priya")[0])
+    assert [b.action_id for b in prompts(world, "souza")[0].buttons] == [
+        "checkin_met", "checkin_not_yet", "checkin_pause", "checkin_wrap_up"]
+
+
+async def test_tick_twice_at_the_same_moment_sends_nothing_twice(world):
+    await paired(world)
+    world.clock.advance(timedelta(days=15))
+    first = await world.tick()
+    second = await world.tick()
+    assert first.checkins == 1 and first.delivery.sent == 2
+    assert second.checkins == 0 and second.delivery.sent == 0
+    assert len(prompts(world, "priya")) == 1
+
+
+async def test_met_resets_the_cadence_and_status_shows_the_last_check_in(world):
+    await paired(world)
+    await world.advance(days=15)
+    reply = await world.press("priya", "checkin_met", button(prompts(world, "priya")[0], "checkin_met"))
+    await world.tick()
+    assert "noted that you met" in text_of(reply)
+    assert "@Priya says you met" in text_of(world.last("souza"))
+    status = text_of(await world.cmd("souza", "/mentor status"))
+    assert "Point-of-care ultrasound with @Priya: next check-in" in status
+    assert "last check-in Wed 16 Dec: met" in status
+    pair = await pair_row(world)
+    assert pair.next_checkin_at == world.clock.now() + timedelta(days=14)
+
+
+async def test_the_other_side_cannot_answer_a_settled_check_in_and_strangers_never_can(world):
+    await paired(world)
+    await world.person("chair", "role=attending")
+    await world.advance(days=15)
+    value = button(prompts(world, "priya")[0], "checkin_met")
+    assert "only they can answer" in text_of(await world.press("chair", "checkin_wrap_up", value))
+    await world.press("priya", "checkin_met", value)
+    late = await world.press("souza", "checkin_wrap_up", value)
+    assert "already settled (met)" in text_of(late)
+    assert (await pair_row(world)).status == "active"
+
+
+async def test_typed_not_yet_asks_again_in_a_week(world):
+    await paired(world)
+    await world.advance(days=15)
+    reply = await world.cmd("souza", "not yet")
+    assert "ask again in a week" in text_of(reply)
+    await world.advance(days=6)
+    assert len(prompts(world, "priya")) == 1
+    await world.advance(days=1, minutes=1)
+    assert len(prompts(world, "priya")) == 2
+
+
+async def test_typed_words_with_nothing_to_answer_are_refused(world):
+    await paired(world)
+    assert "no check-in waiting" in text_of(await world.cmd("priya", "met"))
+
+
+async def test_two_silent_rounds_pause_the_pair_and_tell_both(world):
+    await paired(world)
+    await world.advance(days=15)
+    await world.advance(days=14)
+    assert len(prompts(world, "priya")) == 2
+    await world.advance(days=14)
+    assert len(prompts(world, "priya")) == 2
+    assert "paused this mentorship" in text_of(world.last("priya"))
+    assert "paused this mentorship" in text_of(world.last("souza"))
+    assert (await pair_row(world)).status == "paused"
+    await world.advance(days=30)
+    assert len(prompts(world, "priya")) == 2
+    resumed = await world.cmd("souza", "/mentor resume")
+    assert "Restarted check-ins for 1" in text_of(resumed)
+    await world.tick()
+    assert "resumed your mentorship" in text_of(world.last("priya"))
+
+
+async def test_pause_button_pauses_the_pair(world):
+    await paired(world)
+    await world.advance(days=15)
+    await world.press("souza", "checkin_pause", button(prompts(world, "souza")[0], "checkin_pause"))
+    await world.tick()
+    assert "paused your mentorship" in text_of(world.last("priya"))
+    await world.advance(days=60)
+    assert len(prompts(world, "priya")) == 1
+
+
+async def test_no_check_ins_while_a_person_is_paused_then_auto_resume(world):
+    await paired(world)
+    reply = await world.cmd("priya", "/mentor pause 3")
+    assert "until Tue 22 Dec" in text_of(reply)
+    await world.advance(days=15)
+    assert prompts(world, "souza") == []
+    await world.advance(days=6, minutes=1)
+    assert any("pause has ended" in text_of(m) for m in world.inbox("priya"))
+    assert len(prompts(world, "souza")) == 1
+
+
+async def test_paused_people_are_not_suggested(world):
+    await paired(world)
+    await world.person("nguyen", "role=student")
+    await world.cmd("souza", "/mentor pause")
+    suggestions = await world.cmd("nguyen", "/learn POCUS")
+    assert suggestions.buttons == ()
+    await world.cmd("souza", "/mentor resume")
+    again = await world.cmd("nguyen", "/learn --private ventilator management")
+    assert [b.label for b in again.buttons] == ["Request intro: Souza"]
+
+
+async def test_wrap_up_asks_both_for_a_reflection(world):
+    await paired(world)
+    await world.advance(days=15)
+    reply = await world.cmd("priya", "wrap up")
+    await world.tick()
+    assert "Wrapped up" in text_of(reply) and "reflect" in text_of(reply)
+    assert "wrapped up your mentorship" in text_of(world.last("souza"))
+    saved = await world.cmd("priya", "reflect I now do FAST exams on my own")
+    assert "saved your reflection" in text_of(saved)
+    refused = await world.cmd("souza", "reflect called her at 555-123-4567")
+    assert "phone number" in text_of(refused)
+    async with world.db.transaction() as session:
+        assert len((await session.exec(select(Reflection))).all()) == 1
+    await world.advance(days=30)
+    assert len(prompts(world, "priya")) == 1
+
+
+@pytest.mark.parametrize(
+    "tz, local_wake",
+    [("America/New_York", 7), ("Asia/Kolkata", 7), ("Australia/Sydney", 7), ("Europe/London", 7)],
+)
+async def test_check_ins_wait_for_waking_hours_in_each_time_zone(db_url, tz, local_wake):
+    # Start at 02:00 local time for the mentee, so the due moment falls in quiet hours.
+    from zoneinfo import ZoneInfo
+
+    start = datetime(2026, 12, 1, 2, 0, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    world = World(db_url, start)
+    try:
+        await paired(world, mentee_tz=tz, mentor_profile=FELLOW + "; quiet=0-0")
+        await world.advance(days=14, minutes=1)
+        async with world.db.transaction() as session:
+            held = (await session.exec(
+                select(Outbox).where(Outbox.recipients == ["priya"], Outbox.status == "pending")
+            )).all()
+        assert len(held) == 1
+        woke = held[0].not_before.astimezone(ZoneInfo(tz))
+        assert (woke.hour, woke.minute) == (local_wake, 0)
+        assert prompts(world, "priya") == []
+        assert len(prompts(world, "souza")) == 1  # never quiet: asked at once
+        world.clock.set(held[0].not_before)
+        await world.tick()
+        assert len(prompts(world, "priya")) == 1
+    finally:
+        await world.close()
+
+
+async def test_check_in_rounds_are_unique_per_mentorship(world):
+    await paired(world)
+    await world.advance(days=15)
+    async with world.db.transaction() as session:
+        rounds = (await session.exec(select(CheckIn.round))).all()
+    assert rounds == [1]
