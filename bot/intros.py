@@ -86,7 +86,9 @@ async def _create_ask(t: Turn, request, *, mentor: Member, mentee: Member, asked
         )
     ).first()
     if pending:
-        raise AlreadyDone(f"There's already an ask between you two waiting on {tag(asked)}.")
+        waiting_on = "you: answer it with its buttons or in `/mentor status`" if (
+            pending.asked_id == t.me.id) else "them"
+        raise AlreadyDone(f"There's already an ask between you two, waiting on {waiting_on}.")
     aspect = await t.aspect_name(request.aspect_id)
     reasons = await matching.explain(
         t.session, mentee=mentee, mentor=mentor, aspect_id=request.aspect_id, aspect_name=aspect,

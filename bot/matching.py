@@ -32,7 +32,11 @@ EXPERIENCE_BAND = (2, 15)
 class Suggestion:
     mentor: Member
     score: float
-    reasons: tuple[str, ...]
+    terms: tuple[tuple[str, str], ...]  # (weight name, reason in words)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(reason for _, reason in self.terms)
 
 
 async def suggest(
@@ -69,28 +73,31 @@ async def explain(
     ).first()
     counts = await live_mentee_counts(session=session, mentor_ids=[mentor.id])
     score = _score(mentee, mentor, aspect_name, now, mentor.capacity - counts.get(mentor.id, 0), [])
-    reasons = score.reasons if declared else score.reasons[1:]
+    # Spare capacity helps ranking but is no reason two people fit.
+    skip = {"capacity"} if declared else {"capacity", "expertise"}
+    reasons = tuple(reason for key, reason in score.terms if key not in skip)
     return reasons or ("offered to help",)
 
 
 def _score(mentee, mentor, aspect_name, now, free, current) -> Suggestion:
-    terms: list[tuple[float, str]] = [(WEIGHTS["expertise"], f"offers mentoring in {aspect_name}")]
+    terms: list[tuple[str, str]] = [("expertise", f"offers mentoring in {aspect_name}")]
     field = _same(mentee.specialty, mentor.specialty) or _same(mentee.department, mentor.department)
     if field:
-        terms.append((WEIGHTS["specialty"], f"also in {field}"))
+        terms.append(("specialty", f"also in {field}"))
     if mentee.role and mentor.role and ROLE_TRACK.get(mentee.role) == ROLE_TRACK.get(mentor.role):
-        terms.append((WEIGHTS["role_track"], f"also on the {ROLE_TRACK[mentor.role]} track"))
+        terms.append(("role_track", f"also on the {ROLE_TRACK[mentor.role]} track"))
     site = _same(mentee.site, mentor.site)
     if site:
-        terms.append((WEIGHTS["site"], f"also at {site}"))
+        terms.append(("site", f"also at {site}"))
     ahead = _years_ahead(mentee, mentor)
     if ahead is not None and EXPERIENCE_BAND[0] <= ahead <= EXPERIENCE_BAND[1]:
-        terms.append((WEIGHTS["experience"], f"{ahead} years further along"))
+        terms.append(("experience", f"{ahead} years further along"))
     if free > 0:
-        terms.append((WEIGHTS["capacity"] * free, f"has room for {free} more mentee{'s' * (free > 1)}"))
+        terms.append(("capacity", f"has room for {free} more mentee{'s' * (free > 1)}"))
     if current and all(_differs(mentor, other) for other in current):
-        terms.append((WEIGHTS["different_view"], "a different background from your current mentor"))
-    return Suggestion(mentor, sum(w for w, _ in terms), tuple(r for _, r in terms))
+        terms.append(("different_view", "a different background from your current mentor"))
+    score = sum(WEIGHTS[key] * (free if key == "capacity" else 1) for key, _ in terms)
+    return Suggestion(mentor, score, tuple(terms))
 
 
 def _same(a: str | None, b: str | None) -> str | None:

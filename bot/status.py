@@ -2,6 +2,7 @@
 
 from sqlmodel import col, select
 
+from bot import matching
 from bot.domain import Status
 from bot.grammar import HELP, Command
 from bot.messages import Button, Message
@@ -21,7 +22,9 @@ async def status(t: Turn, cmd: Command) -> Message:
     if is_paused(t.me, t.now):
         until = f"until {t.date(t.me.paused_until)}" if t.me.paused_until else "until you resume"
         sections.append(f"⏸ You're paused {until}.")
-    sections += await _requests(t)
+    requests, suggestion_buttons = await _requests(t)
+    sections += requests
+    buttons += suggestion_buttons
     for side, other_side, title in (("mentee", "mentor", "Your mentors"),
                                     ("mentor", "mentee", "Your mentees")):
         lines = await _mentorships(t, side, other_side)
@@ -39,7 +42,8 @@ async def status(t: Turn, cmd: Command) -> Message:
                    context=(f"You take up to {t.me.capacity} mentee(s) at once.",))
 
 
-async def _requests(t: Turn) -> list[str]:
+async def _requests(t: Turn) -> tuple[list[str], list[Button]]:
+    """Open requests, each with fresh suggestions while nobody has been asked."""
     rows = (
         await t.session.exec(
             select(LearningRequest)
@@ -47,12 +51,31 @@ async def _requests(t: Turn) -> list[str]:
             .order_by(LearningRequest.created_at)
         )
     ).all()
-    lines = [
-        f"• {await t.aspect_name(r.aspect_id)} ({'public' if r.public else 'private'}, "
-        f"since {t.date(r.created_at)})"
-        for r in rows
-    ]
-    return ["*Looking for a mentor*\n" + "\n".join(lines)] if lines else []
+    lines, buttons = [], []
+    for request in rows:
+        aspect = await t.aspect_name(request.aspect_id)
+        lines.append(f"• {aspect} ({'public' if request.public else 'private'}, "
+                     f"since {t.date(request.created_at)})")
+        if await _has_pending_ask(t, request.id):
+            continue
+        for s in await matching.suggest(
+            t.session, mentee=t.me, aspect_id=request.aspect_id, aspect_name=aspect, now=t.now,
+            another_perspective=request.another_perspective,
+        ):
+            lines.append(f"   suggested: {tag(s.mentor)} ({'; '.join(s.reasons[1:3]) or aspect})")
+            buttons.append(Button(f"Request intro: {s.mentor.name} ({aspect})", "request_intro",
+                                  f"{request.id}:{s.mentor.id}"))
+    return (["*Looking for a mentor*\n" + "\n".join(lines)] if lines else []), buttons
+
+
+async def _has_pending_ask(t: Turn, request_id: int) -> bool:
+    return (
+        await t.session.exec(
+            select(IntroAsk.id).where(
+                IntroAsk.request_id == request_id, IntroAsk.status == Status.PENDING
+            )
+        )
+    ).first() is not None
 
 
 async def _mentorships(t: Turn, side: str, other_side: str) -> list[str]:

@@ -1,0 +1,73 @@
+"""`preceptor try --script`: the whole story in the local workspace, through the real CLI."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_try(script: str, tmp_path) -> str:
+    path = tmp_path / "script.txt"
+    path.write_text(script)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "try", "--now", "2026-12-01T14:00:00Z", "--script",
+         str(path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def after(output: str, prompt_line: str) -> str:
+    """What the line typed at `prompt_line` printed, up to the next prompt."""
+    start = output.index(f"> {prompt_line}\n") + len(prompt_line) + 3
+    end = output.find("\n[", start)
+    return output[start:] if end == -1 else output[start:end]
+
+
+def test_the_whole_story(tmp_path):
+    output = run_try((ROOT / "examples" / "story.txt").read_text(), tmp_path)
+
+    offered = after(output, "/mentor offer point-of-care ultrasound")
+    assert "You're listed as a mentor for: Point-of-care ultrasound" in offered
+
+    learned = after(output, "/learn POCUS: FAST exams on night shifts")
+    assert ("1. @Dr. Ana Souza: offers mentoring in Point-of-care ultrasound; "
+            "also in Internal Medicine") in learned
+    assert "2. @Dr. Marcus Lee" in learned and "[1] Request intro: Dr. Ana Souza" in learned
+    assert "── to #mentoring" in learned and "[3] I can help" in learned
+
+    asked = after(output, "1")
+    assert "── to Dr. Ana Souza" in asked and "would like your help" in asked
+    assert "[4] Accept" in asked
+
+    introduced = after(output, "4")
+    assert "── group message to Dr. Ana Souza, Priya Raman" in introduced
+    assert "@Dr. Ana Souza, meet @Priya Raman" in introduced and "Suggested first step" in introduced
+    assert "has room" not in introduced
+
+    fortnight = after(output, "time +15d")
+    assert fortnight.count("Check-in: how is *Point-of-care ultrasound* going") == 2
+    assert "── to Dr. Ana Souza" in fortnight and "── to Priya Raman" in fortnight
+
+    met = after(output, "met")
+    assert "noted that you met" in met and "@Priya Raman says you met" in met
+
+    status = output[output.rindex("> /mentor status"):]
+    assert re.search(r"Point-of-care ultrasound with @Dr. Ana Souza: next check-in Wed 30 Dec; "
+                     r"last check-in Wed 16 Dec: met", status)
+
+
+@pytest.mark.parametrize("line, says", [
+    ("as Nobody Atall", "No one called 'Nobody Atall' here"),
+    ("42", "There's no button [42]"),
+    ("/learn POCUS: my patient John Smith", "didn't save or post that"),
+    ("/mentor dance", "I don't know `dance`"),
+])
+def test_mistakes_get_a_clear_answer(tmp_path, line, says):
+    assert says in run_try(line + "\n", tmp_path)

@@ -1,0 +1,151 @@
+"""Storage on each backend: UTC datetimes, SQLite settings, migrations, constraints."""
+
+import asyncio
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, func, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel, select
+
+from bot.cli import prepare_database
+from storage.engine import Database, sync_url
+from storage.models import Aspect, Member, Mentorship, Workspace
+
+NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(db_url):
+    database = Database(db_url)
+    yield database
+    await database.dispose()
+
+
+async def people(db, n=2):
+    async with db.transaction() as session:
+        ws = Workspace(platform="console", external_id="S", created_at=NOW)
+        session.add(ws)
+        await session.flush()
+        members = [Member(workspace_id=ws.id, platform_user_id=f"u{i}", created_at=NOW)
+                   for i in range(n)]
+        session.add_all(members)
+        await session.flush()
+        return [m.id for m in members]
+
+
+async def test_datetimes_come_back_aware_utc(db):
+    (member_id,) = await people(db, 1)
+    local = datetime(2026, 12, 1, 9, 0, tzinfo=timezone(timedelta(hours=-5)))
+    async with db.transaction() as session:
+        (await session.get(Member, member_id)).paused_until = local
+    async with db.transaction() as session:
+        stored = (await session.get(Member, member_id)).paused_until
+    assert stored == local and stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
+
+
+async def test_naive_datetimes_are_refused(db):
+    (member_id,) = await people(db, 1)
+    with pytest.raises(Exception, match="naive datetime"):
+        async with db.transaction() as session:
+            (await session.get(Member, member_id)).paused_until = datetime(2026, 12, 1)
+
+
+async def test_one_live_mentorship_per_mentor_mentee_and_aspect(db):
+    mentor, mentee = await people(db)
+    async with db.transaction() as session:
+        aspect_id = (await session.exec(select(Aspect.id))).first()
+
+    def pair(status="active"):
+        return Mentorship(mentor_id=mentor, mentee_id=mentee, aspect_id=aspect_id, status=status,
+                          next_checkin_at=NOW, started_at=NOW)
+
+    async with db.transaction() as session:
+        session.add(pair())
+    with pytest.raises(IntegrityError):
+        async with db.transaction() as session:
+            session.add(pair("paused"))
+    async with db.transaction() as session:
+        (await session.exec(select(Mentorship))).one().status = "wrapped"
+    async with db.transaction() as session:
+        session.add(pair())
+    async with db.transaction() as session:
+        assert (await session.exec(select(func.count()).select_from(Mentorship))).one() == 2
+
+
+def test_migrations_build_exactly_the_models(db_url):
+    engine = create_engine(sync_url(db_url))
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+async def test_upgrade_is_repeatable_and_seeds_the_taxonomy_once(db_url, db):
+    async with db.transaction() as session:
+        before = (await session.exec(select(func.count()).select_from(Aspect))).one()
+    await asyncio.to_thread(prepare_database, db_url)
+    async with db.transaction() as session:
+        after = (await session.exec(select(func.count()).select_from(Aspect))).one()
+    assert before == after >= 150
+
+
+async def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path, sqlite_template):
+    import shutil
+
+    path = tmp_path / "x.db"
+    shutil.copy(sqlite_template, path)
+    database = Database(f"sqlite:///{path}")
+    async with database.transaction() as session:
+        mode = (await session.exec(text("PRAGMA journal_mode"))).one()[0]
+        keys = (await session.exec(text("PRAGMA foreign_keys"))).one()[0]
+        busy = (await session.exec(text("PRAGMA busy_timeout"))).one()[0]
+    assert (mode, keys) == ("wal", 1) and busy >= 5000
+    with pytest.raises(IntegrityError):
+        async with database.transaction() as session:
+            session.add(Member(workspace_id=999, platform_user_id="orphan", created_at=NOW))
+    await database.dispose()
+
+
+WORKER = textwrap.dedent("""
+    import asyncio, sys
+    from storage.engine import Database
+    from storage.models import Member
+
+    async def main(url, member_id, rounds):
+        db = Database(url)
+        for _ in range(rounds):
+            async with db.transaction() as session:
+                member = await session.get(Member, member_id)
+                await asyncio.sleep(0)
+                member.capacity = member.capacity + 1
+        await db.dispose()
+
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
+""")
+
+
+async def test_concurrent_read_modify_write_loses_no_update_on_sqlite(tmp_path, sqlite_template):
+    import shutil
+
+    path = tmp_path / "race.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    db = Database(url)
+    (member_id,) = await people(db, 1)
+    async with db.transaction() as session:
+        (await session.get(Member, member_id)).capacity = 0
+    workers, rounds = 6, 40
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WORKER, url, str(member_id), str(rounds)])
+        for _ in range(workers)
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0] * workers
+    async with db.transaction() as session:
+        assert (await session.get(Member, member_id)).capacity == workers * rounds
+    await db.dispose()
