@@ -91,7 +91,7 @@ async def _previous_round_silent(session: AsyncSession, pair: Mentorship, now: d
 async def press(t: Turn, action_id: str, value: str) -> Message:
     if not value.isdigit() or len(value) > 12:
         raise NotFound("That button doesn't point at a check-in I know.")
-    checkin = await t.get(CheckIn, int(value), "check-in")
+    checkin = await t.get(CheckIn, int(value), "check-in", lock=True)
     return await answer(t, checkin, BY_ACTION[action_id])
 
 
@@ -108,6 +108,7 @@ async def typed_reply(t: Turn, cmd: Command) -> Message:
                 (Mentorship.mentor_id == t.me.id) | (Mentorship.mentee_id == t.me.id),
             )
             .order_by(col(CheckIn.asked_at).desc(), col(CheckIn.id).desc())
+            .with_for_update(of=CheckIn)
         )
     ).first()
     if checkin is None:
@@ -121,7 +122,7 @@ async def typed_reply(t: Turn, cmd: Command) -> Message:
 
 
 async def answer(t: Turn, checkin: CheckIn, outcome: str) -> Message:
-    pair = await t.session.get_one(Mentorship, checkin.mentorship_id)
+    pair = await t.session.get_one(Mentorship, checkin.mentorship_id, with_for_update=True)
     if t.me.id not in (pair.mentor_id, pair.mentee_id):
         raise NotYours("This check-in belongs to another pair; only they can answer it.")
     if checkin.outcome is not None or checkin.round != pair.rounds or pair.status != Status.ACTIVE:

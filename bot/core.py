@@ -116,6 +116,9 @@ class Preceptor:
                 return await use_case(turn)
         except PreceptorError as error:
             return Message(error.message)
+        except IntegrityError:
+            # Two instances raced on the same click; the other one did the work.
+            return Message("That was just done (perhaps a double click); there's nothing more to do.")
 
     async def _turn(self, session, actor: Actor, now: datetime, curated: Catalog) -> Turn:
         workspace = await get_or_create_workspace(
@@ -145,9 +148,10 @@ class Preceptor:
     async def tick(self, now: datetime | None = None) -> TickReport:
         """Everything due at `now`, once: expire asks, auto-resume, check-ins, deliveries."""
         now = now or self.clock.now()
+        curated = await self.curated()  # before any transaction: SQLite has one writer
         report = TickReport()
         report.expired_asks = await self._drain(lambda s: intros.expire_asks(s, now, BATCH))
-        report.resumed = await self._drain(lambda s: self._auto_resume(s, now))
+        report.resumed = await self._drain(lambda s: self._auto_resume(s, now, curated))
         report.checkins = await self._drain(lambda s: checkins.run_due(s, now, BATCH))
         report.delivery = await deliver_due(self.db, self.messengers, now)
         return report
@@ -161,7 +165,7 @@ class Preceptor:
             if done < BATCH:
                 return total
 
-    async def _auto_resume(self, session, now: datetime) -> int:
+    async def _auto_resume(self, session, now: datetime, curated: Catalog) -> int:
         due = (
             await session.exec(
                 select(Member)
@@ -170,7 +174,6 @@ class Preceptor:
                 .with_for_update(skip_locked=True)
             )
         ).all()
-        curated = await self.curated()
         for member in due:
             workspace = await session.get_one(Workspace, member.workspace_id)
             turn = Turn(session, now, self.settings, workspace, member, curated)

@@ -144,7 +144,7 @@ async def _check_can_mentor(t: Turn, mentor: Member, mentee: Member, aspect_id: 
 
 async def _pending_ask_for_me(t: Turn, value: str) -> IntroAsk:
     (ask_id,) = _ids(value, 1)
-    ask = await t.get(IntroAsk, ask_id, "ask")
+    ask = await t.get(IntroAsk, ask_id, "ask", lock=True)
     if ask.asked_id != t.me.id:
         asked = await t.member(ask.asked_id)
         raise NotYours(f"This ask is for {tag(asked)}; only they can answer it.")

@@ -23,9 +23,10 @@ class Turn:
     me: Member
     curated: Catalog
 
-    async def get(self, model, object_id: int, what: str):
-        """A row the button or command names, or a polite `NotFound`."""
-        row = await self.session.get(model, object_id)
+    async def get(self, model, object_id: int, what: str, *, lock: bool = False):
+        """A row the button or command names, or a polite `NotFound`. `lock` holds it until
+        commit, so two clicks on the same button (two instances) are answered one at a time."""
+        row = await self.session.get(model, object_id, with_for_update=lock or None)
         if row is None:
             raise NotFound(f"I can't find that {what} any more; it may have been removed.")
         return row

@@ -1,5 +1,7 @@
 """Announce, suggest, ask and introduce: the double opt-in, with every refusal."""
 
+import asyncio
+
 from sqlmodel import func, select
 
 from storage.models import IntroAsk, LearningRequest, Mentorship, Outbox
@@ -208,3 +210,27 @@ async def test_another_perspective_prefers_a_different_background(world):
     second = await world.cmd("priya", "/learn --another-perspective POCUS")
     assert [b.label for b in second.buttons] == ["Request intro: Chair"]
     assert "different background from your current mentor" in text_of(second)
+
+
+async def test_two_instances_racing_on_one_accept_make_one_mentorship(world):
+    from bot.app import build_core
+
+    await hospital(world)
+    suggestions = await world.cmd("priya", "/learn POCUS")
+    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
+    await world.tick()
+    ask_id = button(world.last("souza"), "intro_accept")
+    other = build_core(world.settings, clock=world.clock, messengers={"console": world.messenger})
+    try:
+        replies = await asyncio.gather(
+            world.press("souza", "intro_accept", ask_id),
+            other.press(world.actor("souza"), "intro_accept", ask_id),
+            world.press("souza", "intro_accept", ask_id),
+        )
+    finally:
+        await other.db.dispose()
+    said = sorted(text_of(r) for r in replies)
+    assert sum("introduced you" in s for s in said) == 1
+    assert await count(world, Mentorship) == 1
+    await world.tick()
+    assert sum("meet @Priya" in text_of(m) for m in world.inbox("souza")) == 1
