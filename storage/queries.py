@@ -77,31 +77,29 @@ async def claim_due_mentorships(
     *, session: AsyncSession, now: datetime, limit: int
 ) -> list[Mentorship]:
     """Active mentorships whose check-in is due, locked so no other process takes them."""
-    return list(
-        (
-            await session.exec(
-                select(Mentorship)
-                .where(Mentorship.status == "active", Mentorship.next_checkin_at <= now)
-                .order_by(Mentorship.next_checkin_at)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        ).all()
+    return await _claim(
+        session,
+        select(Mentorship)
+        .where(Mentorship.status == "active", Mentorship.next_checkin_at <= now)
+        .order_by(Mentorship.next_checkin_at),
+        limit,
     )
 
 
 async def claim_expired_asks(*, session: AsyncSession, now: datetime, limit: int) -> list[IntroAsk]:
-    return list(
-        (
-            await session.exec(
-                select(IntroAsk)
-                .where(IntroAsk.status == "pending", IntroAsk.expires_at <= now)
-                .order_by(IntroAsk.expires_at)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        ).all()
+    return await _claim(
+        session,
+        select(IntroAsk)
+        .where(IntroAsk.status == "pending", IntroAsk.expires_at <= now)
+        .order_by(IntroAsk.expires_at),
+        limit,
     )
+
+
+async def _claim(session: AsyncSession, query, limit: int) -> list:
+    """Rows other transactions have not locked, locked until ours commits (PostgreSQL);
+    on SQLite, BEGIN IMMEDIATE already makes this transaction the only writer."""
+    return list((await session.exec(query.limit(limit).with_for_update(skip_locked=True))).all())
 
 
 async def claim_due_outbox(

@@ -19,6 +19,15 @@ async def hospital(world):
     await world.tick()
 
 
+async def asked_souza(world):
+    """Priya asks to learn POCUS and requests an intro to Souza, who has the ask in her DM."""
+    await hospital(world)
+    suggestions = await world.cmd("priya", "/learn POCUS")
+    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
+    await world.tick()
+    return world.last("souza")
+
+
 async def count(world, model, *where):
     async with world.db.transaction() as session:
         return (await session.exec(select(func.count()).select_from(model).where(*where))).one()
@@ -86,10 +95,7 @@ async def test_a_volunteer_asks_the_mentee_who_accepts(world):
 
 
 async def test_double_accept_is_refused_and_changes_nothing(world):
-    await hospital(world)
-    suggestions = await world.cmd("priya", "/learn POCUS")
-    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
-    await world.tick()
+    await asked_souza(world)
     ask_id = button(world.last("souza"), "intro_accept")
     await world.press("souza", "intro_accept", ask_id)
     again = await world.press("souza", "intro_accept", ask_id)
@@ -98,10 +104,7 @@ async def test_double_accept_is_refused_and_changes_nothing(world):
 
 
 async def test_a_stranger_cannot_answer_someone_elses_ask(world):
-    await hospital(world)
-    suggestions = await world.cmd("priya", "/learn POCUS")
-    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
-    await world.tick()
+    await asked_souza(world)
     ask_id = button(world.last("souza"), "intro_accept")
     refused = await world.press("chair", "intro_accept", ask_id)
     assert "only they can answer it" in text_of(refused)
@@ -118,10 +121,7 @@ async def test_a_stranger_cannot_request_an_intro_on_someone_elses_request(world
 
 
 async def test_decline_tells_the_asker_and_hides_the_pair_for_90_days(world):
-    await hospital(world)
-    suggestions = await world.cmd("priya", "/learn POCUS")
-    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
-    await world.tick()
+    await asked_souza(world)
     reply = await world.press("souza", "intro_decline", button(world.last("souza"), "intro_decline"))
     await world.tick()
     assert "told @Priya kindly" in text_of(reply)
@@ -177,10 +177,7 @@ async def test_unknown_person_and_junk_buttons_get_a_clear_refusal(world):
 
 
 async def test_asks_expire_and_the_mentee_is_told(world):
-    await hospital(world)
-    suggestions = await world.cmd("priya", "/learn POCUS")
-    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
-    await world.tick()
+    await asked_souza(world)
     ask_id = button(world.last("souza"), "intro_accept")
     report = await world.advance(hours=73)
     assert report.expired_asks == 1
@@ -200,10 +197,7 @@ async def test_one_request_per_aspect_and_another_perspective_needs_a_first(worl
 
 
 async def test_another_perspective_prefers_a_different_background(world):
-    await hospital(world)
-    suggestions = await world.cmd("priya", "/learn POCUS")
-    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
-    await world.tick()
+    await asked_souza(world)
     await world.press("souza", "intro_accept", button(world.last("souza"), "intro_accept"))
     assert "already your mentor" in text_of(await world.cmd("priya", "/learn POCUS"))
 
@@ -215,10 +209,7 @@ async def test_another_perspective_prefers_a_different_background(world):
 async def test_two_instances_racing_on_one_accept_make_one_mentorship(world):
     from bot.app import build_core
 
-    await hospital(world)
-    suggestions = await world.cmd("priya", "/learn POCUS")
-    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
-    await world.tick()
+    await asked_souza(world)
     ask_id = button(world.last("souza"), "intro_accept")
     other = build_core(world.settings, clock=world.clock, messengers={"console": world.messenger})
     try:
