@@ -22,3 +22,10 @@ def build_core(
         db, settings, clock or SystemClock(), messengers=messengers,
         channels={**default_channels, **(channels or {})},
     )
+
+
+def platform_messengers(settings: Settings, db: Database) -> dict[str, Messenger]:
+    """The Messengers whose credentials are configured, for `preceptor tick` to send with."""
+    from handlers.slack import setup as slack
+
+    return {"slack": slack.messenger(settings, db)} if slack.is_configured(settings) else {}

@@ -9,7 +9,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import build_core
+from bot.app import build_core, platform_messengers
 from bot.aspects import seed_taxonomy
 from bot.clock import FixedClock
 from bot.settings import Settings
@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the bot server")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 3000)))
+    serve.add_argument("--socket-mode", action="store_true",
+                       help="connect to Slack over Socket Mode (needs SLACK_APP_TOKEN)")
     try_ = sub.add_parser("try", help="a local workspace in the terminal, with demo staff")
     try_.add_argument("--script", type=Path, help="run these lines instead of reading the keyboard")
     try_.add_argument("--now", type=_when, help="where the demo clock starts (ISO 8601)")
@@ -44,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_tick(settings, args.now))
     if args.command == "try":
         return asyncio.run(_try(settings, args))
-    return _serve(settings, args.port)
+    if args.socket_mode and not settings.slack_app_token:
+        parser.error("--socket-mode needs SLACK_APP_TOKEN")
+    return _serve(settings, args.port, args.socket_mode)
 
 
 def _when(value: str) -> datetime:
@@ -70,6 +74,7 @@ def prepare_database(url: str) -> None:
 
 async def _tick(settings: Settings, now: datetime | None) -> int:
     core = build_core(settings)
+    core.messengers.update(platform_messengers(settings, core.db))
     report = await core.tick(now)
     await core.db.dispose()
     delivery = report.delivery
@@ -124,13 +129,13 @@ async def _repl(workspace, script: Path | None) -> None:
         sys.stdout.flush()
 
 
-def _serve(settings: Settings, port: int) -> int:
+def _serve(settings: Settings, port: int, socket_mode: bool) -> int:
     from aiohttp import web
 
     from bot.server import make_server
 
     core = build_core(settings)
-    web.run_app(make_server(core, tick_seconds=settings.preceptor_tick_seconds), port=port)
+    web.run_app(make_server(core, settings, socket_mode=socket_mode), port=port)
     return 0
 
 

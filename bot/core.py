@@ -22,7 +22,7 @@ from bot.grammar import Command, parse
 from bot.messages import Message
 from bot.messenger import Messenger
 from bot.settings import Settings
-from bot.turn import Turn
+from bot.turn import Turn, is_paused
 from storage.engine import Database
 from storage.models import InboundEvent, Member, Workspace
 from storage.queries import get_or_create_member, get_or_create_workspace
@@ -102,12 +102,32 @@ class Preceptor:
             return Message("That button isn't one I know.")
         return await self._run(actor, lambda t: handler(t, str(value)[:100]))
 
+    async def home(self, actor: Actor) -> tuple[Message, bool]:
+        """The status for a platform's home tab, and whether the person is paused."""
+
+        async def home_(t: Turn):
+            return await status.status(t, Command("status")), is_paused(t.me, t.now)
+
+        return await self._run(actor, home_)
+
+    async def profile_fields(self, actor: Actor) -> dict[str, str]:
+        """Current profile values, as strings, to fill a platform's profile form."""
+        return await self._run(actor, lambda t: _as_fields(t.me))
+
+    async def workspace_removed(self, platform: str, team: str) -> None:
+        """The app was uninstalled or its tokens revoked: stop sending there."""
+        async with self.db.transaction() as session:
+            workspace = await get_or_create_workspace(
+                session=session, platform=platform, external_id=team, now=self.clock.now()
+            )
+            workspace.active = False
+
     async def save_profile(self, actor: Actor, fields: dict[str, str]) -> Message:
         return await self._run(
             actor, lambda t: profile.profile(t, Command("profile", fields=dict(fields)))
         )
 
-    async def _run(self, actor: Actor, use_case) -> Message:
+    async def _run(self, actor: Actor, use_case):
         curated = await self.curated()
         now = self.clock.now()
         try:
@@ -124,6 +144,7 @@ class Preceptor:
         workspace = await get_or_create_workspace(
             session=session, platform=actor.platform, external_id=actor.team, now=now
         )
+        workspace.active = True  # someone is using it, so it is installed
         if workspace.channel is None and self.channels.get(actor.platform):
             workspace.channel = self.channels[actor.platform]
         me, _ = await get_or_create_member(
@@ -183,3 +204,13 @@ class Preceptor:
                 "`/mentor pause` if you need more time."
             ))
         return len(due)
+
+
+async def _as_fields(member: Member) -> dict[str, str]:
+    values = {
+        "role": member.role, "specialty": member.specialty, "department": member.department,
+        "site": member.site, "career_start_year": member.career_start_year,
+        "capacity": member.capacity,
+        "quiet_hours": f"{member.quiet_start_hour}-{member.quiet_end_hour}",
+    }
+    return {k: str(v) for k, v in values.items() if v is not None}

@@ -57,22 +57,23 @@ async def deliver_due(
                 session=session, now=now, limit=batch, lease=LEASE, token=token,
                 platforms=list(messengers),
             )
-            platforms = {
-                w.id: w.platform
-                for w in [await session.get_one(Workspace, i) for i in {r.workspace_id for r in rows}]
+            workspaces = {
+                i: await session.get_one(Workspace, i) for i in {r.workspace_id for r in rows}
             }
         if not rows:
             return report
         for row in rows:
-            await _deliver_one(db, row, messengers[platforms[row.workspace_id]], token, now, report)
+            workspace = workspaces[row.workspace_id]
+            await _deliver_one(db, row, messengers[workspace.platform], workspace.external_id,
+                               token, now, report)
         if len(rows) < batch:
             return report
 
 
-async def _deliver_one(db, row: Outbox, messenger, token, now, report: DeliveryReport) -> None:
+async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> None:
     values: dict
     try:
-        await send(messenger, row.kind, row.recipients, Message.from_dict(row.payload))
+        await send(messenger, team, row.kind, row.recipients, Message.from_dict(row.payload))
         values = {"status": "sent", "sent_at": now, "claimed_until": None, "last_error": None}
         report.sent += 1
     except TransientError as error:
@@ -98,13 +99,14 @@ async def _deliver_one(db, row: Outbox, messenger, token, now, report: DeliveryR
         )
 
 
-async def send(messenger: Messenger, kind: str, recipients: list[str], message: Message) -> None:
+async def send(messenger: Messenger, team: str, kind: str, recipients: list[str],
+               message: Message) -> None:
     if kind == "dm":
-        await messenger.send_dm(recipients[0], message)
+        await messenger.send_dm(team, recipients[0], message)
     elif kind == "channel":
-        await messenger.post_channel(recipients[0], message)
+        await messenger.post_channel(team, recipients[0], message)
     elif kind == "group":
-        conversation = await messenger.open_group_dm(recipients)
-        await messenger.post_channel(conversation, message)
+        conversation = await messenger.open_group_dm(team, recipients)
+        await messenger.post_channel(team, conversation, message)
     else:
         raise PermanentError(f"unknown outbox kind {kind!r}")

@@ -23,12 +23,12 @@ class PermanentError(DeliveryError):
 
 
 class Messenger(Protocol):
-    async def send_dm(self, user_id: str, message: Message) -> str:
+    """Sends on behalf of one platform; `team` is the workspace (Slack team, Teams tenant)."""
+
+    async def send_dm(self, team: str, user_id: str, message: Message) -> str:
         """Send a direct message; returns a reference to the posted message."""
 
-    async def post_channel(self, channel: str, message: Message) -> str: ...
+    async def post_channel(self, team: str, channel: str, message: Message) -> str: ...
 
-    async def open_group_dm(self, user_ids: Sequence[str]) -> str:
+    async def open_group_dm(self, team: str, user_ids: Sequence[str]) -> str:
         """A conversation holding all the users (and the bot); returns its id."""
-
-    async def update(self, channel: str, ref: str, message: Message) -> None: ...

@@ -1,22 +1,48 @@
-"""`preceptor serve`: one aiohttp server; platform routes are mounted by their handlers."""
+"""`preceptor serve`: one aiohttp server for Slack, Teams and health, ticking on an interval."""
 
 from aiohttp import web
 from sqlalchemy import text
 
 from bot.core import Preceptor
 from bot.scheduler import start_ticking
+from bot.settings import Settings
 
 CORE = web.AppKey("core", Preceptor)
 
 
-def make_server(core: Preceptor, *, tick_seconds: int | None = None) -> web.Application:
-    app = web.Application()
+def make_server(core: Preceptor, settings: Settings, *, tick: bool = True,
+                socket_mode: bool = False) -> web.Application:
+    """The server; platform edges are mounted when their credentials are configured."""
+    app = web.Application(client_max_size=1024 * 1024)
     app[CORE] = core
     app.router.add_get("/healthz", healthz)
-    if tick_seconds:
-        app.cleanup_ctx.append(_ticking(core, tick_seconds))
+    _mount_slack(app, core, settings, socket_mode)
+    if tick:
+        app.cleanup_ctx.append(_ticking(core, settings.preceptor_tick_seconds))
     app.on_cleanup.append(lambda _app: core.db.dispose())
     return app
+
+
+def _mount_slack(app: web.Application, core: Preceptor, settings: Settings, socket_mode: bool):
+    from handlers.slack import setup
+
+    if not setup.is_configured(settings):
+        return
+    if not socket_mode:
+        setup.mount(app, core, settings)
+        return
+    bolt = setup.bolt_app(core, settings)
+    core.messengers["slack"] = setup.messenger(settings, core.db)
+
+    async def socket(_app):
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        handler = AsyncSocketModeHandler(bolt, settings.slack_app_token)
+        await handler.connect_async()
+        yield
+        await handler.close_async()
+
+    app.cleanup_ctx.append(socket)
 
 
 def _ticking(core: Preceptor, seconds: int):

@@ -33,5 +33,6 @@ class Settings(BaseSettings):
 
     @property
     def has_platform_credentials(self) -> bool:
-        slack = bool(self.slack_signing_secret and (self.slack_bot_token or self.slack_client_id))
+        oauth = bool(self.slack_client_id and self.slack_client_secret)
+        slack = bool(self.slack_signing_secret and (self.slack_bot_token or oauth))
         return slack or bool(self.microsoft_app_id)

@@ -109,7 +109,9 @@ async def claim_due_outbox(
     """Lease due outbox rows of `platforms` to one deliverer; a crashed one's lease runs out
     and another takes the rows over."""
     free = or_(col(Outbox.claimed_until).is_(None), col(Outbox.claimed_until) <= now)
-    ours = select(Workspace.id).where(col(Workspace.platform).in_(platforms))
+    ours = select(Workspace.id).where(
+        col(Workspace.platform).in_(platforms), Workspace.active == True  # noqa: E712
+    )
     ids = list(
         (
             await session.exec(

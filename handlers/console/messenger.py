@@ -17,21 +17,18 @@ class ConsoleMessenger:
         self.delivered: list[Delivery] = []
         self._groups: dict[str, tuple[str, ...]] = {}
 
-    async def send_dm(self, user_id: str, message: Message) -> str:
+    async def send_dm(self, team: str, user_id: str, message: Message) -> str:
         self.delivered.append(Delivery(user_id, message))
         return str(len(self.delivered))
 
-    async def post_channel(self, channel: str, message: Message) -> str:
+    async def post_channel(self, team: str, channel: str, message: Message) -> str:
         self.delivered.append(Delivery(channel, message))
         return str(len(self.delivered))
 
-    async def open_group_dm(self, user_ids: Sequence[str]) -> str:
+    async def open_group_dm(self, team: str, user_ids: Sequence[str]) -> str:
         group = "group:" + ",".join(sorted(user_ids))
         self._groups[group] = tuple(user_ids)
         return group
-
-    async def update(self, channel: str, ref: str, message: Message) -> None:
-        self.delivered.append(Delivery(channel, message))
 
     def members_of(self, group: str) -> tuple[str, ...]:
         return self._groups.get(group, ())

@@ -5,6 +5,7 @@ from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
+import storage.slack_tables  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -42,13 +42,13 @@ def test_tick_refuses_a_malformed_time():
 
 
 async def test_healthz_answers_ok_with_a_database_and_503_without(world):
-    async with TestClient(TestServer(make_server(world.core))) as client:
+    async with TestClient(TestServer(make_server(world.core, world.settings, tick=False))) as client:
         response = await client.get("/healthz")
         assert response.status == 200 and (await response.json()) == {"status": "ok"}
     from bot.app import build_core
 
     broken = build_core(world.settings, database_url="postgresql://nobody@127.0.0.1:1/none")
-    async with TestClient(TestServer(make_server(broken))) as client:
+    async with TestClient(TestServer(make_server(broken, world.settings, tick=False))) as client:
         assert (await client.get("/healthz")).status == 503
 
 

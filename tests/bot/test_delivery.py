@@ -21,14 +21,14 @@ class Flaky(ConsoleMessenger):
         self.transient, self.retry_after, self.gone = transient, retry_after, set(gone)
         self.calls = 0
 
-    async def send_dm(self, user_id, message):
+    async def send_dm(self, team, user_id, message):
         self.calls += 1
         if user_id in self.gone:
             raise PermanentError("user_not_found")
         if self.transient:
             self.transient -= 1
             raise TransientError("ratelimited", retry_after=self.retry_after)
-        return await super().send_dm(user_id, message)
+        return await super().send_dm(team, user_id, message)
 
 
 async def queue(world, *users, text="hello"):

@@ -1,0 +1,43 @@
+"""`POST /slack/events`: the signature is checked before Bolt parses anything.
+
+Bolt verifies too, but its body parser runs first and crashes (500) on JSON that is not an
+object; an unauthenticated request must never reach it. OAuth pages are browser requests
+and go to Bolt directly.
+"""
+
+import json
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
+
+
+class SlackHttp:
+    def __init__(self, app: AsyncApp, signing_secret: str):
+        self.app = app
+        self.verifier = SignatureVerifier(signing_secret)
+
+    def add_routes(self, web_app: web.Application, *, oauth: bool) -> None:
+        web_app.router.add_post("/slack/events", self.events)
+        if oauth:
+            web_app.router.add_get("/slack/install", self.browser)
+            web_app.router.add_get("/slack/oauth_redirect", self.browser)
+
+    async def events(self, request: web.Request) -> web.Response:
+        body = (await request.read()).decode("utf-8", errors="replace")
+        if not self.verifier.is_valid_request(body, dict(request.headers)):
+            return web.json_response({"error": "invalid signature"}, status=401)
+        if request.content_type == "application/json" and not _is_json_object(body):
+            return web.json_response({"error": "expected a JSON object"}, status=400)
+        return await self.browser(request)
+
+    async def browser(self, request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await self.app.async_dispatch(await to_bolt_request(request)))
+
+
+def _is_json_object(body: str) -> bool:
+    try:
+        return isinstance(json.loads(body), dict)
+    except ValueError:
+        return False

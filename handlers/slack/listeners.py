@@ -1,0 +1,143 @@
+"""Bolt listeners: acknowledge, turn the payload into plain values, call the core, render.
+
+Nothing here decides anything: who may press what, what a command means and what others
+receive are the core's business. Replies to the actor are ephemeral (or in their DM);
+messages for others go through the core's outbox.
+"""
+
+import re
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core import BUTTONS, Preceptor
+from bot.errors import PreceptorError
+from bot.grammar import parse
+from bot.messages import Message
+from handlers.slack import render
+from handlers.slack.directory import Directory
+
+
+def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
+    """Wire every listener onto `app`."""
+
+    async def actor(client: AsyncWebClient, team: str, user: str):
+        return await directory.actor(client, team, user)
+
+    async def first_time(key: str) -> bool:
+        return await core.first_time(f"slack:{key}")
+
+    @app.command(re.compile(r"^/(learn|mentor)$"))
+    async def on_command(ack, body, client, respond):
+        """`/learn …` and `/mentor …`: ack at once, then answer privately."""
+        await ack()
+        text = f"{body['command']} {body.get('text', '')}"
+        if _wants_profile_form(text):
+            await open_profile(client, body, body["trigger_id"])
+            return
+        who = await actor(client, body["team_id"], body["user_id"])
+        reply = await core.command(who, text)
+        await respond(response_type="ephemeral", text=render.fallback(reply),
+                      blocks=render.blocks(reply), replace_original=False)
+
+    async def open_profile(client: AsyncWebClient, body: dict, trigger_id: str) -> None:
+        """Open the form before any database work (the trigger lasts 3 s), then fill it in."""
+        opened = await client.views_open(trigger_id=trigger_id, view=render.profile_modal())
+        who = await actor(client, _team(body), _user(body))
+        values = await core.profile_fields(who)
+        if isinstance(values, dict):
+            await client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"],
+                                      view=render.profile_modal(values))
+
+    @app.view(render.PROFILE_CALLBACK)
+    async def on_profile_saved(ack, body, client):
+        """The profile form was submitted: save it and say how it went in the DM."""
+        await ack()
+        who = await actor(client, _team(body), _user(body))
+        fields = render.profile_submission(body["view"]["state"]["values"])
+        reply = await core.save_profile(who, fields)
+        await client.chat_postMessage(channel=who.user_id, text=render.fallback(reply),
+                                      blocks=render.blocks(reply))
+        await publish_home(client, who)
+
+    @app.action(re.compile("^(" + "|".join(BUTTONS) + ")$"))
+    async def on_button(ack, body, client, respond):
+        """A core button: the value names the object; the core checks the clicker's part in it."""
+        await ack()
+        if not await first_time(f"action:{body['trigger_id']}"):
+            return
+        action = body["actions"][0]
+        who = await actor(client, _team(body), _user(body))
+        reply = await core.press(who, action["action_id"], action.get("value", ""))
+        if body.get("response_url"):
+            await respond(response_type="ephemeral", text=render.fallback(reply),
+                          blocks=render.blocks(reply), replace_original=False)
+        else:
+            await client.chat_postMessage(channel=who.user_id, text=render.fallback(reply),
+                                          blocks=render.blocks(reply))
+        if body.get("container", {}).get("type") == "view":
+            await publish_home(client, who)
+
+    @app.action("open_profile")
+    async def on_open_profile(ack, body, client):
+        await ack()
+        await open_profile(client, body, body["trigger_id"])
+
+    @app.action(re.compile("^(pause_me|resume_me)$"))
+    async def on_pause_toggle(ack, body, client):
+        await ack()
+        who = await actor(client, _team(body), _user(body))
+        word = "pause" if body["actions"][0]["action_id"] == "pause_me" else "resume"
+        await core.command(who, f"/mentor {word}")
+        await publish_home(client, who)
+
+    async def publish_home(client: AsyncWebClient, who) -> None:
+        reply, paused = await _home(core, who)
+        await client.views_publish(user_id=who.user_id, view=render.home_view(reply, paused))
+
+    @app.event("app_home_opened")
+    async def on_home(body, event, client):
+        if event.get("tab", "home") != "home" or not await first_time(body["event_id"]):
+            return
+        await publish_home(client, await actor(client, body["team_id"], event["user"]))
+
+    @app.event("message")
+    async def on_message(body, event, client, say):
+        """Typed words in the bot's DM: check-in answers, `help`, `status`, any command."""
+        if (event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id")
+                or not event.get("text") or not await first_time(body["event_id"])):
+            return  # channel traffic is for the matching engine; nothing to answer here
+        who = await actor(client, body["team_id"], event["user"])
+        reply = await core.command(who, event["text"])
+        await say(text=render.fallback(reply), blocks=render.blocks(reply))
+
+    @app.event(re.compile("^(app_uninstalled|tokens_revoked)$"))
+    async def on_removed(body):
+        if await first_time(body["event_id"]):
+            await core.workspace_removed("slack", body["team_id"])
+
+    @app.event(re.compile("^(reaction_added|member_joined_channel)$"))
+    async def on_workspace_signal(body):
+        """Acknowledged (so Slack does not retry); the matching engine will learn from these."""
+
+
+async def _home(core: Preceptor, who) -> tuple[Message, bool]:
+    result = await core.home(who)
+    return result if isinstance(result, tuple) else (result, False)
+
+
+def _wants_profile_form(text: str) -> bool:
+    try:
+        cmd = parse(text)
+    except PreceptorError:
+        return False
+    return cmd.name == "profile" and not cmd.fields
+
+
+def _team(body: dict) -> str:
+    """The workspace, from a slash command, an interaction or an event body."""
+    return body.get("team_id") or (body.get("team") or {}).get("id") or body["user"]["team_id"]
+
+
+def _user(body: dict) -> str:
+    return body.get("user_id") or body["user"]["id"]

@@ -1,0 +1,59 @@
+"""The Slack Messenger: the outbox's sends become Web API calls; errors become retry decisions."""
+
+from collections.abc import Awaitable, Callable, Sequence
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.messages import Message
+from bot.messenger import PermanentError, TransientError
+from handlers.slack.render import blocks, fallback
+
+# Errors that retrying cannot fix: the person, channel or installation is gone or forbids us.
+PERMANENT = {
+    "user_not_found", "users_not_found", "account_inactive", "channel_not_found",
+    "not_in_channel", "is_archived", "invalid_auth", "token_revoked", "not_authed",
+    "missing_scope", "cannot_dm_bot", "user_disabled", "team_access_not_granted",
+    "restricted_action", "msg_too_long", "invalid_blocks", "no_permission",
+}
+
+ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
+
+
+class SlackMessenger:
+    def __init__(self, client_for: ClientFor):
+        self._client_for = client_for
+
+    async def send_dm(self, team: str, user_id: str, message: Message) -> str:
+        # Posting to a user id lands in the app's DM with them (the Messages tab).
+        return await self.post_channel(team, user_id, message)
+
+    async def post_channel(self, team: str, channel: str, message: Message) -> str:
+        client = await self._client_for(team)
+        response = await _call(client.chat_postMessage(
+            channel=channel, text=fallback(message), blocks=blocks(message), unfurl_links=False,
+        ))
+        return response["ts"]
+
+    async def open_group_dm(self, team: str, user_ids: Sequence[str]) -> str:
+        client = await self._client_for(team)
+        response = await _call(client.conversations_open(users=",".join(user_ids)))
+        return response["channel"]["id"]
+
+
+async def _call(request: Awaitable):
+    """Run a Web API call, sorting failures into transient and permanent."""
+    try:
+        return await request
+    except SlackApiError as error:
+        code = error.response.get("error", "") if error.response is not None else ""
+        status = error.response.status_code if error.response is not None else 0
+        if status == 429 or code == "ratelimited":
+            retry_after = float(error.response.headers.get("Retry-After", 1))
+            raise TransientError("ratelimited", retry_after=retry_after) from None
+        if code in PERMANENT:
+            raise PermanentError(code) from None
+        raise TransientError(code or f"http {status}") from None
+    except (TimeoutError, aiohttp.ClientError) as error:
+        raise TransientError(type(error).__name__) from None

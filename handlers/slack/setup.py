@@ -1,0 +1,91 @@
+"""Assemble the Slack edge: the Bolt app, its Web API clients, the Messenger and the routes."""
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core import Preceptor
+from bot.messenger import PermanentError
+from bot.settings import Settings
+from handlers.slack import listeners
+from handlers.slack.directory import Directory
+from handlers.slack.http import SlackHttp
+from handlers.slack.messenger import SlackMessenger
+from storage.engine import Database
+
+# Least privilege: what the listeners and the Messenger use, and the channel signals the
+# matching engine reads (history and reactions are counted, never stored as text).
+BOT_SCOPES = [
+    "commands", "chat:write", "im:history", "im:write", "mpim:write", "users:read",
+    "channels:history", "channels:read", "reactions:read",
+]
+
+
+def is_configured(settings: Settings) -> bool:
+    return bool(settings.slack_signing_secret and (settings.slack_bot_token or _oauth(settings)))
+
+
+
+
+def _oauth(settings: Settings) -> bool:
+    return bool(settings.slack_client_id and settings.slack_client_secret)
+
+
+def _installations(settings: Settings, db: Database) -> AsyncSQLAlchemyInstallationStore:
+    """slack_sdk's store on our database; its tables come with our migrations."""
+    return AsyncSQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine)
+
+
+def messenger(settings: Settings, db: Database) -> SlackMessenger:
+    """Sends with the single bot token, or with each workspace's token from the installations."""
+    base_url = settings.slack_api_url
+    if not _oauth(settings):
+        client = AsyncWebClient(token=settings.slack_bot_token, base_url=base_url)
+
+        async def single(team: str) -> AsyncWebClient:
+            return client
+
+        return SlackMessenger(single)
+    store, clients = _installations(settings, db), {}
+
+    async def per_team(team: str) -> AsyncWebClient:
+        bot = await store.async_find_bot(enterprise_id=None, team_id=team)
+        if bot is None:
+            raise PermanentError("not installed in this workspace")
+        if bot.bot_token not in clients:
+            clients[bot.bot_token] = AsyncWebClient(token=bot.bot_token, base_url=base_url)
+        return clients[bot.bot_token]
+
+    return SlackMessenger(per_team)
+
+
+def bolt_app(core: Preceptor, settings: Settings) -> AsyncApp:
+    """The Bolt app, with listeners registered; its client retries 429s after Retry-After."""
+    client = AsyncWebClient(base_url=settings.slack_api_url,
+                            token=None if _oauth(settings) else settings.slack_bot_token)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    options: dict = {"signing_secret": settings.slack_signing_secret, "client": client}
+    if _oauth(settings):
+        states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=core.db.engine)
+        options["oauth_settings"] = AsyncOAuthSettings(
+            client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
+            scopes=BOT_SCOPES, installation_store=_installations(settings, core.db),
+            state_store=states,
+        )
+    else:
+        options["token"] = settings.slack_bot_token
+    app = AsyncApp(**options)
+    listeners.register(app, core, Directory())
+    return app
+
+
+def mount(web_app: web.Application, core: Preceptor, settings: Settings) -> AsyncApp:
+    """Serve Slack on `web_app` and let the core's outbox send to Slack."""
+    app = bolt_app(core, settings)
+    core.messengers["slack"] = messenger(settings, core.db)
+    SlackHttp(app, settings.slack_signing_secret).add_routes(web_app, oauth=_oauth(settings))
+    return app

@@ -1,0 +1,69 @@
+"""`preceptor serve`'s aiohttp app on a real port, Slack's Web API as a local fake."""
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot.app import build_core
+from bot.clock import FixedClock
+from bot.server import make_server
+from bot.settings import Settings
+from tests.conftest import START
+from tests.e2e.fake_slack import FakeSlack
+from tests.e2e.slack_client import SECRET, SlackClient
+
+CHANNEL = "C_MENTORING"
+PEOPLE = {
+    "U_PRIYA": {"name": "Priya Raman", "tz": "America/New_York"},
+    "U_LEE": {"name": "Marcus Lee", "tz": "America/New_York"},
+    "U_KIM": {"name": "Jordan Kim", "tz": "America/Chicago"},
+    "U_STRANGER": {"name": "Sam Stranger", "tz": "Europe/London"},
+}
+
+
+class SlackWorld:
+    """The server, the fake Slack and a clock, rebuildable on the same database (a restart)."""
+
+    def __init__(self, db_url: str, fake: FakeSlack):
+        self.db_url, self.fake = db_url, fake
+        self.clock = FixedClock(START)
+        self.settings = Settings(
+            _env_file=None, database_url=db_url, slack_bot_token="xoxb-test",
+            slack_signing_secret=SECRET, slack_api_url=f"{fake.url}/api/",
+            preceptor_channel=CHANNEL,
+        )
+        self.server: TestServer | None = None
+
+    async def start(self) -> SlackClient:
+        self.core = build_core(self.settings, clock=self.clock)
+        self.server = TestServer(make_server(self.core, self.settings, tick=False))
+        await self.server.start_server()
+        return SlackClient(str(self.server.make_url("")).rstrip("/"), self.fake)
+
+    async def stop(self) -> None:
+        await self.server.close()
+
+    async def restart(self) -> SlackClient:
+        await self.stop()
+        return await self.start()
+
+    async def deliver(self):
+        """What the server's interval tick would do now."""
+        return await self.core.tick()
+
+
+@pytest.fixture
+async def fake():
+    slack = FakeSlack(users=dict(PEOPLE))
+    await slack.start()
+    yield slack
+    await slack.stop()
+    assert slack.invalid == [], slack.invalid
+    assert slack.unexpected == [], slack.unexpected
+
+
+@pytest.fixture
+async def slack_world(db_url, fake):
+    world = SlackWorld(db_url, fake)
+    world.client = await world.start()
+    yield world
+    await world.stop()

@@ -1,0 +1,142 @@
+"""Slack's Web API as a local aiohttp server: records every call, checks every Block Kit payload
+with slack_sdk's models, and can be told to fail. Unknown methods are recorded as unexpected."""
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+MAX_MESSAGE_BLOCKS = 50
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict
+
+
+@dataclass
+class FakeSlack:
+    users: dict[str, dict] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
+    failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/response/{token}", self._response_url)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    def response_url(self, name: str = "r") -> str:
+        return f"{self.url}/response/{name}"
+
+    def fail(self, method: str, status: int, body: dict, headers: dict | None = None):
+        self.failures.setdefault(method, []).append((status, body, headers or {}))
+
+    def to(self, method: str, **match) -> list[dict]:
+        """Params of the calls to `method` whose params include `match`."""
+        return [c.params for c in self.calls if c.method == method
+                and all(c.params.get(k) == v for k, v in match.items())]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 10, **match) -> list[dict]:
+        """Bolt answers Slack first and works after, so tests wait for the work to show up."""
+        for _ in range(int(timeout / 0.02)):
+            found = self.to(method, **match)
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"expected {count} {method} call(s) matching {match}, got "
+                             f"{len(self.to(method, **match))}: {[c.method for c in self.calls]}")
+
+    async def _params(self, request: web.Request) -> dict:
+        params = dict(request.query)
+        if request.content_type == "application/json":
+            params.update(await request.json())
+        elif request.can_read_body:
+            params.update(dict(await request.post()))
+        for key in ("blocks", "view"):
+            if isinstance(params.get(key), str):
+                params[key] = json.loads(params[key])
+        return params
+
+    def _check_blocks(self, method: str, params: dict) -> None:
+        try:
+            if "blocks" in params:
+                assert len(params["blocks"]) <= MAX_MESSAGE_BLOCKS, "too many blocks"
+                for block in params["blocks"]:
+                    Block.parse(block).validate_json()
+                    assert len(json.dumps(block)) < 12000
+            if "view" in params:
+                View(**params["view"]).validate_json()
+        except Exception as error:  # recorded, and the test's teardown fails on it
+            self.invalid.append(f"{method}: {error}")
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._params(request)
+        self.calls.append(Call(method, params))
+        self._check_blocks(method, params)
+        if self.failures.get(method):
+            status, body, headers = self.failures[method].pop(0)
+            return web.json_response(body, status=status, headers=headers)
+        answer = getattr(self, "_" + method.replace(".", "_"), None)
+        if answer is None:
+            self.unexpected.append(method)
+            return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
+        return web.json_response({"ok": True, **answer(params)})
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        params = await request.json()
+        self.calls.append(Call("response_url", params))
+        self._check_blocks("response_url", params)
+        return web.Response(text="ok")
+
+    def _auth_test(self, params):
+        return {"team_id": "T1", "user_id": "UBOT", "bot_id": "B1", "url": "https://x.slack.com/"}
+
+    def _users_info(self, params):
+        user = params["user"]
+        known = self.users.get(user, {"name": user, "tz": "UTC"})
+        return {"user": {"id": user, "name": user.lower(), "real_name": known["name"],
+                         "tz": known["tz"], "profile": {"display_name": known["name"]}}}
+
+    def _conversations_open(self, params):
+        users = sorted(params["users"].split(","))
+        return {"channel": {"id": "G" + "-".join(users)}}
+
+    def _chat_postMessage(self, params):
+        return {"channel": params["channel"], "ts": f"1700000000.{next(self._ts):06d}"}
+
+    def _chat_postEphemeral(self, params):
+        return {"message_ts": f"1700000000.{next(self._ts):06d}"}
+
+    def _views_open(self, params):
+        return {"view": {"id": "V1", "hash": "h1"}}
+
+    def _views_update(self, params):
+        return {"view": {"id": params.get("view_id", "V1"), "hash": "h2"}}
+
+    def _views_publish(self, params):
+        return {"view": {"id": "VH", "hash": "h3"}}

@@ -1,0 +1,86 @@
+"""Correctly signed Slack requests (slash commands, button clicks, events) sent over real HTTP."""
+
+import itertools
+import json
+import time
+from urllib.parse import urlencode
+
+import aiohttp
+from slack_sdk.signature import SignatureVerifier
+
+SECRET = "test-signing-secret"
+TEAM = "T1"
+
+
+def sign(body: str, timestamp: int | None = None, secret: str = SECRET) -> dict[str, str]:
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body),
+    }
+
+
+class SlackClient:
+    """What Slack itself sends to `/slack/events`."""
+
+    def __init__(self, base_url: str, fake):
+        self.url = f"{base_url}/slack/events"
+        self.fake = fake
+        self._ids = itertools.count(1)
+
+    async def post(self, body: str, content_type: str, headers: dict | None = None,
+                   signed: bool = True) -> aiohttp.ClientResponse:
+        all_headers = {"Content-Type": content_type, **(sign(body) if signed else {}),
+                       **(headers or {})}
+        async with aiohttp.ClientSession() as session:
+            response = await session.post(self.url, data=body.encode(), headers=all_headers)
+            await response.read()
+            return response
+
+    async def command(self, user: str, command: str, text: str = ""):
+        n = next(self._ids)
+        body = urlencode({
+            "token": "legacy", "team_id": TEAM, "team_domain": "hospital", "channel_id": "D1",
+            "channel_name": "directmessage", "user_id": user, "user_name": user.lower(),
+            "command": command, "text": text, "api_app_id": "A1",
+            "response_url": self.fake.response_url(f"cmd{n}"), "trigger_id": f"trigger-cmd-{n}",
+        })
+        return await self.post(body, "application/x-www-form-urlencoded")
+
+    async def click(self, user: str, action_id: str, value: str, container: str = "message"):
+        n = next(self._ids)
+        payload = {
+            "type": "block_actions", "team": {"id": TEAM, "domain": "hospital"},
+            "user": {"id": user, "team_id": TEAM, "username": user.lower()}, "api_app_id": "A1",
+            "token": "legacy", "trigger_id": f"trigger-click-{n}",
+            "container": {"type": container, "message_ts": "1", "channel_id": "C1"},
+            "actions": [{"type": "button", "action_id": action_id, "value": value,
+                         "block_id": "actions-0", "action_ts": f"{time.time():.6f}",
+                         "text": {"type": "plain_text", "text": "x"}}],
+        }
+        if container == "message":
+            payload["response_url"] = self.fake.response_url(f"click{n}")
+            payload["channel"] = {"id": "C1", "name": "mentoring"}
+        return await self.post(urlencode({"payload": json.dumps(payload)}),
+                               "application/x-www-form-urlencoded")
+
+    async def event(self, event: dict, event_id: str | None = None, headers: dict | None = None):
+        body = json.dumps({
+            "token": "legacy", "team_id": TEAM, "api_app_id": "A1", "type": "event_callback",
+            "event_id": event_id or f"Ev{next(self._ids)}", "event_time": int(time.time()),
+            "event": event,
+        })
+        return await self.post(body, "application/json", headers=headers)
+
+    async def submit_profile(self, user: str, values: dict):
+        state = {key: {key: ({"type": "static_select", "selected_option": {"value": v}}
+                             if key == "role" else {"type": "plain_text_input", "value": v})}
+                 for key, v in values.items()}
+        payload = {
+            "type": "view_submission", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
+            "api_app_id": "A1", "token": "legacy", "trigger_id": f"trigger-view-{next(self._ids)}",
+            "view": {"id": "V1", "type": "modal", "callback_id": "profile",
+                     "state": {"values": state}, "hash": "h"},
+        }
+        return await self.post(urlencode({"payload": json.dumps(payload)}),
+                               "application/x-www-form-urlencoded")

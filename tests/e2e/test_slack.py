@@ -1,0 +1,231 @@
+"""Slack end to end: signed requests over HTTP into `preceptor serve`, a fake Web API out."""
+
+import asyncio
+import json
+import os
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from storage.models import LearningRequest, Mentorship
+from tests.e2e.conftest import CHANNEL
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def buttons(params: dict, action_id: str) -> list[str]:
+    return [e["value"] for b in params.get("blocks", []) if b["type"] == "actions"
+            for e in b["elements"] if e["action_id"] == action_id]
+
+
+def text(params: dict) -> str:
+    parts = [params.get("text", "")]
+    for block in params.get("blocks", []):
+        if block["type"] == "section":
+            parts.append(block["text"]["text"])
+        elif block["type"] == "context":
+            parts += [e.get("text", "") for e in block["elements"]]
+    return "\n".join(parts)
+
+
+async def count(world, model) -> int:
+    async with world.core.db.transaction() as session:
+        return (await session.exec(select(func.count()).select_from(model))).one()
+
+
+async def announce(world):
+    """Lee offers POCUS; Priya announces she wants to learn it. Returns Priya's private reply."""
+    fake, slack = world.fake, world.client
+    assert (await slack.command("U_LEE", "/mentor", "offer POCUS")).status == 200
+    (offered,) = await fake.wait_for("response_url", 1)
+    assert "listed as a mentor for: Point-of-care ultrasound" in text(offered)
+    assert offered["response_type"] == "ephemeral"
+    await slack.command("U_PRIYA", "/learn", "point-of-care ultrasound: FAST exams on nights")
+    replies = await fake.wait_for("response_url", 2)
+    return replies[1]
+
+
+async def tick_cli(world, now: str) -> str:
+    env = {**os.environ, "DATABASE_URL": world.db_url, "SLACK_BOT_TOKEN": "xoxb-test",
+           "SLACK_SIGNING_SECRET": world.settings.slack_signing_secret,
+           "SLACK_API_URL": world.settings.slack_api_url}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "tick", "--now", now, cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    return out.decode()
+
+
+async def test_offer_learn_volunteer_accept_introduce_and_check_in(slack_world):
+    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    private = await announce(world)
+    assert "Suggested mentors" in text(private) and "<@U_LEE>" in text(private)
+    assert private["response_type"] == "ephemeral" and buttons(private, "request_intro")
+
+    await world.deliver()
+    (post,) = fake.to("chat.postMessage", channel=CHANNEL)
+    assert "<@U_PRIYA> wants to learn *Point-of-care ultrasound*" in text(post)
+    assert "FAST exams on nights" in text(post)
+    (request_id,) = buttons(post, "offer_help")
+
+    assert (await slack.click("U_LEE", "offer_help", request_id)).status == 200
+    volunteered = (await fake.wait_for("response_url", 3))[2]
+    assert "I've asked <@U_PRIYA>" in text(volunteered)
+    await world.deliver()
+    (ask,) = fake.to("chat.postMessage", channel="U_PRIYA")
+    assert "<@U_LEE> offered to help you with *Point-of-care ultrasound*" in text(ask)
+    (ask_id,) = buttons(ask, "intro_accept")
+
+    await slack.click("U_PRIYA", "intro_accept", ask_id)
+    accepted = (await fake.wait_for("response_url", 4))[3]
+    assert "introduced you and <@U_LEE>" in text(accepted)
+    await world.deliver()
+    (group,) = fake.to("conversations.open")
+    assert sorted(group["users"].split(",")) == ["U_LEE", "U_PRIYA"]
+    (intro,) = fake.to("chat.postMessage", channel="GU_LEE-U_PRIYA")
+    assert "<@U_LEE>, meet <@U_PRIYA>" in text(intro) and "Point-of-care ultrasound" in text(intro)
+    assert "Why you two" in text(intro) and "Suggested first step" in text(intro)
+
+    await slack.click("U_PRIYA", "intro_accept", ask_id)
+    again = (await fake.wait_for("response_url", 5))[4]
+    assert "already accepted" in text(again)
+    await world.deliver()
+    assert len(fake.to("conversations.open")) == 1 and await count(world, Mentorship) == 1
+
+    assert "check-ins: 0" in await tick_cli(world, "2026-12-14T14:00:00Z")
+    due = "2026-12-15T15:00:00Z"
+    assert "check-ins: 1, sent: 2" in await tick_cli(world, due)
+    for user in ("U_PRIYA", "U_LEE"):
+        prompts = [p for p in fake.to("chat.postMessage", channel=user) if buttons(p, "checkin_met")]
+        assert len(prompts) == 1, user
+    sent_before = len(fake.calls)
+    assert "check-ins: 0, sent: 0" in await tick_cli(world, due)
+    assert len(fake.calls) == sent_before
+
+
+async def test_a_strangers_click_changes_nothing_and_is_refused_politely(slack_world):
+    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    private = await announce(world)
+    await slack.click("U_PRIYA", "request_intro", buttons(private, "request_intro")[0])
+    await fake.wait_for("response_url", 3)
+    await world.deliver()
+    (ask,) = fake.to("chat.postMessage", channel="U_LEE")
+    await slack.click("U_STRANGER", "intro_accept", buttons(ask, "intro_accept")[0])
+    refusal = (await fake.wait_for("response_url", 4))[3]
+    assert "only they can answer it" in text(refusal) and refusal["response_type"] == "ephemeral"
+    await slack.click("U_STRANGER", "request_intro", buttons(private, "request_intro")[0])
+    refusal = (await fake.wait_for("response_url", 5))[4]
+    assert "Only the person who asked" in text(refusal)
+    await world.deliver()
+    assert await count(world, Mentorship) == 0 and fake.to("conversations.open") == []
+
+
+async def test_phi_in_learn_is_refused_with_a_reason_and_posted_nowhere(slack_world):
+    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    await slack.command("U_PRIYA", "/learn", "POCUS: scanning Mrs. Alvarez in room 4, MRN 00123456")
+    (reply,) = await fake.wait_for("response_url", 1)
+    assert "didn't save or post that" in text(reply) and "patient's name" in text(reply)
+    assert "Alvarez" not in json.dumps(reply) and "00123456" not in json.dumps(reply)
+    await world.deliver()
+    assert fake.to("chat.postMessage") == [] and await count(world, LearningRequest) == 0
+
+
+async def test_a_retried_event_is_handled_once_and_answered_200(slack_world):
+    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    event = {"type": "message", "channel_type": "im", "channel": "D1", "user": "U_PRIYA",
+             "text": "help", "ts": "1.1"}
+    first = await slack.event(event, event_id="EvHELP")
+    retry = await slack.event(event, event_id="EvHELP", headers={"X-Slack-Retry-Num": "1",
+                                                                  "X-Slack-Retry-Reason": "http_timeout"})
+    assert (first.status, retry.status) == (200, 200)
+    await fake.wait_for("chat.postMessage", 1, channel="D1")
+    await asyncio.sleep(0.3)
+    (answer,) = fake.to("chat.postMessage", channel="D1")
+    assert "/learn <aspect>" in text(answer)
+
+
+async def test_typed_words_in_the_dm_answer_a_check_in(slack_world):
+    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    private = await announce(world)
+    await slack.click("U_PRIYA", "request_intro", buttons(private, "request_intro")[0])
+    await fake.wait_for("response_url", 3)
+    await world.deliver()
+    (ask,) = fake.to("chat.postMessage", channel="U_LEE")
+    await slack.click("U_LEE", "intro_accept", buttons(ask, "intro_accept")[0])
+    await fake.wait_for("response_url", 4)
+    world.clock.advance(timedelta(days=15))
+    await world.deliver()
+    await slack.event({"type": "message", "channel_type": "im", "channel": "D9", "user": "U_LEE",
+                       "text": "we met", "ts": "2.2"})
+    (answer,) = await fake.wait_for("chat.postMessage", 1, channel="D9")
+    assert "noted that you met" in text(answer)
+
+
+async def test_bad_stale_or_missing_signatures_get_401(slack_world):
+    slack = slack_world.client
+    body = "command=%2Fmentor&text=status&team_id=T1&user_id=U_PRIYA"
+    form = "application/x-www-form-urlencoded"
+    assert (await slack.post(body, form, signed=False)).status == 401
+    bad = {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"}
+    assert (await slack.post(body, form, headers=bad, signed=False)).status == 401
+    from tests.e2e.slack_client import sign
+
+    stale = sign(body, timestamp=int(time.time()) - 6 * 60)
+    assert (await slack.post(body, form, headers=stale, signed=False)).status == 401
+    for junk in ('"x"', "[1]", "null"):
+        assert (await slack.post(junk, "application/json", signed=False)).status == 401
+        assert (await slack.post(junk, "application/json")).status == 400
+    assert slack_world.fake.calls == []
+
+
+async def test_after_a_restart_everything_is_still_there(slack_world):
+    world, fake = slack_world, slack_world.fake
+    await announce(world)
+    slack = await world.restart()
+    await slack.command("U_PRIYA", "/mentor", "status")
+    status = (await fake.wait_for("response_url", 3))[2]
+    assert "Point-of-care ultrasound (public" in text(status) and "<@U_LEE>" in text(status)
+    await world.deliver()
+    assert len(fake.to("chat.postMessage", channel=CHANNEL)) == 1
+
+
+async def test_app_home_shows_status_with_profile_and_pause_buttons(slack_world):
+    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    await announce(world)
+    await slack.event({"type": "app_home_opened", "user": "U_PRIYA", "tab": "home", "channel": "D1"})
+    (home,) = await fake.wait_for("views.publish", 1)
+    assert home["user_id"] == "U_PRIYA" and home["view"]["type"] == "home"
+    actions = [e["action_id"] for b in home["view"]["blocks"] if b["type"] == "actions"
+               for e in b["elements"]]
+    assert {"open_profile", "pause_me", "request_intro"} <= set(actions)
+    assert "Point-of-care ultrasound (public" in json.dumps(home["view"])
+
+    await slack.click("U_PRIYA", "pause_me", "me", container="view")
+    (_, paused) = await fake.wait_for("views.publish", 2)
+    assert "resume_me" in json.dumps(paused["view"]) and "paused" in json.dumps(paused["view"])
+
+
+async def test_profile_form_opens_at_once_then_fills_in_and_saves(slack_world):
+    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    await slack.command("U_KIM", "/mentor", "profile role=nurse; site=North campus")
+    await fake.wait_for("response_url", 1)
+    before = len(fake.calls)
+    await slack.command("U_KIM", "/mentor", "profile")
+    (opened,) = await fake.wait_for("views.open", 1)
+    assert opened["trigger_id"].startswith("trigger-cmd-") and opened["view"]["type"] == "modal"
+    assert fake.calls[before].method == "views.open"  # first, before anything else
+    (filled,) = await fake.wait_for("views.update", 1)
+    assert "North campus" in json.dumps(filled["view"])
+
+    await slack.submit_profile("U_KIM", {"role": "np", "specialty": "Cardiology",
+                                         "site": "North campus", "quiet_hours": "22-6"})
+    (saved,) = await fake.wait_for("chat.postMessage", 1, channel="U_KIM")
+    assert "Saved your profile" in text(saved) and "np · Cardiology · North campus" in text(saved)
+    await slack.submit_profile("U_KIM", {"role": "np", "quiet_hours": "25-99"})
+    refused = (await fake.wait_for("chat.postMessage", 2, channel="U_KIM"))[1]
+    assert "two hours of the day" in text(refused)
