@@ -1,8 +1,8 @@
 """`POST /slack/events`: the signature is checked before Bolt parses anything.
 
 Bolt verifies too, but its body parser runs first and crashes (500) on JSON that is not an
-object; an unauthenticated request must never reach it. OAuth pages are browser requests
-and go to Bolt directly.
+object; an unauthenticated request must never reach it. The OAuth pages are browser
+requests and go to Bolt's OAuth flow directly.
 """
 
 import json
@@ -21,8 +21,8 @@ class SlackHttp:
     def add_routes(self, web_app: web.Application, *, oauth: bool) -> None:
         web_app.router.add_post("/slack/events", self.events)
         if oauth:
-            web_app.router.add_get("/slack/install", self.browser)
-            web_app.router.add_get("/slack/oauth_redirect", self.browser)
+            web_app.router.add_get("/slack/install", self.install)
+            web_app.router.add_get("/slack/oauth_redirect", self.oauth_redirect)
 
     async def events(self, request: web.Request) -> web.Response:
         body = (await request.read()).decode("utf-8", errors="replace")
@@ -30,10 +30,15 @@ class SlackHttp:
             return web.json_response({"error": "invalid signature"}, status=401)
         if request.content_type == "application/json" and not _is_json_object(body):
             return web.json_response({"error": "expected a JSON object"}, status=400)
-        return await self.browser(request)
-
-    async def browser(self, request: web.Request) -> web.Response:
         return await to_aiohttp_response(await self.app.async_dispatch(await to_bolt_request(request)))
+
+    async def install(self, request: web.Request) -> web.Response:
+        flow = self.app.oauth_flow
+        return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+
+    async def oauth_redirect(self, request: web.Request) -> web.Response:
+        flow = self.app.oauth_flow
+        return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
 
 
 def _is_json_object(body: str) -> bool:

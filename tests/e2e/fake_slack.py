@@ -17,6 +17,7 @@ MAX_MESSAGE_BLOCKS = 50
 class Call:
     method: str
     params: dict
+    token: str | None = None
 
 
 @dataclass
@@ -96,7 +97,9 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await self._params(request)
-        self.calls.append(Call(method, params))
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") or params.get("token")
+        self.calls.append(Call(method, params, token))
         self._check_blocks(method, params)
         if self.failures.get(method):
             status, body, headers = self.failures[method].pop(0)
@@ -112,6 +115,13 @@ class FakeSlack:
         self.calls.append(Call("response_url", params))
         self._check_blocks("response_url", params)
         return web.Response(text="ok")
+
+    def _oauth_v2_access(self, params):
+        assert params.get("code") == "good-code"
+        return {"app_id": "A1", "authed_user": {"id": "U_ADMIN"}, "scope": "commands,chat:write",
+                "token_type": "bot", "access_token": "xoxb-team2", "bot_user_id": "UBOT2",
+                "team": {"id": "T2", "name": "Other Hospital"}, "enterprise": None,
+                "is_enterprise_install": False}
 
     def _auth_test(self, params):
         return {"team_id": "T1", "user_id": "UBOT", "bot_id": "B1", "url": "https://x.slack.com/"}

@@ -136,7 +136,7 @@ async def test_phi_in_learn_is_refused_with_a_reason_and_posted_nowhere(slack_wo
 
 
 async def test_a_retried_event_is_handled_once_and_answered_200(slack_world):
-    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    fake, slack = slack_world.fake, slack_world.client
     event = {"type": "message", "channel_type": "im", "channel": "D1", "user": "U_PRIYA",
              "text": "help", "ts": "1.1"}
     first = await slack.event(event, event_id="EvHELP")
@@ -211,7 +211,7 @@ async def test_app_home_shows_status_with_profile_and_pause_buttons(slack_world)
 
 
 async def test_profile_form_opens_at_once_then_fills_in_and_saves(slack_world):
-    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    fake, slack = slack_world.fake, slack_world.client
     await slack.command("U_KIM", "/mentor", "profile role=nurse; site=North campus")
     await fake.wait_for("response_url", 1)
     before = len(fake.calls)

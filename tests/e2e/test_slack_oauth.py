@@ -1,0 +1,59 @@
+"""Multi-workspace OAuth: install, store the installation in our database, serve that team."""
+
+import re
+
+import aiohttp
+from aiohttp.test_utils import TestServer
+
+from bot.app import build_core
+from bot.clock import FixedClock
+from bot.server import make_server
+from bot.settings import Settings
+from tests.conftest import START
+from tests.e2e.slack_client import SECRET, SlackClient
+
+
+async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token(db_url, fake):
+    settings = Settings(
+        _env_file=None, database_url=db_url, slack_client_id="111.222", slack_client_secret="cs",
+        slack_signing_secret=SECRET, slack_api_url=f"{fake.url}/api/", preceptor_channel="C_M",
+    )
+    core = build_core(settings, clock=FixedClock(START))
+    server = TestServer(make_server(core, settings, tick=False))
+    await server.start_server()
+    base = str(server.make_url("")).rstrip("/")
+    try:
+        async with aiohttp.ClientSession() as http:
+            page = await http.get(f"{base}/slack/install")
+            html = await page.text()
+            assert page.status == 200 and "client_id=111.222" in html and "commands" in html
+            state = re.search(r"state=([\w-]+)", html).group(1)
+            cookie = page.headers["Set-Cookie"].split(";")[0]
+            done = await http.get(f"{base}/slack/oauth_redirect?code=good-code&state={state}",
+                                  headers={"Cookie": cookie})
+            assert done.status == 200
+        assert fake.to("oauth.v2.access")
+
+        slack = SlackClient(base, fake)
+        slack_team2 = _as_team(slack, "T2")
+        await slack_team2.command("U_LEE", "/mentor", "offer POCUS")
+        await slack_team2.command("U_PRIYA", "/learn", "POCUS: nights")
+        await fake.wait_for("response_url", 2)
+        assert {c.token for c in fake.calls if c.method == "users.info"} == {"xoxb-team2"}
+        await core.tick()
+        (post,) = [c for c in fake.calls if c.method == "chat.postMessage"]
+        assert post.token == "xoxb-team2" and post.params["channel"] == "C_M"
+    finally:
+        await server.close()
+
+
+def _as_team(client: SlackClient, team: str) -> SlackClient:
+    """The same client, speaking for another workspace."""
+    import tests.e2e.slack_client as module
+
+    class Other(SlackClient):
+        async def post(self, body, content_type, headers=None, signed=True):
+            body = body.replace(f"team_id={module.TEAM}", f"team_id={team}")
+            return await super().post(body, content_type, headers, signed)
+
+    return Other(client.url.removesuffix("/slack/events"), client.fake)

@@ -1,0 +1,63 @@
+"""The Slack Messenger against a fake Web API: rate limits, permanent and transient errors."""
+
+import pytest
+
+from bot.messages import Button, Message
+from bot.messenger import PermanentError, TransientError
+from bot.settings import Settings
+from handlers.slack.setup import messenger
+from storage.engine import Database
+from tests.e2e.fake_slack import FakeSlack
+
+HELLO = Message("Hello <@U1|Ann>", buttons=(Button("We met", "checkin_met", "7"),))
+
+
+@pytest.fixture
+async def slack():
+    fake = FakeSlack()
+    await fake.start()
+    settings = Settings(_env_file=None, slack_bot_token="xoxb-test", slack_signing_secret="s",
+                        slack_api_url=f"{fake.url}/api/")
+    db = Database("sqlite://")
+    yield fake, messenger(settings, db)
+    await db.dispose()
+    await fake.stop()
+    assert fake.invalid == []
+
+
+async def test_a_dm_is_posted_with_valid_blocks_and_slack_mentions(slack):
+    fake, sender = slack
+    await sender.send_dm("T1", "U1", HELLO)
+    (call,) = fake.to("chat.postMessage", channel="U1")
+    assert call["blocks"][0]["text"]["text"] == "Hello <@U1>"
+    assert call["text"] == "Hello @Ann"  # the notification text has no markup
+
+
+async def test_a_group_dm_opens_a_conversation_with_everyone(slack):
+    fake, sender = slack
+    assert await sender.open_group_dm("T1", ["U2", "U1"]) == "GU1-U2"
+    assert fake.to("conversations.open")[0]["users"] == "U2,U1"
+
+
+async def test_429_becomes_a_retry_after_the_platforms_delay(slack):
+    fake, sender = slack
+    fake.fail("chat.postMessage", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "17"})
+    with pytest.raises(TransientError) as error:
+        await sender.send_dm("T1", "U1", HELLO)
+    assert error.value.retry_after == 17
+
+
+@pytest.mark.parametrize("code", ["user_not_found", "account_inactive", "channel_not_found",
+                                  "not_in_channel", "is_archived"])
+async def test_gone_people_and_channels_are_permanent(slack, code):
+    fake, sender = slack
+    fake.fail("chat.postMessage", 200, {"ok": False, "error": code})
+    with pytest.raises(PermanentError, match=code):
+        await sender.post_channel("T1", "C1", HELLO)
+
+
+async def test_server_errors_are_transient(slack):
+    fake, sender = slack
+    fake.fail("chat.postMessage", 200, {"ok": False, "error": "internal_error"})
+    with pytest.raises(TransientError):
+        await sender.post_channel("T1", "C1", HELLO)
