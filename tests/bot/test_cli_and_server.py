@@ -56,3 +56,10 @@ async def test_an_inbound_event_is_processed_once(world):
     assert await world.core.first_time("slack:Ev123")
     assert not await world.core.first_time("slack:Ev123")
     assert await world.core.first_time("slack:Ev124")
+
+
+def test_socket_mode_needs_an_app_token():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "serve", "--socket-mode"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 2 and "needs SLACK_APP_TOKEN" in done.stderr

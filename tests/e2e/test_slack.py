@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlmodel import func, select
 
 from storage.models import LearningRequest, Mentorship
@@ -229,3 +230,32 @@ async def test_profile_form_opens_at_once_then_fills_in_and_saves(slack_world):
     await slack.submit_profile("U_KIM", {"role": "np", "quiet_hours": "25-99"})
     refused = (await fake.wait_for("chat.postMessage", 2, channel="U_KIM"))[1]
     assert "two hours of the day" in text(refused)
+
+
+async def test_commands_are_acknowledged_while_the_database_is_locked(slack_world, db_url):
+    """Slack gives 3 seconds: the ack must not wait for the database."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the lock below is SQLite's single writer; PostgreSQL has no global lock")
+    import sqlite3
+
+    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    await slack.command("U_PRIYA", "/mentor", "help")  # warm up: auth.test, users.info
+    await fake.wait_for("response_url", 1)
+    blocker = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        response = await asyncio.wait_for(slack.command("U_PRIYA", "/mentor", "status"), 3)
+        assert response.status == 200
+        assert len(fake.to("response_url")) == 1  # the answer itself waits for the database
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    await fake.wait_for("response_url", 2)
+
+
+async def test_the_bolt_client_retries_after_a_429(slack_world):
+    fake, slack = slack_world.fake, slack_world.client
+    fake.fail("views.publish", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+    await slack.event({"type": "app_home_opened", "user": "U_PRIYA", "tab": "home", "channel": "D1"})
+    calls = await fake.wait_for("views.publish", 2)
+    assert calls[0]["user_id"] == calls[1]["user_id"] == "U_PRIYA"
