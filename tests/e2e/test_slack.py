@@ -238,7 +238,7 @@ async def test_commands_are_acknowledged_while_the_database_is_locked(slack_worl
         pytest.skip("the lock below is SQLite's single writer; PostgreSQL has no global lock")
     import sqlite3
 
-    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    fake, slack = slack_world.fake, slack_world.client
     await slack.command("U_PRIYA", "/mentor", "help")  # warm up: auth.test, users.info
     await fake.wait_for("response_url", 1)
     blocker = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
