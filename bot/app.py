@@ -24,8 +24,14 @@ def build_core(
     )
 
 
-def platform_messengers(settings: Settings, db: Database) -> dict[str, Messenger]:
+def platform_messengers(settings: Settings, core: Preceptor) -> dict[str, Messenger]:
     """The Messengers whose credentials are configured, for `preceptor tick` to send with."""
     from handlers.slack import setup as slack
+    from handlers.teams import setup as teams
 
-    return {"slack": slack.messenger(settings, db)} if slack.is_configured(settings) else {}
+    found: dict[str, Messenger] = {}
+    if slack.is_configured(settings):
+        found["slack"] = slack.messenger(settings, core.db)
+    if teams.is_configured(settings):
+        found["teams"] = teams.messenger(settings, core)
+    return found

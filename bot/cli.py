@@ -74,7 +74,7 @@ def prepare_database(url: str) -> None:
 
 async def _tick(settings: Settings, now: datetime | None) -> int:
     core = build_core(settings)
-    core.messengers.update(platform_messengers(settings, core.db))
+    core.messengers.update(platform_messengers(settings, core))
     report = await core.tick(now)
     await core.db.dispose()
     delivery = report.delivery

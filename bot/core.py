@@ -23,9 +23,16 @@ from bot.messages import Message
 from bot.messenger import Messenger
 from bot.settings import Settings
 from bot.turn import Turn, is_paused
+from bot.waking import is_valid_zone
 from storage.engine import Database
 from storage.models import InboundEvent, Member, Workspace
-from storage.queries import get_or_create_member, get_or_create_workspace
+from storage.queries import (
+    find_reference,
+    get_or_create_member,
+    get_or_create_workspace,
+    members_by_platform_id,
+    save_reference,
+)
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -62,6 +69,7 @@ class Actor:
     user_id: str
     name: str | None = None
     tz: str | None = None
+    email: str | None = None  # the sign-in name, where a platform needs it (Teams chat links)
 
 
 @dataclass
@@ -152,10 +160,33 @@ class Preceptor:
         )
         if actor.name:
             me.name = actor.name
-        if actor.tz:
+        if actor.tz and is_valid_zone(actor.tz):
             me.tz = actor.tz
+        if actor.email:
+            me.email = actor.email
         me.last_active_at = now
         return Turn(session, now, self.settings, workspace, me, curated)
+
+    async def remember_conversation(self, platform: str, team: str, key: str,
+                                    reference: dict) -> None:
+        """Keep where to reach `key` (a user or channel) later; the newest wins."""
+        async with self.db.transaction() as session:
+            workspace = await get_or_create_workspace(
+                session=session, platform=platform, external_id=team, now=self.clock.now()
+            )
+            await save_reference(session=session, workspace_id=workspace.id, key=key,
+                                 reference=reference, now=self.clock.now())
+
+    async def conversation(self, platform: str, team: str, key: str | None) -> dict | None:
+        """A saved reference for `key`, or (key None) any of the workspace's, newest first."""
+        async with self.db.transaction() as session:
+            return await find_reference(session=session, platform=platform, team=team, key=key)
+
+    async def contacts(self, platform: str, team: str, user_ids: list[str]) -> dict[str, Member]:
+        """Profiles of these platform users (names, sign-in names), for platform rendering."""
+        async with self.db.transaction() as session:
+            return await members_by_platform_id(session=session, platform=platform, team=team,
+                                                user_ids=user_ids)
 
     async def first_time(self, key: str) -> bool:
         """Record an inbound event id; False if it was already handled (a platform retry)."""

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import col
 
+from bot import reachability
 from bot.messages import Message
 from bot.messenger import Messenger, PermanentError, TransientError
 from storage.engine import Database
@@ -77,6 +78,7 @@ async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> 
         values = {"status": "sent", "sent_at": now, "claimed_until": None, "last_error": None}
         report.sent += 1
     except TransientError as error:
+        gone = None
         attempts = row.attempts + 1
         parked = attempts >= MAX_ATTEMPTS
         values = {
@@ -91,12 +93,17 @@ async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> 
         report.failed += 1
         report.errors.append(str(error))
         log.warning("outbox %s failed permanently: %s", row.id, error)
+        gone = error.gone
+    else:
+        gone = None
     async with db.transaction() as session:
         await session.exec(
             update(Outbox)
             .where(col(Outbox.id) == row.id, col(Outbox.claim_token) == token)
             .values(**values)
         )
+        if gone:
+            await reachability.unreachable(session, row.workspace_id, gone, now)
 
 
 async def send(messenger: Messenger, team: str, kind: str, recipients: list[str],

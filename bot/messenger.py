@@ -19,7 +19,12 @@ class TransientError(DeliveryError):
 
 
 class PermanentError(DeliveryError):
-    """The recipient or conversation is gone or forbids us: retrying cannot help."""
+    """The recipient or conversation is gone or forbids us: retrying cannot help.
+    `gone` names the user who can no longer be reached, when that is the reason."""
+
+    def __init__(self, reason: str, gone: str | None = None):
+        super().__init__(reason)
+        self.gone = gone
 
 
 class Messenger(Protocol):

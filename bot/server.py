@@ -17,6 +17,7 @@ def make_server(core: Preceptor, settings: Settings, *, tick: bool = True,
     app[CORE] = core
     app.router.add_get("/healthz", healthz)
     _mount_slack(app, core, settings, socket_mode)
+    _mount_teams(app, core, settings)
     if tick:
         app.cleanup_ctx.append(_ticking(core, settings.preceptor_tick_seconds))
     app.on_cleanup.append(lambda _app: core.db.dispose())
@@ -43,6 +44,13 @@ def _mount_slack(app: web.Application, core: Preceptor, settings: Settings, sock
         await handler.close_async()
 
     app.cleanup_ctx.append(socket)
+
+
+def _mount_teams(app: web.Application, core: Preceptor, settings: Settings):
+    from handlers.teams import setup
+
+    if setup.is_configured(settings):
+        setup.mount(app, core, settings)
 
 
 def _ticking(core: Preceptor, seconds: int):

@@ -35,4 +35,4 @@ class Settings(BaseSettings):
     def has_platform_credentials(self) -> bool:
         oauth = bool(self.slack_client_id and self.slack_client_secret)
         slack = bool(self.slack_signing_secret and (self.slack_bot_token or oauth))
-        return slack or bool(self.microsoft_app_id)
+        return slack or bool(self.microsoft_app_id) or self.preceptor_teams_dev

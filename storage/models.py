@@ -201,3 +201,15 @@ class InboundEvent(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=200)
     received_at: datetime = _when()
+
+
+class ConversationRef(SQLModel, table=True):
+    """Where a platform lets the bot write to someone later (Teams' conversation reference),
+    kept so that proactive messages survive restarts. `key` is a user or channel id."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    key: str = Field(max_length=200)
+    reference: dict = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _when()

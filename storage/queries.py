@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import IntroAsk, Member, Mentorship, Outbox, Workspace
+from storage.models import ConversationRef, IntroAsk, Member, Mentorship, Outbox, Workspace
 
 LIVE = ("active", "paused")
 
@@ -137,3 +137,41 @@ async def claim_due_outbox(
         select(Outbox).where(col(Outbox.id).in_(ids)).execution_options(populate_existing=True)
     )
     return list(rows.all())
+
+
+async def save_reference(*, session: AsyncSession, workspace_id: int, key: str, reference: dict,
+                         now: datetime) -> None:
+    query = select(ConversationRef).where(
+        ConversationRef.workspace_id == workspace_id, ConversationRef.key == key
+    )
+    row, created = await insert_or_reselect(
+        session,
+        ConversationRef(workspace_id=workspace_id, key=key, reference=reference, updated_at=now),
+        query,
+    )
+    if not created:
+        row.reference, row.updated_at = reference, now
+
+
+async def find_reference(*, session: AsyncSession, platform: str, team: str,
+                         key: str | None) -> dict | None:
+    query = (
+        select(ConversationRef.reference)
+        .join(Workspace)
+        .where(Workspace.platform == platform, Workspace.external_id == team)
+        .order_by(col(ConversationRef.updated_at).desc())
+    )
+    if key is not None:
+        query = query.where(ConversationRef.key == key)
+    return (await session.exec(query)).first()
+
+
+async def members_by_platform_id(*, session: AsyncSession, platform: str, team: str,
+                                 user_ids: list[str]) -> dict[str, Member]:
+    rows = await session.exec(
+        select(Member)
+        .join(Workspace)
+        .where(Workspace.platform == platform, Workspace.external_id == team,
+               col(Member.platform_user_id).in_(user_ids))
+    )
+    return {m.platform_user_id: m for m in rows.all()}

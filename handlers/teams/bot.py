@@ -1,0 +1,84 @@
+"""The Teams bot: typed words and card buttons in, the core's replies out as Adaptive Cards."""
+
+import logging
+import time
+
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.schema import ChannelAccount
+
+from bot.core import Actor, Preceptor
+from bot.messages import Message
+from handlers.teams import cards
+
+log = logging.getLogger(__name__)
+WELCOME = Message(
+    "Hello! I'm Preceptor: I find you a mentor for one aspect at a time and check in "
+    "until you wrap up.",
+    sections=("Try `learn POCUS: FAST exams on nights`, `offer breaking bad news` or `help`.",),
+)
+SIGN_IN_TTL = 24 * 3600
+
+
+def tenant_of(activity) -> str:
+    data = activity.channel_data or {}
+    tenant = (data.get("tenant") or {}).get("id") if isinstance(data, dict) else None
+    return tenant or getattr(activity.conversation, "tenant_id", None) or "unknown-tenant"
+
+
+class PreceptorTeamsBot(TeamsActivityHandler):
+    def __init__(self, core: Preceptor):
+        super().__init__()
+        self.core = core
+        self._sign_in: dict[str, tuple[float, str | None]] = {}
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        """A typed command (mentions removed) or an `Action.Submit` from one of our cards."""
+        activity = turn_context.activity
+        actor = await self._remember(turn_context)
+        value = activity.value if isinstance(activity.value, dict) else None
+        if value and "action_id" in value:
+            reply = await self.core.press(actor, str(value["action_id"]), str(value.get("value", "")))
+        else:
+            text = (TurnContext.remove_recipient_mention(activity) or activity.text or "").strip()
+            reply = await self.core.command(actor, text)
+        await turn_context.send_activity(cards.activity(reply))
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._remember(turn_context)
+        await turn_context.send_activity(cards.activity(WELCOME))
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount],
+                                        turn_context: TurnContext) -> None:
+        """The bot itself joined a personal chat or a team: keep the reference and say hello."""
+        bot_id = turn_context.activity.recipient.id
+        if any(member.id == bot_id for member in members_added):
+            await self.on_installation_update_add(turn_context)
+
+    async def _remember(self, turn_context: TurnContext) -> Actor:
+        """Save where to reach this person (or channel) later, and who they are."""
+        activity = turn_context.activity
+        team = tenant_of(activity)
+        reference = TurnContext.get_conversation_reference(activity).serialize()
+        conversation = activity.conversation
+        key = (conversation.id.split(";")[0] if conversation.conversation_type == "channel"
+               else activity.from_property.id)
+        await self.core.remember_conversation("teams", team, key, reference)
+        return Actor("teams", team, activity.from_property.id, name=activity.from_property.name,
+                     tz=getattr(activity, "local_timezone", None),
+                     email=await self._sign_in_name(turn_context))
+
+    async def _sign_in_name(self, turn_context: TurnContext) -> str | None:
+        """The user's sign-in name (for chat links), asked of Teams once a day per user."""
+        user = turn_context.activity.from_property.id
+        cached = self._sign_in.get(user)
+        if cached and time.monotonic() - cached[0] < SIGN_IN_TTL:
+            return cached[1]
+        try:
+            member = await TeamsInfo.get_member(turn_context, user)
+            name = member.user_principal_name or member.email
+        except Exception as error:  # the roster is a nicety; the command still works
+            log.warning("could not read the Teams roster entry: %s", type(error).__name__)
+            name = None
+        self._sign_in[user] = (time.monotonic(), name)
+        return name

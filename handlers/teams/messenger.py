@@ -1,0 +1,122 @@
+"""The Teams Messenger: proactive cards through saved conversation references.
+
+Teams cannot open a group chat for a bot, so an introduction goes to each person as a card
+with a "Start chat" link naming both (as Icebreaker does). Teams allows about 7 messages a
+second per conversation; sends are paced to stay under that.
+"""
+
+import asyncio
+import time
+from collections import defaultdict, deque
+from collections.abc import Sequence
+
+import aiohttp
+from botbuilder.core import TurnContext
+from botbuilder.schema import ChannelAccount, ConversationParameters, ConversationReference
+from msrest.exceptions import ClientRequestError, HttpOperationError
+
+from bot.core import Preceptor
+from bot.messages import Message
+from bot.messenger import PermanentError, TransientError
+from handlers.teams import cards
+
+PER_CONVERSATION_PER_SECOND = 7
+INTRO = "intro:"
+
+
+class TeamsMessenger:
+    def __init__(self, adapter, app_id: str, core: Preceptor):
+        self.adapter, self.app_id, self.core = adapter, app_id, core
+        self._recent: dict[str, deque[float]] = defaultdict(deque)
+
+    async def send_dm(self, team: str, user_id: str, message: Message,
+                      links: tuple[tuple[str, str], ...] = ()) -> str:
+        reference = await self.core.conversation("teams", team, user_id)
+        if reference is None:
+            reference = await self._create_personal_chat(team, user_id)
+        return await self._send(reference, message, links, user_id)
+
+    async def post_channel(self, team: str, channel: str, message: Message) -> str:
+        if channel.startswith(INTRO):
+            return await self._introduce(team, channel.removeprefix(INTRO).split(","), message)
+        reference = await self.core.conversation("teams", team, channel)
+        if reference is None:
+            # The team's channel: any saved reference of the tenant gives the service URL.
+            known = await self.core.conversation("teams", team, None)
+            if known is None:
+                raise PermanentError("the app is not installed in that team")
+            reference = {**known, "conversation": {"id": channel, "isGroup": True,
+                                                   "conversationType": "channel"}}
+        return await self._send(reference, message, (), None)
+
+    async def open_group_dm(self, team: str, user_ids: Sequence[str]) -> str:
+        return INTRO + ",".join(user_ids)
+
+    async def _introduce(self, team: str, user_ids: list[str], message: Message) -> str:
+        people = await self.core.contacts("teams", team, user_ids)
+        names = [people[u].email for u in user_ids if u in people and people[u].email]
+        links = (("Start chat", cards.chat_link(names, "Preceptor introduction")),) if len(
+            names) == len(user_ids) else ()
+        for user_id in user_ids:
+            await self.send_dm(team, user_id, message, links)
+        return user_ids[0]
+
+    async def _create_personal_chat(self, team: str, user_id: str) -> dict:
+        """A 1:1 chat with someone who installed the app but never wrote to it."""
+        known = await self.core.conversation("teams", team, None)
+        if known is None:
+            raise PermanentError("no conversation with this tenant yet", gone=user_id)
+        created: dict = {}
+
+        async def keep(turn_context: TurnContext) -> None:
+            created.update(TurnContext.get_conversation_reference(turn_context.activity).serialize())
+
+        parameters = ConversationParameters(
+            is_group=False, bot=ChannelAccount(id=known["bot"]["id"]),
+            members=[ChannelAccount(id=user_id)], tenant_id=team,
+            channel_data={"tenant": {"id": team}},
+        )
+        await _call(self.adapter.create_conversation(
+            self.app_id, keep, parameters, known.get("channelId", "msteams"),
+            known["serviceUrl"], None,
+        ), user_id)
+        await self.core.remember_conversation("teams", team, user_id, created)
+        return created
+
+    async def _send(self, reference: dict, message: Message, links, user_id: str | None) -> str:
+        ref = ConversationReference().deserialize(reference)
+        await self._pace(ref.conversation.id)
+        sent: dict = {}
+
+        async def deliver(turn_context: TurnContext) -> None:
+            response = await turn_context.send_activity(cards.activity(message, links))
+            sent["id"] = getattr(response, "id", "") or ""
+
+        await _call(self.adapter.continue_conversation(ref, deliver, self.app_id), user_id)
+        return sent.get("id", "")
+
+    async def _pace(self, conversation: str) -> None:
+        recent = self._recent[conversation]
+        now = time.monotonic()
+        while recent and now - recent[0] > 1:
+            recent.popleft()
+        if len(recent) >= PER_CONVERSATION_PER_SECOND:
+            await asyncio.sleep(1 - (now - recent[0]))
+        recent.append(time.monotonic())
+
+
+async def _call(request, user_id: str | None):
+    """Run a Bot Connector call, sorting failures into transient and permanent."""
+    try:
+        return await request
+    except HttpOperationError as error:
+        status = error.response.status_code if error.response is not None else 0
+        if status == 429:
+            retry_after = error.response.headers.get("Retry-After")
+            raise TransientError("throttled", float(retry_after) if retry_after else None) from None
+        if status in (401, 403, 404):
+            # 403: "bot not in conversation roster": the person removed the app or left.
+            raise PermanentError(f"teams {status}", gone=user_id) from None
+        raise TransientError(f"teams {status}") from None
+    except (TimeoutError, ClientRequestError, aiohttp.ClientError) as error:
+        raise TransientError(type(error).__name__) from None

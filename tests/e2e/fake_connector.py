@@ -1,0 +1,100 @@
+"""The Bot Connector service as a local aiohttp server: records what the bot sends to Teams,
+serves roster entries, and can be told to refuse a conversation (403) or throttle (429)."""
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+
+@dataclass
+class Sent:
+    conversation: str
+    activity: dict
+
+    @property
+    def card(self) -> dict:
+        for attachment in self.activity.get("attachments") or []:
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                return attachment["content"]
+        return {}
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.get("text", "") for b in self.card.get("body", []))
+
+    def actions(self, action_id: str | None = None) -> list[dict]:
+        found = self.card.get("actions", [])
+        if action_id is None:
+            return found
+        return [a for a in found if a.get("data", {}).get("action_id") == action_id]
+
+
+@dataclass
+class FakeConnector:
+    roster: dict[str, dict] = field(default_factory=dict)  # user id -> name, upn
+    sent: list[Sent] = field(default_factory=list)
+    created: list[dict] = field(default_factory=list)
+    refuse: dict[str, tuple[int, dict]] = field(default_factory=dict)  # conversation -> status
+    unexpected: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self._ids = itertools.count(1)
+        self.url = ""
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._send)
+        app.router.add_post("/v3/conversations/{conversation}/activities", self._send)
+        app.router.add_post("/v3/conversations", self._create)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
+        app.router.add_route("*", "/{tail:.*}", self._other)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/"
+        return self.url
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()
+
+    def to(self, conversation: str) -> list[Sent]:
+        return [s for s in self.sent if s.conversation == conversation]
+
+    async def wait_for(self, conversation: str, count: int = 1, timeout: float = 10) -> list[Sent]:
+        for _ in range(int(timeout / 0.02)):
+            if len(self.to(conversation)) >= count:
+                return self.to(conversation)
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"expected {count} activities to {conversation}, got "
+                             f"{[s.conversation for s in self.sent]}")
+
+    async def _send(self, request: web.Request) -> web.Response:
+        conversation = request.match_info["conversation"]
+        if conversation in self.refuse:
+            status, headers = self.refuse[conversation]
+            return web.json_response({"error": {"code": "Forbidden", "message": "no"}},
+                                     status=status, headers=headers)
+        self.sent.append(Sent(conversation, await request.json()))
+        return web.json_response({"id": f"activity-{next(self._ids)}"})
+
+    async def _create(self, request: web.Request) -> web.Response:
+        parameters = await request.json()
+        self.created.append(parameters)
+        member = parameters["members"][0]["id"]
+        return web.json_response({"id": f"a:new-{member}", "serviceUrl": self.url})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = request.match_info["member"]
+        if member not in self.roster:
+            return web.json_response({"error": {"code": "NotFound"}}, status=404)
+        known = self.roster[member]
+        return web.json_response({"id": member, "name": known["name"], "aadObjectId": f"aad-{member}",
+                                  "userPrincipalName": known["upn"], "email": known["upn"],
+                                  "tenantId": "tenant-1"})
+
+    async def _other(self, request: web.Request) -> web.Response:
+        self.unexpected.append(f"{request.method} {request.path}")
+        return web.json_response({}, status=404)

@@ -1,0 +1,217 @@
+"""Teams end to end: activities into `/api/messages` (emulator mode), a fake Bot Connector out."""
+
+import asyncio
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot.app import build_core
+from bot.clock import FixedClock
+from bot.server import make_server
+from bot.settings import Settings
+from tests.conftest import START
+from tests.e2e.fake_connector import FakeConnector
+from tests.e2e.teams_client import TENANT, TeamsClient
+
+ROOT = Path(__file__).resolve().parents[2]
+CHANNEL = "19:mentoring@thread.tacv2"
+PEOPLE = {
+    "29:priya": {"name": "Priya Raman", "tz": "America/New_York", "upn": "priya@hospital.org"},
+    "29:lee": {"name": "Marcus Lee", "tz": "America/New_York", "upn": "lee@hospital.org"},
+    "29:stranger": {"name": "Sam Stranger", "tz": "Europe/London", "upn": "sam@hospital.org"},
+}
+
+
+class TeamsWorld:
+    def __init__(self, db_url: str, connector: FakeConnector, **settings):
+        self.db_url, self.connector = db_url, connector
+        self.settings = Settings(_env_file=None, database_url=db_url, preceptor_teams_dev=True,
+                                 preceptor_teams_channel=CHANNEL, **settings)
+        self.core = build_core(self.settings, clock=FixedClock(START))
+        self.server = TestServer(make_server(self.core, self.settings, tick=False))
+
+    async def __aenter__(self):
+        await self.server.start_server()
+        self.client = TeamsClient(str(self.server.make_url("")).rstrip("/"), self.connector.url,
+                                  PEOPLE)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.server.close()
+
+    async def reply_to(self, user: str, count: int) -> list:
+        return await self.connector.wait_for(f"a:chat-{user}", count)
+
+
+@pytest.fixture
+async def connector():
+    fake = FakeConnector(roster={u: {"name": p["name"], "upn": p["upn"]} for u, p in PEOPLE.items()})
+    await fake.start()
+    yield fake
+    await fake.stop()
+    assert fake.unexpected == []
+
+
+@pytest.fixture
+async def teams(db_url, connector):
+    async with TeamsWorld(db_url, connector) as world:
+        yield world
+
+
+async def tick_cli(world: TeamsWorld, now: str) -> str:
+    env = {**os.environ, "DATABASE_URL": world.db_url, "PRECEPTOR_TEAMS_DEV": "1",
+           "PRECEPTOR_TEAMS_CHANNEL": CHANNEL}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "tick", "--now", now, cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    return out.decode()
+
+
+async def test_install_offer_learn_ask_accept_introduce_check_in_and_status(teams):
+    client, connector = teams.client, teams.connector
+    for user in ("29:priya", "29:lee"):
+        assert (await client.install(user)).status in (200, 201)
+        (welcome,) = await teams.reply_to(user, 1)
+        assert "I'm Preceptor" in welcome.text
+
+    await client.say("29:lee", "offer POCUS")
+    assert "listed as a mentor for: Point-of-care ultrasound" in (await teams.reply_to("29:lee", 2))[1].text
+    await client.say("29:priya", "/learn point-of-care ultrasound: FAST exams on nights")
+    suggestion = (await teams.reply_to("29:priya", 2))[1]
+    assert "<at>Marcus Lee</at>" in suggestion.text
+    assert suggestion.card["msteams"]["entities"][0]["mentioned"]["id"] == "29:lee"
+    (request_intro,) = suggestion.actions("request_intro")
+    assert suggestion.card["version"] == "1.5" and request_intro["type"] == "Action.Submit"
+
+    await teams.core.tick()
+    (announcement,) = connector.to(CHANNEL)
+    assert "wants to learn **Point-of-care ultrasound**" in announcement.text
+    assert "FAST exams on nights" in announcement.text and announcement.actions("offer_help")
+
+    await client.press("29:priya", "request_intro", request_intro["data"]["value"])
+    assert "I've asked <at>Marcus Lee</at>" in (await teams.reply_to("29:priya", 3))[2].text
+    await teams.core.tick()
+    ask = (await teams.reply_to("29:lee", 3))[2]
+    assert "would like your help" in ask.text
+    (accept,) = ask.actions("intro_accept")
+
+    await client.press("29:lee", "intro_accept", accept["data"]["value"])
+    await teams.reply_to("29:lee", 4)
+    await teams.core.tick()
+    for user in ("29:priya", "29:lee"):
+        intro = [s for s in connector.to(f"a:chat-{user}") if "meet" in s.text][0]
+        assert "Point-of-care ultrasound" in intro.text and "Why you two" in intro.text
+        (link,) = [a for a in intro.actions() if a["type"] == "Action.OpenUrl"]
+        assert link["title"] == "Start chat"
+        users = parse_qs(urlparse(link["url"]).query)["users"][0].split(",")
+        assert sorted(users) == ["lee@hospital.org", "priya@hospital.org"]
+
+    before = len(connector.sent)
+    assert "check-ins: 1, sent: 2" in await tick_cli(teams, "2026-12-15T15:00:00Z")
+    prompts = connector.sent[before:]
+    assert sorted(s.conversation for s in prompts) == ["a:chat-29:lee", "a:chat-29:priya"]
+    assert all(s.actions("checkin_met") for s in prompts)
+    assert "check-ins: 0, sent: 0" in await tick_cli(teams, "2026-12-15T15:00:00Z")
+
+    await client.say("29:priya", "met")
+    replies = await teams.reply_to("29:priya", 1)
+    assert "noted that you met" in replies[-1].text
+    await client.say("29:priya", "mentor status")
+    status = (await teams.reply_to("29:priya", len(replies) + 1))[-1]
+    assert "Point-of-care ultrasound with <at>Marcus Lee</at>" in status.text
+
+
+async def test_phi_is_refused_and_posted_nowhere(teams):
+    await teams.client.say("29:priya", "learn POCUS: scanned pt John Smith, DOB 03/04/1956")
+    (reply,) = await teams.reply_to("29:priya", 1)
+    assert "didn't save or post that" in reply.text and "date of birth" in reply.text
+    assert "Smith" not in str(reply.activity)
+    await teams.core.tick()
+    assert teams.connector.to(CHANNEL) == []
+
+
+async def test_a_stranger_pressing_someone_elses_button_changes_nothing(teams):
+    client = teams.client
+    await client.say("29:lee", "offer POCUS")
+    await client.say("29:priya", "learn POCUS")
+    suggestion = (await teams.reply_to("29:priya", 1))[-1]
+    value = suggestion.actions("request_intro")[0]["data"]["value"]
+    await client.press("29:stranger", "request_intro", value)
+    (refusal,) = await teams.reply_to("29:stranger", 1)
+    assert "Only the person who asked" in refusal.text
+    await teams.core.tick()
+    to_lee = [s.text for s in teams.connector.to("a:chat-29:lee")]
+    assert len(to_lee) == 1 and "listed as a mentor" in to_lee[0]  # and no ask
+
+
+async def test_mentions_are_removed_in_channels(teams):
+    activity = teams.client.activity("29:priya", text="<at>Preceptor</at> help")
+    activity["conversation"] = {"id": f"{CHANNEL};messageid=1", "conversationType": "channel",
+                                "tenantId": TENANT}
+    activity["entities"] = [{"type": "mention", "text": "<at>Preceptor</at>",
+                             "mentioned": {"id": "28:preceptor-bot", "name": "Preceptor"}}]
+    await teams.client.post(activity)
+    (reply,) = await teams.connector.wait_for(f"{CHANNEL};messageid=1")
+    assert "/learn <aspect>" in reply.text
+
+
+async def test_someone_who_never_wrote_gets_a_new_personal_chat(teams):
+    await teams.client.say("29:lee", "offer POCUS")  # leaves a reference for the tenant
+    await teams.reply_to("29:lee", 1)
+    messenger = teams.core.messengers["teams"]
+    from bot.messages import Message
+
+    await messenger.send_dm(TENANT, "29:newcomer", Message("Hello"))
+    (created,) = teams.connector.created
+    assert created["members"][0]["id"] == "29:newcomer"
+    assert created["channelData"]["tenant"]["id"] == TENANT
+    assert [s.text for s in teams.connector.to("a:new-29:newcomer")] == ["Hello"]
+
+
+async def test_bot_removed_from_a_chat_marks_the_person_unreachable_and_tells_the_other(teams):
+    client, connector = teams.client, teams.connector
+    await client.say("29:lee", "offer POCUS")
+    await client.say("29:priya", "learn --private POCUS")
+    suggestion = (await teams.reply_to("29:priya", 1))[-1]
+    await client.press("29:priya", "request_intro", suggestion.actions("request_intro")[0]["data"]["value"])
+    await teams.core.tick()
+    ask = [s for s in connector.to("a:chat-29:lee") if s.actions("intro_accept")][0]
+    await client.press("29:lee", "intro_accept", ask.actions("intro_accept")[0]["data"]["value"])
+    await teams.core.tick()
+    connector.refuse["a:chat-29:lee"] = (403, {})
+    teams.core.clock.advance(timedelta(days=15))
+    report = await teams.core.tick()
+    assert report.delivery.failed == 1
+    await teams.core.tick()
+    told = connector.to("a:chat-29:priya")[-1]
+    assert "can't reach <at>Marcus Lee</at>" in told.text and "paused" in told.text
+
+
+async def test_activities_from_another_tenant_are_refused(db_url, connector):
+    async with TeamsWorld(db_url, connector, microsoft_app_id="app-id",
+                          microsoft_app_password="secret",
+                          microsoft_app_tenant_id=TENANT) as world:
+        other = world.client.activity("29:priya", tenant="someone-else", text="help")
+        assert (await world.client.post(other)).status == 403
+    assert connector.sent == []
+
+
+async def test_with_credentials_an_activity_without_a_valid_token_gets_401(db_url, connector):
+    import jwt
+
+    async with TeamsWorld(db_url, connector, microsoft_app_id="app-id",
+                          microsoft_app_password="secret",
+                          microsoft_app_tenant_id=TENANT) as world:
+        activity = world.client.activity("29:priya", text="help")
+        foreign = jwt.encode({"iss": "https://evil.example", "aud": "app-id"}, "k" * 32, "HS256")
+        for headers in ({}, {"Authorization": "Bearer not-a-token"},
+                        {"Authorization": f"Bearer {foreign}"}, {"Authorization": "Basic abc"}):
+            assert (await world.client.post(activity, headers)).status == 401, headers
+    assert connector.sent == []
