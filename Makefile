@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean teams-package
 
 install: $(STAMP)
 
@@ -26,6 +26,11 @@ run: install
 
 test: install
 	$(BIN)/pytest
+
+# The Teams app package, with MICROSOFT_APP_ID (from .env or the environment) filled in:
+#   make teams-package DOMAIN=preceptor.hospital.org
+teams-package: install
+	$(BIN)/python -m handlers.teams.package --domain "$(DOMAIN)"
 
 lint: install
 	$(BIN)/ruff check .

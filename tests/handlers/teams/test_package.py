@@ -1,0 +1,75 @@
+"""The Teams app package: a manifest valid against the 1.29 schema, the right icons, real ids."""
+
+import json
+import struct
+import subprocess
+import sys
+import zipfile
+import zlib
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from handlers.teams.package import build, manifest
+
+ROOT = Path(__file__).resolve().parents[3]
+SCHEMA = ROOT.parent / "shared" / "schemas" / "teams-app-manifest-1.29.schema.json"
+APP_ID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
+
+
+def validate(document: dict) -> None:
+    if not SCHEMA.exists():
+        pytest.skip("../shared/schemas is not beside this checkout")
+    jsonschema.Draft4Validator(json.loads(SCHEMA.read_text())).validate(document)
+
+
+def png(data: bytes) -> tuple[int, int, bytes]:
+    """Width, height and the raw (filtered) RGBA rows of one of our PNGs."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height, depth, colour = struct.unpack(">IIBB", data[16:26])
+    assert (depth, colour) == (8, 6)  # 8-bit RGBA
+    idat = b"".join(data[i + 8:i + 8 + struct.unpack(">I", data[i:i + 4])[0]]
+                    for i in range(8, len(data) - 12) if data[i + 4:i + 8] == b"IDAT")
+    return width, height, zlib.decompress(idat)
+
+
+def test_the_committed_manifest_is_valid_and_complete():
+    document = json.loads((ROOT / "teams" / "manifest.json").read_text())
+    validate(document)
+    assert document["manifestVersion"] == "1.29"
+    (bot,) = document["bots"]
+    assert set(bot["scopes"]) == {"personal", "team"}
+    personal = next(c for c in bot["commandLists"] if c["scopes"] == ["personal"])
+    assert {"learn", "offer", "status", "profile", "pause", "resume", "capacity", "help"} <= {
+        c["title"] for c in personal["commands"]}
+
+
+def test_icons_are_192_colour_and_32_transparent_outline():
+    width, height, _ = png((ROOT / "teams" / "color.png").read_bytes())
+    assert (width, height) == (192, 192)
+    width, height, rows = png((ROOT / "teams" / "outline.png").read_bytes())
+    assert (width, height) == (32, 32)
+    alphas = {rows[r * (1 + 4 * 32) + 1 + 4 * x + 3] for r in range(32) for x in range(32)}
+    assert 0 in alphas and 255 in alphas  # transparent background, opaque outline
+
+
+def test_package_fills_in_the_ids_and_stays_valid(tmp_path):
+    out = build(APP_ID, "mentoring.hospital.org", tmp_path / "teams.zip")
+    with zipfile.ZipFile(out) as package:
+        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        document = json.loads(package.read("manifest.json"))
+    validate(document)
+    assert document["id"] == document["bots"][0]["botId"] == APP_ID
+    assert document["validDomains"] == ["mentoring.hospital.org"]
+    assert manifest(APP_ID, "x.org")["webApplicationInfo"]["id"] == APP_ID
+
+
+def test_package_refuses_without_a_real_app_id(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "handlers.teams.package", "--domain", "x.org", "--out",
+         str(tmp_path / "t.zip")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "MICROSOFT_APP_ID": "not-a-guid"},
+    )
+    assert done.returncode == 2 and "must be the bot's app id" in done.stderr
