@@ -215,3 +215,18 @@ async def test_with_credentials_an_activity_without_a_valid_token_gets_401(db_ur
                         {"Authorization": f"Bearer {foreign}"}, {"Authorization": "Basic abc"}):
             assert (await world.client.post(activity, headers)).status == 401, headers
     assert connector.sent == []
+
+
+async def test_throttling_429_is_retried_after_the_delay_teams_asks_for(teams):
+    from bot.messages import Message
+    from bot.messenger import TransientError
+
+    await teams.client.say("29:lee", "offer POCUS")
+    await teams.reply_to("29:lee", 1)
+    teams.connector.refuse["a:chat-29:lee"] = (429, {"Retry-After": "30"})
+    with pytest.raises(TransientError) as error:
+        await teams.core.messengers["teams"].send_dm(TENANT, "29:lee", Message("Hello"))
+    assert error.value.retry_after == 30
+    del teams.connector.refuse["a:chat-29:lee"]
+    await teams.core.messengers["teams"].send_dm(TENANT, "29:lee", Message("Hello"))
+    assert teams.connector.to("a:chat-29:lee")[-1].text == "Hello"
