@@ -16,7 +16,7 @@ def build_core(
 ) -> Preceptor:
     db = Database(database_url or settings.database_url)
     default_channels = {
-        "slack": settings.preceptor_channel, "teams": settings.preceptor_teams_channel,
+        "slack": settings.slack_channel, "teams": settings.preceptor_teams_channel,
     }
     return Preceptor(
         db, settings, clock or SystemClock(), messengers=messengers,

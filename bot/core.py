@@ -5,15 +5,16 @@ method here, and renders the `Message` that comes back. Each call is one transac
 refusal rolls everything back and becomes a private sentence.
 """
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col, select
 
-from bot import checkins, intros, learning, outbox, profile, status
+from bot import admin, checkins, intros, learning, outbox, profile, status
 from bot.aspects import Catalog
 from bot.clock import Clock
 from bot.delivery import DeliveryReport, deliver_due
@@ -36,6 +37,7 @@ from storage.queries import (
 
 log = logging.getLogger(__name__)
 BATCH = 200
+RETRIES = 3
 
 COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
     "help": status.help_,
@@ -48,6 +50,7 @@ COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
     "resume": profile.resume,
     "reply": checkins.typed_reply,
     "reflect": checkins.reflect,
+    "admin_channel": admin.set_channel,
 }
 
 BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
@@ -70,6 +73,7 @@ class Actor:
     name: str | None = None
     tz: str | None = None
     email: str | None = None  # the sign-in name, where a platform needs it (Teams chat links)
+    channel: str | None = None  # where the command was typed, when the platform says
 
 
 @dataclass
@@ -88,6 +92,8 @@ class Preceptor:
         self.messengers = dict(messengers or {})
         self.channels = dict(channels or {})
         self._curated: Catalog | None = None
+        self.deliver_immediately = False  # the server turns this on; tests tick by hand
+        self._delivering: asyncio.Task | None = None
 
     async def curated(self) -> Catalog:
         if self._curated is None:
@@ -95,20 +101,22 @@ class Preceptor:
                 self._curated = await Catalog.load(session, None)
         return self._curated
 
-    async def command(self, actor: Actor, text: str) -> Message:
-        """Words typed or sent as a slash command."""
+    async def command(self, actor: Actor, text: str, event_key: str | None = None) -> Message | None:
+        """Words typed or sent as a slash command. With `event_key`, None means "already
+        handled" (a platform retry)."""
         try:
             cmd = parse(text)
         except PreceptorError as error:
             return Message(error.message)
-        return await self._run(actor, lambda t: COMMANDS[cmd.name](t, cmd))
+        return await self._run(actor, lambda t: COMMANDS[cmd.name](t, cmd), event_key)
 
-    async def press(self, actor: Actor, action_id: str, value: str) -> Message:
+    async def press(self, actor: Actor, action_id: str, value: str,
+                    event_key: str | None = None) -> Message | None:
         """A button: `action_id` says what, `value` names the object it acts on."""
         handler = BUTTONS.get(action_id)
         if handler is None:
             return Message("That button isn't one I know.")
-        return await self._run(actor, lambda t: handler(t, str(value)[:100]))
+        return await self._run(actor, lambda t: handler(t, str(value)[:100]), event_key)
 
     async def home(self, actor: Actor) -> tuple[Message, bool]:
         """The status for a platform's home tab, and whether the person is paused."""
@@ -135,18 +143,35 @@ class Preceptor:
             actor, lambda t: profile.profile(t, Command("profile", fields=dict(fields)))
         )
 
-    async def _run(self, actor: Actor, use_case):
+    async def _run(self, actor: Actor, use_case, event_key: str | None = None):
+        """One use case in one transaction. A refusal rolls back and becomes the reply; a
+        deadlock or lock timeout is retried; `event_key` makes a platform retry a no-op
+        (None is returned) and is recorded with the work, so a failure leaves it retryable."""
         curated = await self.curated()
-        now = self.clock.now()
-        try:
-            async with self.db.transaction() as session:
-                turn = await self._turn(session, actor, now, curated)
-                return await use_case(turn)
-        except PreceptorError as error:
-            return Message(error.message)
-        except IntegrityError:
-            # Two instances raced on the same click; the other one did the work.
-            return Message("That was just done (perhaps a double click); there's nothing more to do.")
+        for attempt in range(1, RETRIES + 1):
+            now = self.clock.now()
+            try:
+                async with self.db.transaction() as session:
+                    if event_key and not await _record_event(session, event_key, now):
+                        return None
+                    turn = await self._turn(session, actor, now, curated)
+                    result = await use_case(turn)
+                    queued = session.info.pop("outbox", False)
+            except PreceptorError as error:
+                return Message(error.message)
+            except IntegrityError:
+                # Two instances raced on the same click; the other one did the work.
+                return Message("That was just done (perhaps a double click); nothing more to do.")
+            except OperationalError:
+                if attempt == RETRIES:
+                    log.exception("database busy; gave up after %d attempts", RETRIES)
+                    return Message("I'm very busy right now and couldn't do that; please try "
+                                   "again in a minute. Nothing was changed.")
+                await asyncio.sleep(0.05 * attempt)
+                continue
+            if queued:
+                self.deliver_soon()
+            return result
 
     async def _turn(self, session, actor: Actor, now: datetime, curated: Catalog) -> Turn:
         workspace = await get_or_create_workspace(
@@ -165,7 +190,7 @@ class Preceptor:
         if actor.email:
             me.email = actor.email
         me.last_active_at = now
-        return Turn(session, now, self.settings, workspace, me, curated)
+        return Turn(session, now, self.settings, workspace, me, curated, actor.channel)
 
     async def remember_conversation(self, platform: str, team: str, key: str,
                                     reference: dict) -> None:
@@ -190,12 +215,29 @@ class Preceptor:
 
     async def first_time(self, key: str) -> bool:
         """Record an inbound event id; False if it was already handled (a platform retry)."""
+        async with self.db.transaction() as session:
+            return await _record_event(session, key, self.clock.now())
+
+    def deliver_soon(self) -> None:
+        """Send what was just queued now rather than at the next tick (when enabled)."""
+        if not self.deliver_immediately or (self._delivering and not self._delivering.done()):
+            return
+        self._delivering = asyncio.get_running_loop().create_task(self._deliver_now())
+
+    async def _deliver_now(self) -> None:
         try:
-            async with self.db.transaction() as session:
-                session.add(InboundEvent(key=key[:200], received_at=self.clock.now()))
-        except IntegrityError:
-            return False
-        return True
+            await deliver_due(self.db, self.messengers, self.clock.now())
+        except Exception:
+            log.exception("immediate delivery failed; the next tick retries")
+
+    async def settle(self) -> None:
+        """Wait for an immediate delivery in flight (tests and shutdown)."""
+        if self._delivering:
+            await asyncio.gather(self._delivering, return_exceptions=True)
+
+    async def close(self) -> None:
+        await self.settle()
+        await self.db.dispose()
 
     async def tick(self, now: datetime | None = None) -> TickReport:
         """Everything due at `now`, once: expire asks, auto-resume, check-ins, deliveries."""
@@ -245,3 +287,13 @@ async def _as_fields(member: Member) -> dict[str, str]:
         "quiet_hours": f"{member.quiet_start_hour}-{member.quiet_end_hour}",
     }
     return {k: str(v) for k, v in values.items() if v is not None}
+
+
+async def _record_event(session, key: str, now: datetime) -> bool:
+    """False if this inbound event was already recorded (and so handled)."""
+    try:
+        async with session.begin_nested():
+            session.add(InboundEvent(key=key[:200], received_at=now))
+    except IntegrityError:
+        return False
+    return True

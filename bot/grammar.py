@@ -137,6 +137,13 @@ def _reflect(rest: str) -> Command:
     return Command("reflect", text=rest)
 
 
+def _admin(rest: str) -> Command:
+    words = rest.lower().split()
+    if words == ["channel", "here"]:
+        return Command("admin_channel")
+    raise BadCommand("Lead commands: `/mentor admin channel here` (in the mentoring channel).")
+
+
 _SIMPLE = {
     "offer": _offer,
     "profile": _profile,
@@ -145,4 +152,5 @@ _SIMPLE = {
     "pause": _number("pause", 1, 52, "`pause`", optional=True),
     "capacity": _number("capacity", 0, MAX_CAPACITY, "`capacity`"),
     "reflect": _reflect,
+    "admin": _admin,
 }

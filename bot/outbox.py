@@ -40,6 +40,7 @@ def _awake(member: Member, now: datetime) -> datetime:
 
 
 async def _enqueue(session, workspace_id, kind, recipients, message, now, not_before, dedupe_key):
+    session.info["outbox"] = True  # the core delivers right after commit when it can
     row = Outbox(
         workspace_id=workspace_id, kind=kind, recipients=recipients, payload=message.to_dict(),
         dedupe_key=dedupe_key, not_before=not_before, created_at=now,

@@ -20,14 +20,17 @@ def make_server(core: Preceptor, settings: Settings, *, tick: bool = True,
     _mount_teams(app, core, settings)
     if tick:
         app.cleanup_ctx.append(_ticking(core, settings.preceptor_tick_seconds))
-    app.on_cleanup.append(lambda _app: core.db.dispose())
+    core.deliver_immediately = True
+    app.on_cleanup.append(lambda _app: core.close())
     return app
 
 
 def _mount_slack(app: web.Application, core: Preceptor, settings: Settings, socket_mode: bool):
     from handlers.slack import setup
 
-    if not setup.is_configured(settings):
+    if not setup.is_configured(settings, socket_mode):
+        if socket_mode:
+            raise SystemExit("--socket-mode needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN")
         return
     if not socket_mode:
         setup.mount(app, core, settings)

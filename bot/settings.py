@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         return frozenset(a.strip() for a in self.preceptor_admins.split(",") if a.strip())
 
     @property
+    def slack_channel(self) -> str | None:
+        """PRECEPTOR_CHANNEL names a channel of the one workspace; with OAuth (several
+        workspaces) each workspace's lead picks theirs with `/mentor admin channel here`."""
+        return None if self.slack_client_id else self.preceptor_channel
+
+    @property
     def has_platform_credentials(self) -> bool:
         oauth = bool(self.slack_client_id and self.slack_client_secret)
         slack = bool(self.slack_signing_secret and (self.slack_bot_token or oauth))

@@ -22,6 +22,11 @@ class Turn:
     workspace: Workspace
     me: Member
     curated: Catalog
+    channel: str | None = None  # where the actor typed the command, if the platform said
+
+    @property
+    def is_admin(self) -> bool:
+        return self.me.platform_user_id in self.settings.admins
 
     async def get(self, model, object_id: int, what: str, *, lock: bool = False):
         """A row the button or command names, or a polite `NotFound`. `lock` holds it until

@@ -29,20 +29,21 @@ def sync_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
-def make_engine(url: str, **kwargs) -> AsyncEngine:
+def make_engine(url: str, *, immediate: bool = True, **kwargs) -> AsyncEngine:
     """An async engine; on SQLite, WAL, foreign keys, a busy timeout and `BEGIN IMMEDIATE`.
 
     Python's sqlite3 opens transactions lazily (deferred), so two processes that read and
     then write both succeed and one update is silently lost. Taking the write lock at
-    BEGIN makes the second wait for the first instead.
+    BEGIN makes the second wait for the first instead. `immediate=False` is for readers
+    that must never wait for a writer (and write, if ever, without reading first).
     """
     engine = create_async_engine(async_url(url), **kwargs)
     if engine.dialect.name == "sqlite":
-        _sqlite_pragmas(engine)
+        _sqlite_pragmas(engine, immediate)
     return engine
 
 
-def _sqlite_pragmas(engine: AsyncEngine) -> None:
+def _sqlite_pragmas(engine: AsyncEngine, immediate: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
@@ -55,7 +56,7 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Database:
@@ -64,6 +65,7 @@ class Database:
     def __init__(self, url: str, **engine_kwargs):
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
+        self._reader: AsyncEngine | None = None
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -78,5 +80,16 @@ class Database:
         async with self._sessions() as session, session.begin():
             yield session
 
+    @property
+    def reader(self) -> AsyncEngine:
+        """An engine whose transactions never wait for SQLite's writer (PostgreSQL: the same)."""
+        if self.engine.dialect.name != "sqlite":
+            return self.engine
+        if self._reader is None:
+            self._reader = make_engine(self.url, immediate=False)
+        return self._reader
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._reader is not None:
+            await self._reader.dispose()

@@ -10,6 +10,7 @@ import json
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 
@@ -34,11 +35,16 @@ class SlackHttp:
 
     async def install(self, request: web.Request) -> web.Response:
         flow = self.app.oauth_flow
-        return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+        return await to_aiohttp_response(await flow.handle_installation(_browser_request(request)))
 
     async def oauth_redirect(self, request: web.Request) -> web.Response:
         flow = self.app.oauth_flow
-        return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+        return await to_aiohttp_response(await flow.handle_callback(_browser_request(request)))
+
+
+def _browser_request(request: web.Request) -> AsyncBoltRequest:
+    """A browser GET: only the query string and headers (cookies) matter; a body is ignored."""
+    return AsyncBoltRequest(body="", query=request.query_string, headers=request.headers)
 
 
 def _is_json_object(body: str) -> bool:

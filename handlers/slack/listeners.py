@@ -6,6 +6,7 @@ messages for others go through the core's outbox.
 """
 
 import re
+from dataclasses import replace
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -35,7 +36,8 @@ def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
         if _wants_profile_form(text):
             await open_profile(client, body, body["trigger_id"])
             return
-        who = await actor(client, body["team_id"], body["user_id"])
+        who = replace(await actor(client, body["team_id"], body["user_id"]),
+                      channel=body.get("channel_id"))
         reply = await core.command(who, text)
         await respond(response_type="ephemeral", text=render.fallback(reply),
                       blocks=render.blocks(reply), replace_original=False)
@@ -64,11 +66,12 @@ def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
     async def on_button(ack, body, client, respond):
         """A core button: the value names the object; the core checks the clicker's part in it."""
         await ack()
-        if not await first_time(f"action:{body['trigger_id']}"):
-            return
         action = body["actions"][0]
         who = await actor(client, _team(body), _user(body))
-        reply = await core.press(who, action["action_id"], action.get("value", ""))
+        reply = await core.press(who, action["action_id"], action.get("value", ""),
+                                 event_key=f"slack:action:{body['trigger_id']}")
+        if reply is None:
+            return  # a repeat of a click already handled
         if body.get("response_url"):
             await respond(response_type="ephemeral", text=render.fallback(reply),
                           blocks=render.blocks(reply), replace_original=False)
@@ -105,16 +108,26 @@ def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
     async def on_message(body, event, client, say):
         """Typed words in the bot's DM: check-in answers, `help`, `status`, any command."""
         if (event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id")
-                or not event.get("text") or not await first_time(body["event_id"])):
+                or not event.get("text")):
             return  # channel traffic is for the matching engine; nothing to answer here
         who = await actor(client, body["team_id"], event["user"])
-        reply = await core.command(who, event["text"])
-        await say(text=render.fallback(reply), blocks=render.blocks(reply))
+        reply = await core.command(who, event["text"], event_key=f"slack:{body['event_id']}")
+        if reply is not None:  # None: Slack's retry of an event already handled
+            await say(text=render.fallback(reply), blocks=render.blocks(reply))
 
     @app.event(re.compile("^(app_uninstalled|tokens_revoked)$"))
     async def on_removed(body):
+        """Stop all sending there, and forget the workspace's tokens (OAuth)."""
         if await first_time(body["event_id"]):
             await core.workspace_removed("slack", body["team_id"])
+            if app.installation_store is not None:
+                await app.installation_store.async_delete_all(
+                    enterprise_id=body.get("enterprise_id"), team_id=body["team_id"])
+
+    @app.error
+    async def on_error(error, body, logger):
+        """Real failures are logged with their traceback; the person hears nothing false."""
+        logger.exception("Slack request failed: %s", type(error).__name__, exc_info=error)
 
     @app.event(re.compile("^(reaction_added|member_joined_channel)$"))
     async def on_workspace_signal(body):

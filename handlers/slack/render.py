@@ -53,18 +53,28 @@ def blocks(message: Message, limit: int = MAX_BLOCKS) -> list[Block]:
         out.append(ContextBlock(elements=[
             MarkdownTextObject(text=_clip(mrkdwn(c))) for c in message.context[:10]
         ]))
-    buttons = [
-        ButtonElement(text=_clip(b.label, MAX_BUTTON_TEXT), action_id=b.action_id, value=b.value,
-                      style=b.style)
-        for b in message.buttons
-    ]
-    for start in range(0, len(buttons), MAX_ACTIONS):
-        # Two identical action ids in one block are refused, so each button gets its own block id.
-        out.append(ActionsBlock(block_id=f"actions-{start}", elements=buttons[start:start + MAX_ACTIONS]))
+    for number, group in enumerate(_button_rows(message)):
+        out.append(ActionsBlock(block_id=f"actions-{number}", elements=group))
     if len(out) > limit:
         out = out[: limit - 1] + [ContextBlock(elements=[
             MarkdownTextObject(text="…more in `/mentor status`.")])]
     return out
+
+
+def _button_rows(message: Message) -> list[list[ButtonElement]]:
+    """Buttons in rows of at most 25, never two with the same action id in one row (Slack
+    refuses that, and a list of suggestions has one `request_intro` per mentor)."""
+    rows: list[list[ButtonElement]] = []
+    for b in message.buttons:
+        button = ButtonElement(text=_clip(b.label, MAX_BUTTON_TEXT), action_id=b.action_id,
+                               value=b.value, style=b.style)
+        row = next((r for r in rows if len(r) < MAX_ACTIONS
+                    and all(e.action_id != b.action_id for e in r)), None)
+        if row is None:
+            rows.append([button])
+        else:
+            row.append(button)
+    return rows
 
 
 def fallback(message: Message) -> str:
@@ -79,7 +89,7 @@ def home_view(message: Message, paused: bool) -> View:
         ButtonElement(text="Resume" if paused else "Pause",
                       action_id="resume_me" if paused else "pause_me", value="me"),
     ])
-    body = blocks(message, limit=95)
+    body = blocks(message, limit=95)  # a view holds 100 blocks
     return View(type="home", blocks=[HeaderBlock(text="Preceptor"), controls, DividerBlock(), *body])
 
 

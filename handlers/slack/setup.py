@@ -4,6 +4,9 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.oauth.installation_store.async_cacheable_installation_store import (
+    AsyncCacheableInstallationStore,
+)
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
@@ -25,8 +28,11 @@ BOT_SCOPES = [
 ]
 
 
-def is_configured(settings: Settings) -> bool:
+def is_configured(settings: Settings, socket_mode: bool = False) -> bool:
+    if socket_mode:  # no public endpoint, so no signing secret needed
+        return bool(settings.slack_app_token and settings.slack_bot_token)
     return bool(settings.slack_signing_secret and (settings.slack_bot_token or _oauth(settings)))
+
 
 
 
@@ -35,9 +41,11 @@ def _oauth(settings: Settings) -> bool:
     return bool(settings.slack_client_id and settings.slack_client_secret)
 
 
-def _installations(settings: Settings, db: Database) -> AsyncSQLAlchemyInstallationStore:
-    """slack_sdk's store on our database; its tables come with our migrations."""
-    return AsyncSQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine)
+def _installations(settings: Settings, db: Database) -> AsyncCacheableInstallationStore:
+    """slack_sdk's store on our database (its tables come with our migrations), read through
+    a cache and an engine that never waits for SQLite's writer: Bolt reads it before ack."""
+    return AsyncCacheableInstallationStore(
+        AsyncSQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.reader))
 
 
 def messenger(settings: Settings, db: Database) -> SlackMessenger:
@@ -70,7 +78,7 @@ def bolt_app(core: Preceptor, settings: Settings) -> AsyncApp:
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     options: dict = {"signing_secret": settings.slack_signing_secret, "client": client}
     if _oauth(settings):
-        states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=core.db.engine)
+        states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=core.db.reader)
         options["oauth_settings"] = AsyncOAuthSettings(
             client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
             scopes=BOT_SCOPES, installation_store=_installations(settings, core.db),

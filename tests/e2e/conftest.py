@@ -47,7 +47,8 @@ class SlackWorld:
         return await self.start()
 
     async def deliver(self):
-        """What the server's interval tick would do now."""
+        """What the server's interval tick would do now (after any delivery in flight)."""
+        await self.core.settle()
         return await self.core.tick()
 
 

@@ -13,6 +13,14 @@ from slack_sdk.models.views import View
 MAX_MESSAGE_BLOCKS = 50
 
 
+def _check_block(block: dict) -> None:
+    """slack_sdk's model checks, plus what Slack enforces and the models do not."""
+    Block.parse(block).validate_json()
+    ids = [e.get("action_id") for e in block.get("elements", []) if e.get("action_id")]
+    assert len(ids) == len(set(ids)), f"duplicate action_id in one block: {ids}"
+    assert len(json.dumps(block)) < 12000
+
+
 @dataclass
 class Call:
     method: str
@@ -87,10 +95,11 @@ class FakeSlack:
             if "blocks" in params:
                 assert len(params["blocks"]) <= MAX_MESSAGE_BLOCKS, "too many blocks"
                 for block in params["blocks"]:
-                    Block.parse(block).validate_json()
-                    assert len(json.dumps(block)) < 12000
+                    _check_block(block)
             if "view" in params:
                 View(**params["view"]).validate_json()
+                for block in params["view"].get("blocks", []):
+                    _check_block(block)
         except Exception as error:  # recorded, and the test's teardown fails on it
             self.invalid.append(f"{method}: {error}")
 

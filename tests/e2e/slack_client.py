@@ -37,10 +37,10 @@ class SlackClient:
             await response.read()
             return response
 
-    async def command(self, user: str, command: str, text: str = ""):
+    async def command(self, user: str, command: str, text: str = "", channel: str = "D1"):
         n = next(self._ids)
         body = urlencode({
-            "token": "legacy", "team_id": TEAM, "team_domain": "hospital", "channel_id": "D1",
+            "token": "legacy", "team_id": TEAM, "team_domain": "hospital", "channel_id": channel,
             "channel_name": "directmessage", "user_id": user, "user_name": user.lower(),
             "command": command, "text": text, "api_app_id": "A1",
             "response_url": self.fake.response_url(f"cmd{n}"), "trigger_id": f"trigger-cmd-{n}",

@@ -16,7 +16,7 @@ from tests.e2e.slack_client import SECRET, SlackClient
 async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token(db_url, fake):
     settings = Settings(
         _env_file=None, database_url=db_url, slack_client_id="111.222", slack_client_secret="cs",
-        slack_signing_secret=SECRET, slack_api_url=f"{fake.url}/api/", preceptor_channel="C_M",
+        slack_signing_secret=SECRET, slack_api_url=f"{fake.url}/api/", preceptor_admins="U_LEAD",
     )
     core = build_core(settings, clock=FixedClock(START))
     server = TestServer(make_server(core, settings, tick=False))
@@ -36,9 +36,13 @@ async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token
 
         slack = SlackClient(base, fake)
         slack_team2 = _as_team(slack, "T2")
+        await slack_team2.command("U_LEE", "/mentor", "admin channel here", channel="C_M")
+        refused = (await fake.wait_for("response_url", 1))[0]
+        assert "Only program leads" in refused["text"]
+        await slack_team2.command("U_LEAD", "/mentor", "admin channel here", channel="C_M")
         await slack_team2.command("U_LEE", "/mentor", "offer POCUS")
         await slack_team2.command("U_PRIYA", "/learn", "POCUS: nights")
-        await fake.wait_for("response_url", 2)
+        await fake.wait_for("response_url", 4)
         assert {c.token for c in fake.calls if c.method == "users.info"} == {"xoxb-team2"}
         await core.tick()
         (post,) = [c for c in fake.calls if c.method == "chat.postMessage"]

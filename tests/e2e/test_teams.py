@@ -44,6 +44,10 @@ class TeamsWorld:
     async def __aexit__(self, *exc):
         await self.server.close()
 
+    async def deliver(self):
+        await self.core.settle()
+        return await self.core.tick()
+
     async def reply_to(self, user: str, count: int) -> list:
         return await self.connector.wait_for(f"a:chat-{user}", count)
 
@@ -90,21 +94,21 @@ async def test_install_offer_learn_ask_accept_introduce_check_in_and_status(team
     (request_intro,) = suggestion.actions("request_intro")
     assert suggestion.card["version"] == "1.5" and request_intro["type"] == "Action.Submit"
 
-    await teams.core.tick()
+    await teams.deliver()
     (announcement,) = connector.to(CHANNEL)
     assert "wants to learn **Point-of-care ultrasound**" in announcement.text
     assert "FAST exams on nights" in announcement.text and announcement.actions("offer_help")
 
     await client.press("29:priya", "request_intro", request_intro["data"]["value"])
     assert "I've asked <at>Marcus Lee</at>" in (await teams.reply_to("29:priya", 3))[2].text
-    await teams.core.tick()
+    await teams.deliver()
     ask = (await teams.reply_to("29:lee", 3))[2]
     assert "would like your help" in ask.text
     (accept,) = ask.actions("intro_accept")
 
     await client.press("29:lee", "intro_accept", accept["data"]["value"])
     await teams.reply_to("29:lee", 4)
-    await teams.core.tick()
+    await teams.deliver()
     for user in ("29:priya", "29:lee"):
         intro = [s for s in connector.to(f"a:chat-{user}") if "meet" in s.text][0]
         assert "Point-of-care ultrasound" in intro.text and "Why you two" in intro.text
@@ -133,7 +137,7 @@ async def test_phi_is_refused_and_posted_nowhere(teams):
     (reply,) = await teams.reply_to("29:priya", 1)
     assert "didn't save or post that" in reply.text and "date of birth" in reply.text
     assert "Smith" not in str(reply.activity)
-    await teams.core.tick()
+    await teams.deliver()
     assert teams.connector.to(CHANNEL) == []
 
 
@@ -146,7 +150,7 @@ async def test_a_stranger_pressing_someone_elses_button_changes_nothing(teams):
     await client.press("29:stranger", "request_intro", value)
     (refusal,) = await teams.reply_to("29:stranger", 1)
     assert "Only the person who asked" in refusal.text
-    await teams.core.tick()
+    await teams.deliver()
     to_lee = [s.text for s in teams.connector.to("a:chat-29:lee")]
     assert len(to_lee) == 1 and "listed as a mentor" in to_lee[0]  # and no ask
 
@@ -181,15 +185,15 @@ async def test_bot_removed_from_a_chat_marks_the_person_unreachable_and_tells_th
     await client.say("29:priya", "learn --private POCUS")
     suggestion = (await teams.reply_to("29:priya", 1))[-1]
     await client.press("29:priya", "request_intro", suggestion.actions("request_intro")[0]["data"]["value"])
-    await teams.core.tick()
+    await teams.deliver()
     ask = [s for s in connector.to("a:chat-29:lee") if s.actions("intro_accept")][0]
     await client.press("29:lee", "intro_accept", ask.actions("intro_accept")[0]["data"]["value"])
-    await teams.core.tick()
+    await teams.deliver()
     connector.refuse["a:chat-29:lee"] = (403, {})
     teams.core.clock.advance(timedelta(days=15))
-    report = await teams.core.tick()
+    report = await teams.deliver()
     assert report.delivery.failed == 1
-    await teams.core.tick()
+    await teams.deliver()
     told = connector.to("a:chat-29:priya")[-1]
     assert "can't reach <at>Marcus Lee</at>" in told.text and "paused" in told.text
 
