@@ -57,18 +57,27 @@ async def run_due(session: AsyncSession, now: datetime, limit: int) -> int:
         session.add(checkin)
         pair.next_checkin_at = now + timedelta(days=pair.cadence_days)
         await session.flush()
+        goal = await _goal(session, pair)
         for me, other in ((mentor, mentee), (mentee, mentor)):
             await outbox.to_members(
                 session, members=[me], now=now, dedupe_key=f"checkin:{checkin.id}",
-                message=_prompt(checkin, aspect, other),
+                message=_prompt(checkin, aspect, other, goal),
             )
     return len(due)
 
 
-def _prompt(checkin: CheckIn, aspect: str, other: Member) -> Message:
+async def _goal(session: AsyncSession, pair: Mentorship) -> str:
+    """The mentee's own words from `/learn`: the goal progress is asked about."""
+    if pair.request_id is None:
+        return ""
+    return (await session.get_one(LearningRequest, pair.request_id)).details
+
+
+def _prompt(checkin: CheckIn, aspect: str, other: Member, goal: str) -> Message:
     value = str(checkin.id)
     return Message(
         f"Check-in: how is *{aspect}* going with {tag(other)}?",
+        sections=(f"The goal: “{goal}”. Any progress toward it?",) if goal else (),
         buttons=tuple(Button(label, action, value, style) for label, action, style in BUTTONS),
         context=("You can also type `met`, `not yet`, `pause` or `wrap up`.",),
     )
@@ -96,8 +105,9 @@ async def press(t: Turn, action_id: str, value: str) -> Message:
 
 
 async def typed_reply(t: Turn, cmd: Command) -> Message:
-    """A typed "met" / "not yet" / "pause" / "wrap up" answers my latest open check-in."""
-    checkin = (
+    """A typed "met" / "not yet" / "pause" / "wrap up" answers my open check-in; with
+    several open, I'm asked which one (with buttons), rather than guessing."""
+    open_rounds = (
         await t.session.exec(
             select(CheckIn)
             .join(Mentorship)
@@ -110,15 +120,26 @@ async def typed_reply(t: Turn, cmd: Command) -> Message:
             .order_by(col(CheckIn.asked_at).desc(), col(CheckIn.id).desc())
             .with_for_update(of=CheckIn)
         )
-    ).first()
-    if checkin is None:
+    ).all()
+    if not open_rounds:
         if cmd.text == Outcome.PAUSE:
             return await pause(t, Command("pause"))
         raise BadCommand(
             "There's no check-in waiting for your answer right now; `/mentor status` shows "
             "your mentorships."
         )
-    return await answer(t, checkin, cmd.text)
+    if len(open_rounds) == 1:
+        return await answer(t, open_rounds[0], cmd.text)
+    action = next(a for a, outcome in BY_ACTION.items() if outcome == cmd.text)
+    label = next(label for label, a, _ in BUTTONS if a == action)
+    buttons = []
+    for checkin in open_rounds:
+        pair = await t.session.get_one(Mentorship, checkin.mentorship_id)
+        other = await t.member(pair.mentee_id if t.me.id == pair.mentor_id else pair.mentor_id)
+        aspect = await t.aspect_name(pair.aspect_id)
+        buttons.append(Button(f"{label}: {aspect} with {other.name}", action, str(checkin.id)))
+    return Message(f"You have {len(open_rounds)} check-ins waiting. Which one?",
+                   buttons=tuple(buttons))
 
 
 async def answer(t: Turn, checkin: CheckIn, outcome: str) -> Message:
@@ -140,7 +161,7 @@ async def answer(t: Turn, checkin: CheckIn, outcome: str) -> Message:
         yours = "No problem; I'll ask again in a week."
         theirs = f"{tag(t.me)} says you haven't met yet on *{aspect}*; I'll ask again in a week."
     elif outcome == Outcome.PAUSE:
-        pair.status = Status.PAUSED
+        pair.status, pair.paused_by_id = Status.PAUSED, t.me.id
         yours = "Paused this mentorship; `/mentor resume` restarts it."
         theirs = f"{tag(t.me)} paused your mentorship on *{aspect}* for now."
     else:

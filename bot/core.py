@@ -26,7 +26,7 @@ from bot.settings import Settings
 from bot.turn import Turn, is_paused
 from bot.waking import is_valid_zone
 from storage.engine import Database
-from storage.models import InboundEvent, Member, Workspace
+from storage.models import InboundEvent, Member
 from storage.queries import (
     find_reference,
     get_or_create_member,
@@ -242,10 +242,9 @@ class Preceptor:
     async def tick(self, now: datetime | None = None) -> TickReport:
         """Everything due at `now`, once: expire asks, auto-resume, check-ins, deliveries."""
         now = now or self.clock.now()
-        curated = await self.curated()  # before any transaction: SQLite has one writer
         report = TickReport()
         report.expired_asks = await self._drain(lambda s: intros.expire_asks(s, now, BATCH))
-        report.resumed = await self._drain(lambda s: self._auto_resume(s, now, curated))
+        report.resumed = await self._drain(lambda s: self._auto_resume(s, now))
         report.checkins = await self._drain(lambda s: checkins.run_due(s, now, BATCH))
         report.delivery = await deliver_due(self.db, self.messengers, now)
         return report
@@ -259,7 +258,7 @@ class Preceptor:
             if done < BATCH:
                 return total
 
-    async def _auto_resume(self, session, now: datetime, curated: Catalog) -> int:
+    async def _auto_resume(self, session, now: datetime) -> int:
         due = (
             await session.exec(
                 select(Member)
@@ -269,9 +268,8 @@ class Preceptor:
             )
         ).all()
         for member in due:
-            workspace = await session.get_one(Workspace, member.workspace_id)
-            turn = Turn(session, now, self.settings, workspace, member, curated)
-            await profile.resume_member(turn, member)
+            # Only the person's own pause ends; their pairs were never paused by it.
+            member.paused, member.paused_until = False, None
             await outbox.to_members(session, members=[member], now=now, message=Message(
                 "Your pause has ended: you're available for asks and check-ins again. "
                 "`/mentor pause` if you need more time."

@@ -23,7 +23,7 @@ from storage.models import Outbox, Workspace
 from storage.queries import claim_due_outbox
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(minutes=5)  # well beyond a batch of sends, each with a 30 s timeout
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF_SECONDS = 3600
@@ -45,7 +45,7 @@ def backoff(attempts: int, retry_after: float | None, rng: random.Random = rando
 
 
 async def deliver_due(
-    db: Database, messengers: Mapping[str, Messenger], now: datetime, batch: int = 100
+    db: Database, messengers: Mapping[str, Messenger], now: datetime, batch: int = 20
 ) -> DeliveryReport:
     """Send everything due at `now` for the platforms we have messengers for."""
     report = DeliveryReport()
@@ -72,30 +72,29 @@ async def deliver_due(
 
 
 async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> None:
-    values: dict
+    gone = None
     try:
         await send(messenger, team, row.kind, row.recipients, Message.from_dict(row.payload))
         values = {"status": "sent", "sent_at": now, "claimed_until": None, "last_error": None}
         report.sent += 1
-    except TransientError as error:
-        gone = None
-        attempts = row.attempts + 1
-        parked = attempts >= MAX_ATTEMPTS
-        values = {
-            "attempts": attempts, "status": "parked" if parked else "pending",
-            "not_before": now + backoff(attempts, error.retry_after), "claimed_until": None,
-            "last_error": str(error)[:500],
-        }
-        report.failed += parked
-        report.retried += not parked
     except PermanentError as error:
         values = {"status": "failed", "claimed_until": None, "last_error": str(error)[:500]}
         report.failed += 1
         report.errors.append(str(error))
         log.warning("outbox %s failed permanently: %s", row.id, error)
         gone = error.gone
-    else:
-        gone = None
+    except Exception as error:  # transient, or a bug: retried with backoff, then parked
+        if not isinstance(error, TransientError):
+            log.exception("outbox %s: unexpected error while sending", row.id)
+        attempts = row.attempts + 1
+        parked = attempts >= MAX_ATTEMPTS
+        values = {
+            "attempts": attempts, "status": "parked" if parked else "pending",
+            "not_before": now + backoff(attempts, getattr(error, "retry_after", None)),
+            "claimed_until": None, "last_error": (str(error) or type(error).__name__)[:500],
+        }
+        report.failed += parked
+        report.retried += not parked
     async with db.transaction() as session:
         await session.exec(
             update(Outbox)

@@ -28,6 +28,8 @@ async def volunteer(t: Turn, value: str) -> Message:
     mentee = await t.member(request.member_id)
     if mentee.id == t.me.id:
         raise NotYours("That's your own request; your colleagues can volunteer on it.")
+    if not request.public:
+        raise NotFound("I can't find that request any more; it may have been removed.")
     if request.status != Status.OPEN:
         raise AlreadyDone(f"{tag(mentee)} has already found a mentor for this. Thank you!")
     ask = await _create_ask(t, request, mentor=t.me, mentee=mentee, asked=mentee, origin="volunteer")
@@ -51,6 +53,8 @@ async def request_intro(t: Turn, value: str) -> Message:
     if request.status != Status.OPEN:
         raise AlreadyDone("You already have a mentor for this request; `/mentor status` shows it.")
     mentor = await t.member(mentor_id)
+    if not await matching.offers(t.session, member_id=mentor.id, aspect_id=request.aspect_id):
+        raise NotFound("That person doesn't mentor this aspect; pick one of your suggestions.")
     ask = await _create_ask(t, request, mentor=mentor, mentee=t.me, asked=mentor, origin="request")
     aspect = await t.aspect_name(request.aspect_id)
     words = f"\n> {request.details}" if request.details else ""
@@ -105,7 +109,9 @@ async def _create_ask(t: Turn, request, *, mentor: Member, mentee: Member, asked
 
 
 async def _check_can_mentor(t: Turn, mentor: Member, mentee: Member, aspect_id: int) -> None:
-    """The hard filters, as refusals a person can understand."""
+    """The hard filters, as refusals a person can understand. The mentor's row stays locked
+    until commit, so two accepts at once cannot both take the last free place."""
+    await t.session.refresh(mentor, with_for_update=True)
     you = mentor.id == t.me.id
     if mentor.id == mentee.id:
         raise NotYours("You can't be your own mentor.")
@@ -146,8 +152,7 @@ async def _pending_ask_for_me(t: Turn, value: str) -> IntroAsk:
     (ask_id,) = _ids(value, 1)
     ask = await t.get(IntroAsk, ask_id, "ask", lock=True)
     if ask.asked_id != t.me.id:
-        asked = await t.member(ask.asked_id)
-        raise NotYours(f"This ask is for {tag(asked)}; only they can answer it.")
+        raise NotYours("This ask is for someone else; only they can answer it.")
     if ask.status != Status.PENDING:
         raise AlreadyDone(f"This ask was already {ask.status}.")
     if ask.expires_at <= t.now:

@@ -64,19 +64,21 @@ async def explain(
     now: datetime,
 ) -> tuple[str, ...]:
     """The reasons this pair fits, for an ask or introduction that did not come from `suggest`."""
-    declared = (
-        await session.exec(
-            select(Expertise.id).where(
-                Expertise.member_id == mentor.id, Expertise.aspect_id == aspect_id
-            )
-        )
-    ).first()
+    declared = await offers(session, member_id=mentor.id, aspect_id=aspect_id)
     counts = await live_mentee_counts(session=session, mentor_ids=[mentor.id])
     score = _score(mentee, mentor, aspect_name, now, mentor.capacity - counts.get(mentor.id, 0), [])
     # Spare capacity helps ranking but is no reason two people fit.
     skip = {"capacity"} if declared else {"capacity", "expertise"}
     reasons = tuple(reason for key, reason in score.terms if key not in skip)
     return reasons or ("offered to help",)
+
+
+async def offers(session: AsyncSession, *, member_id: int, aspect_id: int) -> bool:
+    """Whether the person has expertise (of any source) on the aspect."""
+    found = await session.exec(
+        select(Expertise.id).where(Expertise.member_id == member_id, Expertise.aspect_id == aspect_id)
+    )
+    return found.first() is not None
 
 
 def _score(mentee, mentor, aspect_name, now, free, current) -> Suggestion:

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot import aspects, outbox, phi
 from bot.domain import MAX_CAPACITY, ROLES, Source, Status
@@ -129,24 +129,26 @@ async def pause(t: Turn, cmd: Command) -> Message:
 
 
 async def resume(t: Turn, cmd: Command) -> Message:
-    resumed = await resume_member(t, t.me)
+    t.me.paused, t.me.paused_until = False, None
+    resumed = await resume_pairs(t, t.me)
     extra = f" Restarted check-ins for {resumed} paused mentorship(s)." if resumed else ""
     return Message(f"Welcome back — you're available again.{extra}")
 
 
-async def resume_member(t: Turn, member: Member) -> int:
-    """Unpause the person and their paused mentorships; tell the other side of each."""
-    member.paused, member.paused_until = False, None
+async def resume_pairs(t: Turn, member: Member) -> int:
+    """Restart the mentorships this person paused, or that the bot paused (silence); a pair
+    the other side paused stays paused. Tell the other side of each."""
     paused = (
         await t.session.exec(
             select(Mentorship).where(
                 Mentorship.status == Status.PAUSED,
                 (Mentorship.mentor_id == member.id) | (Mentorship.mentee_id == member.id),
+                (Mentorship.paused_by_id == member.id) | col(Mentorship.paused_by_id).is_(None),
             )
         )
     ).all()
     for pair in paused:
-        pair.status, pair.silent_rounds = Status.ACTIVE, 0
+        pair.status, pair.silent_rounds, pair.paused_by_id = Status.ACTIVE, 0, None
         pair.next_checkin_at = t.now + timedelta(days=pair.cadence_days)
         other = await t.session.get_one(
             Member, pair.mentee_id if pair.mentor_id == member.id else pair.mentor_id

@@ -145,6 +145,8 @@ class Mentorship(SQLModel, table=True):
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     cadence_days: int = 14
     status: str = Field(default="active", max_length=16)
+    # Who paused the pair (None: paused by the bot, after silence or an unreachable person).
+    paused_by_id: int | None = Field(default=None, foreign_key="member.id")
     next_checkin_at: datetime = _when()
     silent_rounds: int = 0
     rounds: int = 0

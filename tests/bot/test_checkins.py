@@ -36,6 +36,7 @@ async def test_both_sides_are_asked_when_due_and_not_before(world):
     await world.advance(days=1, minutes=1)
     assert len(prompts(world, "priya")) == 1 and len(prompts(world, "souza")) == 1
     assert "with @Souza" in text_of(prompts(world, "priya")[0])
+    assert "The goal: “FAST exams”" in text_of(prompts(world, "souza")[0])
     assert [b.action_id for b in prompts(world, "souza")[0].buttons] == [
         "checkin_met", "checkin_not_yet", "checkin_pause", "checkin_wrap_up"]
 
@@ -193,3 +194,42 @@ async def test_check_in_rounds_are_unique_per_mentorship(world):
     async with world.db.transaction() as session:
         rounds = (await session.exec(select(CheckIn.round))).all()
     assert rounds == [1]
+
+
+async def test_resume_restarts_only_pairs_i_paused_or_the_bot_paused(world):
+    await paired(world)
+    await world.advance(days=15)
+    await world.press("priya", "checkin_pause", button(prompts(world, "priya")[0], "checkin_pause"))
+    reply = await world.cmd("souza", "/mentor resume")
+    assert "Restarted" not in text_of(reply)
+    assert (await pair_row(world)).status == "paused"
+    assert "Restarted check-ins for 1" in text_of(await world.cmd("priya", "/mentor resume"))
+    assert (await pair_row(world)).status == "active"
+
+
+async def test_the_end_of_a_timed_pause_does_not_restart_pairs_someone_paused(world):
+    await paired(world)
+    await world.advance(days=15)
+    await world.press("souza", "checkin_pause", button(prompts(world, "souza")[0], "checkin_pause"))
+    await world.cmd("priya", "/mentor pause 1")
+    await world.advance(weeks=1, minutes=1)
+    assert any("pause has ended" in text for text in world.texts("priya"))
+    assert (await pair_row(world)).status == "paused"
+
+
+async def test_typed_met_with_two_open_check_ins_asks_which_one(world):
+    await paired(world)
+    await world.person("nguyen", "role=student")
+    suggestions = await world.cmd("nguyen", "/learn ventilator management")
+    await world.press("nguyen", "request_intro", button(suggestions, "request_intro"))
+    await world.tick()
+    await world.press("souza", "intro_accept", button(world.last("souza"), "intro_accept"))
+    await world.advance(days=15)
+    which = await world.cmd("souza", "met")
+    assert "2 check-ins waiting" in text_of(which)
+    labels = sorted(b.label for b in which.buttons)
+    assert labels == ["We met: Point-of-care ultrasound with Priya",
+                      "We met: Ventilator management with Nguyen"]
+    chosen = next(b for b in which.buttons if "Nguyen" in b.label)
+    assert "noted that you met" in text_of(await world.press("souza", chosen.action_id, chosen.value))
+    assert "noted that you met" in text_of(await world.cmd("souza", "met"))

@@ -111,3 +111,15 @@ async def test_nothing_is_claimed_for_a_platform_without_a_messenger(world):
     report = await deliver_due(world.db, {"slack": ConsoleMessenger()}, world.clock.now())
     (row,) = await rows(world)
     assert report.sent == 0 and row.status == "pending" and row.claimed_until is None
+
+
+async def test_an_unexpected_error_is_retried_later_not_lost(world):
+    class Broken(ConsoleMessenger):
+        async def send_dm(self, team, user_id, message):
+            raise KeyError("surprise")
+
+    await queue(world, "u6")
+    report = await deliver_due(world.db, {"console": Broken()}, world.clock.now())
+    (row,) = await rows(world)
+    assert report.retried == 1 and row.status == "pending" and row.attempts == 1
+    assert row.claimed_until is None and row.not_before > world.clock.now()

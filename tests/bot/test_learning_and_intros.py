@@ -225,3 +225,29 @@ async def test_two_instances_racing_on_one_accept_make_one_mentorship(world):
     assert await count(world, Mentorship) == 1
     await world.tick()
     assert sum("meet @Priya" in text_of(m) for m in world.inbox("souza")) == 1
+
+
+async def test_two_accepts_at_once_never_exceed_the_mentors_capacity(world):
+    from bot.app import build_core
+
+    await hospital(world)
+    await world.cmd("souza", "/mentor capacity 1")
+    await world.person("nguyen", "role=student; specialty=Internal Medicine")
+    asks = []
+    for mentee in ("priya", "nguyen"):
+        await world.cmd(mentee, "/learn POCUS")
+        await world.tick()
+        await world.press("souza", "offer_help", button(world.last(CHANNEL), "offer_help"))
+        await world.tick()
+        asks.append(button(world.last(mentee), "intro_accept"))
+    other = build_core(world.settings, clock=world.clock, messengers={"console": world.messenger})
+    try:
+        replies = await asyncio.gather(
+            world.press("priya", "intro_accept", asks[0]),
+            other.press(world.actor("nguyen"), "intro_accept", asks[1]),
+        )
+    finally:
+        await other.db.dispose()
+    assert sum("introduced you" in text_of(r) for r in replies) == 1
+    assert sum("no room for another mentee" in text_of(r) for r in replies) == 1
+    assert await count(world, Mentorship) == 1

@@ -25,6 +25,11 @@ REFUSED = {
     "Mrs. Alvarez in room 4": "a patient's name",
     "Alvarez in bed 12 coded": "a patient's name",
     "pt Jones was difficult": "a patient's name",
+    "my pt. Garcia coded": "a patient's name",
+    "patient in room 12, Alvarez": "a patient's name",
+    "born March 3, 1962": "a date of birth",
+    "admitted 3rd March 1962": "a date of birth",
+    "born in 1948": "a date of birth",
 }
 
 ALLOWED = [
@@ -35,6 +40,7 @@ ALLOWED = [
     "patient-centered care", "Patient experience scores", "I-PASS handoffs in 2025",
     "R01 grant", "about 10 patients per shift", "Q4 2025 goals", "HbA1c below 7.5",
     "NIHSS of 12", "GCS 8 intubate", "a 1:1 sitter", "1-2 times a week",
+    "room 4 Tuesday debriefs", "the March 2025 M&M", "bay 3 Monday huddles",
 ]
 
 
