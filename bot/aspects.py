@@ -91,6 +91,11 @@ class Catalog:
         )
         return cls(list(rows.all()))
 
+    def mentioned_in(self, text: str) -> set[int]:
+        """Aspects whose name or synonym appears, as whole words, in `text` (in memory only)."""
+        padded = f" {normalize(text)} "
+        return {self._by_text[t] for t in self._texts if len(t) >= 3 and f" {t} " in padded}
+
     def match(self, text: str) -> int | None:
         query = normalize(text)
         if not query:

@@ -14,11 +14,12 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col, select
 
-from bot import admin, checkins, intros, learning, outbox, profile, status
+from bot import admin, checkins, familiarity, intros, learning, outbox, profile, status
 from bot.aspects import Catalog
 from bot.clock import Clock
 from bot.delivery import DeliveryReport, deliver_due
 from bot.errors import PreceptorError
+from bot.familiarity import Observation
 from bot.grammar import Command, parse
 from bot.messages import Message
 from bot.messenger import Messenger
@@ -51,6 +52,7 @@ COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
     "reply": checkins.typed_reply,
     "reflect": checkins.reflect,
     "admin_channel": admin.set_channel,
+    "clear_inferred": profile.clear_inferred,
 }
 
 BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
@@ -212,6 +214,19 @@ class Preceptor:
         async with self.db.transaction() as session:
             return await members_by_platform_id(session=session, platform=platform, team=team,
                                                 user_ids=user_ids)
+
+    async def observe(self, platform: str, team: str, observation: Observation,
+                      event_key: str | None = None) -> None:
+        """Learn familiarity from a workspace event (who with whom; never the words)."""
+        curated = await self.curated()
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            if event_key and not await _record_event(session, event_key, now):
+                return
+            workspace = await get_or_create_workspace(
+                session=session, platform=platform, external_id=team, now=now)
+            await familiarity.observe(session, workspace_id=workspace.id, obs=observation,
+                                      now=now, curated=curated)
 
     async def first_time(self, key: str) -> bool:
         """Record an inbound event id; False if it was already handled (a platform retry)."""

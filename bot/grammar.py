@@ -15,6 +15,7 @@ HELP = """*Preceptor* finds you a mentor for one aspect at a time, and checks in
 • `/learn <aspect>[: <details>]` — announce what you want to learn (add `--private` to skip the public post)
 • `/learn --another-perspective <aspect>` — a second mentor on an aspect you already have one for
 • `/mentor profile` — your role, specialty, site, career start, capacity and quiet hours
+  (`/mentor profile clear-inferred` forgets what I inferred from your conversations)
 • `/mentor offer <aspect>[, <aspect>…]` — say what you can mentor
 • `/mentor status` — your requests, mentorships and pending asks
 • `/mentor pause [<weeks>]` · `/mentor resume` — stop or restart asks and check-ins for you
@@ -110,6 +111,8 @@ def _number(name: str, low: int, high: int, usage: str, optional: bool = False):
 
 
 def _profile(rest: str) -> Command:
+    if rest.strip().lower() in ("clear-inferred", "clear inferred"):
+        return Command("clear_inferred")
     fields: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in re.split(r"[;\n]", rest))):
         key, sep, value = part.partition("=") if "=" in part else part.partition(":")

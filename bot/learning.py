@@ -6,7 +6,7 @@ from bot import aspects, matching, outbox, phi
 from bot.domain import MAX_DETAILS, Status
 from bot.errors import AlreadyDone, BadCommand
 from bot.grammar import Command
-from bot.messages import Button, Message
+from bot.messages import Button, Message, channel_ref
 from bot.turn import Turn, describe, tag
 from storage.models import LearningRequest, Member, Mentorship
 from storage.queries import LIVE
@@ -90,7 +90,7 @@ async def _announce(t: Turn, request: LearningRequest, aspect_name: str) -> str 
 
 def suggestions_message(request, aspect_name, suggestions, posted) -> Message:
     where = (
-        f"I posted it in {posted} so mentors can volunteer."
+        f"I posted it in {channel_ref(posted)} so mentors can volunteer."
         if posted
         else "I kept it private."
     )

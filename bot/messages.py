@@ -8,11 +8,17 @@ import re
 from dataclasses import asdict, dataclass
 
 MENTION = re.compile(r"<@([^|>]+)\|([^>]*)>")
+CHANNEL = re.compile(r"<#([^|>]+)>")
 
 
 def mention(platform_user_id: str, name: str) -> str:
     safe = name.replace(">", "").replace("|", "") or platform_user_id
     return f"<@{platform_user_id}|{safe}>"
+
+
+def channel_ref(channel: str) -> str:
+    """A channel, inline: Slack shows its name; elsewhere it reads as #channel."""
+    return f"<#{channel.lstrip('#')}>"
 
 
 @dataclass(frozen=True)
@@ -46,5 +52,5 @@ class Message:
 
 
 def plain(text: str) -> str:
-    """The text with mentions reduced to `@Name`, for the console and logs."""
-    return MENTION.sub(lambda m: f"@{m.group(2)}", text)
+    """The text with mentions reduced to `@Name` and channels to `#name`, for the console."""
+    return CHANNEL.sub(lambda m: f"#{m.group(1)}", MENTION.sub(lambda m: f"@{m.group(2)}", text))

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 
 from bot import aspects, outbox, phi
 from bot.domain import MAX_CAPACITY, ROLES, Source, Status
@@ -11,7 +11,7 @@ from bot.grammar import Command
 from bot.messages import Message
 from bot.turn import Turn, describe, tag
 from bot.waking import is_valid_zone
-from storage.models import Expertise, Member, Mentorship
+from storage.models import AspectSignal, Expertise, Member, Mentorship
 
 TEXT_FIELDS = ("name", "specialty", "department", "site")
 MAX_FIELD = 120
@@ -49,9 +49,17 @@ async def offer(t: Turn, cmd: Command) -> Message:
 async def profile(t: Turn, cmd: Command) -> Message:
     """No fields: show the profile (platforms open their form). Fields: validate and save."""
     if not cmd.fields:
-        offers = ", ".join(await expertise_of(t, t.me)) or "nothing yet (`/mentor offer <aspect>`)"
+        offers = ", ".join(await expertise_of(t, t.me, Source.DECLARED)) or (
+            "nothing yet (`/mentor offer <aspect>`)")
+        sections = [summary(t.me), f"Can mentor: {offers}"]
+        inferred = await _inferred(t)
+        if inferred:
+            sections.append(
+                "Inferred from your answers to colleagues' threads (only who and which "
+                f"aspect, never the words): {inferred}. `/mentor profile clear-inferred` "
+                "forgets these.")
         return Message(
-            "Your profile", sections=(summary(t.me), f"Can mentor: {offers}"),
+            "Your profile", sections=tuple(sections),
             context=("Change it here, or type `/mentor profile role=resident; specialty=Internal "
                      "Medicine; site=Main campus; started=2023; quiet=21-7`.",),
             form="profile",
@@ -161,8 +169,28 @@ async def resume_pairs(t: Turn, member: Member) -> int:
     return len(paused)
 
 
-async def expertise_of(t: Turn, member: Member) -> list[str]:
+async def expertise_of(t: Turn, member: Member, source: str | None = None) -> list[str]:
+    query = select(Expertise.aspect_id).where(Expertise.member_id == member.id)
+    if source:
+        query = query.where(Expertise.source == source)
+    return [await t.aspect_name(a) for a in (await t.session.exec(query.distinct())).all()]
+
+
+async def _inferred(t: Turn) -> str:
     rows = await t.session.exec(
-        select(Expertise.aspect_id).where(Expertise.member_id == member.id).distinct()
+        select(AspectSignal).join(Expertise, (Expertise.member_id == AspectSignal.member_id)
+                                  & (Expertise.aspect_id == AspectSignal.aspect_id))
+        .where(AspectSignal.member_id == t.me.id, Expertise.source == Source.INFERRED)
     )
-    return [await t.aspect_name(a) for a in rows.all()]
+    return ", ".join([f"{await t.aspect_name(s.aspect_id)} ({s.answers} answers)"
+                      for s in rows.all()])
+
+
+async def clear_inferred(t: Turn, cmd: Command) -> Message:
+    """Forget everything inferred about me from conversations (declared offers stay)."""
+    removed = (await t.session.exec(
+        delete(Expertise).where(Expertise.member_id == t.me.id,
+                                Expertise.source == Source.INFERRED))).rowcount
+    await t.session.exec(delete(AspectSignal).where(AspectSignal.member_id == t.me.id))
+    return Message(f"Done: I forgot {removed} inferred aspect(s) and the counts behind them. "
+                   "What you offered yourself stays.")

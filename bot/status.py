@@ -3,7 +3,7 @@
 from sqlmodel import col, select
 
 from bot import matching
-from bot.domain import Status
+from bot.domain import Source, Status
 from bot.grammar import HELP, Command
 from bot.messages import Button, Message
 from bot.profile import expertise_of
@@ -33,7 +33,7 @@ async def status(t: Turn, cmd: Command) -> Message:
     waiting, asks_buttons = await _asks(t)
     sections += waiting
     buttons += asks_buttons
-    offers = await expertise_of(t, t.me)
+    offers = await expertise_of(t, t.me, Source.DECLARED)
     if offers:
         sections.append(f"*You offer to mentor*: {', '.join(offers)}")
     if not sections:

@@ -106,6 +106,7 @@ class IntroAsk(SQLModel, table=True):
     __table_args__ = (
         Index("ix_introask_pending_expiry", "status", "expires_at"),
         Index("ix_introask_pair", "mentor_id", "mentee_id"),
+        Index("ix_introask_asked_status", "asked_id", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="learningrequest.id", index=True)
@@ -136,6 +137,7 @@ class Mentorship(SQLModel, table=True):
         ),
         Index("ix_mentorship_due", "status", "next_checkin_at"),
         Index("ix_mentorship_mentee", "mentee_id", "aspect_id"),
+        Index("ix_mentorship_mentor_status", "mentor_id", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
     mentor_id: int = Field(foreign_key="member.id", index=True)
@@ -215,3 +217,43 @@ class ConversationRef(SQLModel, table=True):
     key: str = Field(max_length=200)
     reference: dict = Field(sa_column=Column(JSON, nullable=False))
     updated_at: datetime = _when()
+
+
+class Interaction(SQLModel, table=True):
+    """Who interacted with whom (one row per direction): a decaying weight, counts and the
+    last channel. Only that: never what was said."""
+
+    __table_args__ = (UniqueConstraint("member_id", "other_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    other_id: int = Field(foreign_key="member.id")
+    weight: float = 0.0  # as of last_at; decays with a half-life (bot.familiarity)
+    count: int = 0
+    threads: int = 0  # thread replies between the two
+    channel: str | None = Field(default=None, max_length=64)
+    last_at: datetime = _when()
+
+
+class ChannelMember(SQLModel, table=True):
+    """Channel membership, for "you share these channels" (small channels only)."""
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "channel", "member_id"),
+        Index("ix_channelmember_member", "member_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    channel: str = Field(max_length=64)
+    member_id: int = Field(foreign_key="member.id")
+
+
+class AspectSignal(SQLModel, table=True):
+    """How often someone answered colleagues in threads that touched an aspect; enough of
+    them becomes inferred expertise. The words are matched in memory and never kept."""
+
+    __table_args__ = (UniqueConstraint("member_id", "aspect_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    aspect_id: int = Field(foreign_key="aspect.id")
+    answers: int = 0
+    last_at: datetime = _when()

@@ -50,6 +50,15 @@ async def get_or_create_member(
     return await insert_or_reselect(session, member, query)
 
 
+async def find_or_insert(session: AsyncSession, query, make):
+    """The row `query` finds, or a new one from `make()` (safe against a concurrent insert)."""
+    found = (await session.exec(query)).first()
+    if found is not None:
+        return found
+    row, _ = await insert_or_reselect(session, make(), query)
+    return row
+
+
 async def insert_or_reselect(session: AsyncSession, row, query):
     """Insert `row` and return (row, True); if another process inserted the same key
     first, return (theirs, False)."""

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity
 
-from bot.messages import MENTION, Message
+from bot.messages import CHANNEL, MENTION, Message
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 _BOLD = re.compile(r"(?<![*\w])\*([^*\n]+)\*(?![*\w])")
@@ -23,6 +23,8 @@ def _markdown(text: str, mentions: dict[str, dict]) -> str:
                              "mentioned": {"id": user_id, "name": name}}
         return tag
 
+    text = CHANNEL.sub(lambda m: "a team channel" if m.group(1).startswith("19:")
+                       else f"#{m.group(1)}", text)
     return _BOLD.sub(r"**\1**", MENTION.sub(at, text))
 
 

@@ -42,8 +42,8 @@ async def test_learn_announces_publicly_and_suggests_the_closer_mentor_first(wor
     suggested = [b.value.split(":")[1] for b in reply.buttons if b.action_id == "request_intro"]
     assert len(suggested) == 2
     first = text_of(reply).split("\n")[1]
-    assert first.startswith("1. @Souza") and "also in Internal Medicine" in first
-    assert "also at Main campus" in first and "5 years further along" in first
+    assert first.startswith("1. @Souza") and "both Internal Medicine at Main campus" in first
+    assert "5 years further along" in first
     post = world.last(CHANNEL)
     assert "FAST exams on nights" in text_of(post) and "resident · Internal Medicine" in text_of(post)
     assert [b.action_id for b in post.buttons] == ["offer_help"]

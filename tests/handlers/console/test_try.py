@@ -38,7 +38,7 @@ def test_the_whole_story(tmp_path):
 
     learned = after(output, "/learn POCUS: FAST exams on night shifts")
     assert ("1. @Dr. Ana Souza: offers mentoring in Point-of-care ultrasound; "
-            "also in Internal Medicine") in learned
+            "both Internal Medicine at Main campus") in learned
     assert "2. @Dr. Marcus Lee" in learned and "[1] Request intro: Dr. Ana Souza" in learned
     assert "── to #mentoring" in learned and "[3] I can help" in learned
 
