@@ -219,14 +219,21 @@ class Preceptor:
                       event_key: str | None = None) -> None:
         """Learn familiarity from a workspace event (who with whom; never the words)."""
         curated = await self.curated()
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            if event_key and not await _record_event(session, event_key, now):
+        for attempt in range(1, RETRIES + 1):
+            now = self.clock.now()
+            try:
+                async with self.db.transaction() as session:
+                    if event_key and not await _record_event(session, event_key, now):
+                        return
+                    workspace = await get_or_create_workspace(
+                        session=session, platform=platform, external_id=team, now=now)
+                    await familiarity.observe(session, workspace_id=workspace.id,
+                                              obs=observation, now=now, curated=curated)
                 return
-            workspace = await get_or_create_workspace(
-                session=session, platform=platform, external_id=team, now=now)
-            await familiarity.observe(session, workspace_id=workspace.id, obs=observation,
-                                      now=now, curated=curated)
+            except OperationalError:
+                if attempt == RETRIES:
+                    raise
+                await asyncio.sleep(0.05 * attempt)
 
     async def first_time(self, key: str) -> bool:
         """Record an inbound event id; False if it was already handled (a platform retry)."""

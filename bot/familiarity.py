@@ -61,7 +61,8 @@ async def observe(session: AsyncSession, *, workspace_id: int, obs: Observation,
     for other_id in others:
         other, _ = await get_or_create_member(session=session, workspace_id=workspace_id,
                                               platform_user_id=other_id, now=now)
-        for a, b in ((me.id, other.id), (other.id, me.id)):
+        # Always lock the two directions in the same order, or two events deadlock.
+        for a, b in sorted(((me.id, other.id), (other.id, me.id))):
             await _strengthen(session, a, b, obs, now)
     if obs.kind == "reply" and others and obs.text:
         for aspect_id in curated.mentioned_in(obs.text):
@@ -69,10 +70,12 @@ async def observe(session: AsyncSession, *, workspace_id: int, obs: Observation,
 
 
 async def _strengthen(session, member_id: int, other_id: int, obs: Observation, now) -> None:
+    """Read-modify-write of one edge, under a row lock (PostgreSQL's default isolation
+    would otherwise lose one of two concurrent updates)."""
     row = await find_or_insert(
         session,
         select(Interaction).where(Interaction.member_id == member_id,
-                                  Interaction.other_id == other_id),
+                                  Interaction.other_id == other_id).with_for_update(),
         lambda: Interaction(member_id=member_id, other_id=other_id, last_at=now))
     row.weight = decayed(row.weight, row.last_at, now) + KIND_WEIGHT[obs.kind]
     row.count += 1
@@ -85,7 +88,7 @@ async def _answered(session, member_id: int, aspect_id: int, now: datetime) -> N
     signal = await find_or_insert(
         session,
         select(AspectSignal).where(AspectSignal.member_id == member_id,
-                                   AspectSignal.aspect_id == aspect_id),
+                                   AspectSignal.aspect_id == aspect_id).with_for_update(),
         lambda: AspectSignal(member_id=member_id, aspect_id=aspect_id, last_at=now))
     signal.answers += 1
     signal.last_at = now
@@ -95,7 +98,7 @@ async def _answered(session, member_id: int, aspect_id: int, now: datetime) -> N
         session,
         select(Expertise).where(Expertise.member_id == member_id,
                                 Expertise.aspect_id == aspect_id,
-                                Expertise.source == Source.INFERRED),
+                                Expertise.source == Source.INFERRED).with_for_update(),
         lambda: Expertise(member_id=member_id, aspect_id=aspect_id, source=Source.INFERRED,
                           updated_at=now))
     inferred.weight = min(1.0, signal.answers / 10)

@@ -15,7 +15,7 @@ from bot.core import BUTTONS, Preceptor
 from bot.errors import PreceptorError
 from bot.grammar import parse
 from bot.messages import Message
-from handlers.slack import render
+from handlers.slack import observations, render
 from handlers.slack.directory import Directory
 
 
@@ -106,10 +106,17 @@ def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
 
     @app.event("message")
     async def on_message(body, event, client, say):
-        """Typed words in the bot's DM: check-in answers, `help`, `status`, any command."""
-        if (event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id")
-                or not event.get("text")):
-            return  # channel traffic is for the matching engine; nothing to answer here
+        """Typed words in the bot's DM: check-in answers, `help`, `status`, any command.
+        In channels: who replied to or mentioned whom, for familiarity (never the words)."""
+        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+            return
+        if event.get("channel_type") != "im":
+            for seen in observations.from_message(event):
+                await core.observe("slack", body["team_id"], seen,
+                                   event_key=f"slack:{body['event_id']}:{seen.kind}")
+            return
+        if not event.get("text"):
+            return
         who = await actor(client, body["team_id"], event["user"])
         reply = await core.command(who, event["text"], event_key=f"slack:{body['event_id']}")
         if reply is not None:  # None: Slack's retry of an event already handled
@@ -130,8 +137,11 @@ def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
         logger.exception("Slack request failed: %s", type(error).__name__, exc_info=error)
 
     @app.event(re.compile("^(reaction_added|member_joined_channel)$"))
-    async def on_workspace_signal(body):
-        """Acknowledged (so Slack does not retry); the matching engine will learn from these."""
+    async def on_workspace_signal(body, event):
+        """A reaction to a colleague's message, or someone joining a channel: familiarity."""
+        seen = observations.from_signal(event)
+        if seen is not None:
+            await core.observe("slack", body["team_id"], seen, event_key=f"slack:{body['event_id']}")
 
 
 async def _home(core: Preceptor, who) -> tuple[Message, bool]:

@@ -16,6 +16,7 @@ PEOPLE = {
     "U_PRIYA": {"name": "Priya Raman", "tz": "America/New_York"},
     "U_LEE": {"name": "Marcus Lee", "tz": "America/New_York"},
     "U_KIM": {"name": "Jordan Kim", "tz": "America/Chicago"},
+    "U_SOUZA": {"name": "Ana Souza", "tz": "America/New_York"},
     "U_STRANGER": {"name": "Sam Stranger", "tz": "Europe/London"},
 }
 

@@ -259,3 +259,45 @@ async def test_the_bolt_client_retries_after_a_429(slack_world):
     await slack.event({"type": "app_home_opened", "user": "U_PRIYA", "tab": "home", "channel": "D1"})
     calls = await fake.wait_for("views.publish", 2)
     assert calls[0]["user_id"] == calls[1]["user_id"] == "U_PRIYA"
+
+
+async def test_channel_conversations_make_the_familiar_similar_mentor_come_first(slack_world):
+    fake, slack = slack_world.fake, slack_world.client
+    profile = "profile role=attending; specialty=Internal Medicine; site=Main campus; started=2014"
+    for mentor in ("U_LEE", "U_SOUZA"):
+        await slack.command(mentor, "/mentor", profile)
+        await slack.command(mentor, "/mentor", "offer POCUS")
+    await slack.command("U_PRIYA", "/mentor",
+                        "profile role=resident; specialty=Internal Medicine; site=Main campus; "
+                        "started=2025")
+    await fake.wait_for("response_url", 5)
+    for n in range(3):  # Souza answers Priya's questions in a thread, twice about a FAST exam
+        await slack.event({"type": "message", "channel": "C_ICU", "channel_type": "channel",
+                           "user": "U_SOUZA", "text": "Curvilinear probe for the FAST exam",
+                           "ts": f"2.{n}", "thread_ts": f"1.{n}", "parent_user_id": "U_PRIYA"})
+    await slack.event({"type": "reaction_added", "user": "U_PRIYA", "item_user": "U_SOUZA",
+                       "reaction": "pray", "item": {"type": "message", "channel": "C_ICU",
+                                                    "ts": "2.0"}})
+    await _until(slack_world, lambda edges: sum(e.threads for e in edges) == 6 and
+                 sum(e.count for e in edges) == 8)  # both directions; events land after the ack
+    await slack.command("U_PRIYA", "/learn", "POCUS: FAST exams on nights")
+    private = (await fake.wait_for("response_url", 6))[5]
+    lines = text(private).splitlines()
+    first = next(line for line in lines if line.startswith("1. "))
+    assert first.startswith("1. <@U_SOUZA>")
+    assert "you've replied in 3 threads together in <#C_ICU>" in first
+    assert "both Internal Medicine at Main campus" in first
+    second = next(line for line in lines if line.startswith("2. "))
+    assert second.startswith("2. <@U_LEE>") and "threads together" not in second
+
+
+async def _until(world, check, timeout: float = 10) -> None:
+    """Wait until the interaction edges satisfy `check` (Bolt works after acknowledging)."""
+    from storage.models import Interaction
+
+    for _ in range(int(timeout / 0.05)):
+        async with world.core.db.transaction() as session:
+            if check((await session.exec(select(Interaction))).all()):
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the events were not all processed")
