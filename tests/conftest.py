@@ -68,3 +68,19 @@ async def world(db_url):
     world = World(db_url, START)
     yield world
     await world.close()
+
+
+@pytest.fixture
+async def world_factory(db_url):
+    """Fresh worlds on one database, each its own workspace (for property-based tests)."""
+    import itertools
+
+    made, numbers = [], itertools.count()
+
+    async def make() -> World:
+        made.append(World(db_url, START, team=f"P{next(numbers)}"))
+        return made[-1]
+
+    yield make
+    for world in made:
+        await world.close()

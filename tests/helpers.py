@@ -14,7 +14,8 @@ CHANNEL = "#mentoring"
 
 
 class World:
-    def __init__(self, url: str, start: datetime, **settings):
+    def __init__(self, url: str, start: datetime, team: str = TEAM, **settings):
+        self.team = team
         self.clock = FixedClock(start)
         self.messenger = ConsoleMessenger()
         self.settings = Settings(_env_file=None, database_url=url, **settings)
@@ -30,7 +31,7 @@ class World:
         await self.db.dispose()
 
     def actor(self, who: str) -> Actor:
-        return Actor("console", TEAM, who, name=who.title(), tz=self.tz.get(who))
+        return Actor("console", self.team, who, name=who.title(), tz=self.tz.get(who))
 
     async def person(self, who: str, profile: str = "", offers: str = "", tz: str = "America/New_York"):
         """Someone who filled in their profile (and maybe offered aspects) through the core."""

@@ -1,0 +1,200 @@
+"""The matching engine: each term and filter, the reasons in words, and its invariants."""
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from bot.familiarity import Observation, closeness, decayed
+from bot.matching import WEIGHTS, Features, experience_fit
+from storage.models import Member, Mentorship, Workspace
+from tests.helpers import TEAM, button, text_of
+
+RESIDENT = "role=resident; specialty=Internal Medicine; site=Main campus; started=2025"
+
+
+async def reasons_for(world, mentee: str, aspect: str = "POCUS", flags: str = "--private"):
+    """The suggestion lines, best first, for a fresh request (closed again afterwards)."""
+    reply = await world.cmd(mentee, f"/learn {flags} {aspect}")
+    lines = [line for line in text_of(reply).splitlines() if line[:2] in ("1.", "2.", "3.")]
+    from storage.models import LearningRequest
+
+    async with world.db.transaction() as session:
+        for request in (await session.exec(select(LearningRequest))).all():
+            request.status = "closed"
+    return lines
+
+
+async def test_declared_expertise_is_the_entry_ticket(world):
+    await world.person("priya", RESIDENT)
+    await world.person("lee", "role=attending", offers="central lines")
+    assert await reasons_for(world, "priya") == []
+    await world.cmd("lee", "/mentor offer POCUS")
+    (line,) = await reasons_for(world, "priya")
+    assert line.startswith("1. @Lee: offers mentoring in Point-of-care ultrasound")
+
+
+async def test_similarity_terms_read_as_one_sentence(world):
+    await world.person("priya", RESIDENT)
+    await world.person("a", "role=attending; specialty=Internal Medicine; site=Main campus; "
+                       "started=2018", offers="POCUS")
+    await world.person("b", "role=nurse; specialty=Surgery; site=North; started=2018", offers="POCUS")
+    first, second = await reasons_for(world, "priya")
+    assert first.startswith("1. @A") and "both Internal Medicine at Main campus" in first
+    assert "also on the physician track" in first and "7 years further along" in first
+    assert "both" not in second and "track" not in second
+
+
+def test_experience_band_prefers_a_senior_resident_or_young_attending_to_the_chair():
+    assert experience_fit(3) == experience_fit(8) == 1.0  # senior resident, young attending
+    assert experience_fit(1) < experience_fit(3)
+    assert experience_fit(15) == 0.5 and experience_fit(25) == 0.0 == experience_fit(0)
+    assert experience_fit(-4) == 0.0  # someone junior is no mentor on this basis
+
+
+async def test_direct_interaction_wins_over_equal_profiles_and_says_where(world):
+    for who in ("lee", "souza"):
+        await world.person(who, "role=attending; specialty=Internal Medicine", offers="POCUS")
+    await world.person("priya", RESIDENT)
+    for _ in range(2):
+        await world.core.observe("console", TEAM, Observation("reply", "souza", ("priya",), "C9"))
+    first, second = await reasons_for(world, "priya")
+    assert first.startswith("1. @Souza") and "you've replied in 2 threads together in #C9" in first
+    assert second.startswith("2. @Lee")
+
+
+async def test_mentions_and_reactions_count_as_interactions(world):
+    await world.person("lee", "role=attending", offers="POCUS")
+    await world.person("priya", RESIDENT)
+    await world.core.observe("console", TEAM, Observation("mention", "priya", ("lee",), "C1"))
+    await world.core.observe("console", TEAM, Observation("reaction", "lee", ("priya",), "C1"))
+    (line,) = await reasons_for(world, "priya")
+    assert "you've interacted 2 times in #C1" in line
+
+
+async def test_shared_small_channels_and_mutual_colleagues(world):
+    await world.person("lee", "role=attending", offers="POCUS")
+    await world.person("priya", RESIDENT)
+    for channel in ("C1", "C2"):
+        for who in ("lee", "priya"):
+            await world.core.observe("console", TEAM, Observation("joined", who, channel=channel))
+    for friend in ("kim", "ana", "sam"):
+        await world.core.observe("console", TEAM, Observation("mention", friend, ("priya",)))
+        await world.core.observe("console", TEAM, Observation("mention", friend, ("lee",)))
+    (line,) = await reasons_for(world, "priya")
+    assert "you share 2 small channels" in line and "you have 3 colleagues in common" in line
+
+
+async def test_big_channels_say_nothing(world):
+    from bot import matching
+
+    await world.person("lee", "role=attending", offers="POCUS")
+    await world.person("priya", RESIDENT)
+    for who in ("lee", "priya", "x1", "x2"):
+        await world.core.observe("console", TEAM, Observation("joined", who, channel="GENERAL"))
+    original, matching.SMALL_CHANNEL = matching.SMALL_CHANNEL, 3
+    try:
+        (line,) = await reasons_for(world, "priya")
+    finally:
+        matching.SMALL_CHANNEL = original
+    assert "channel" not in line
+
+
+async def test_answering_threads_on_an_aspect_infers_expertise_that_can_be_cleared(world):
+    await world.person("priya", RESIDENT)
+    for n in range(3):
+        await world.core.observe("console", TEAM, Observation(
+            "reply", "kim", ("priya",), "C1", text=f"for a FAST exam tilt the probe ({n})"))
+    (line,) = await reasons_for(world, "priya")
+    assert line.startswith("1. @kim") and "often answers colleagues' questions on Point-of-care" in line
+    shown = text_of(await world.cmd("kim", "/mentor profile"))
+    assert "Point-of-care ultrasound (3 answers)" in shown and "never the words" in shown
+    assert "forgot 1 inferred aspect" in text_of(await world.cmd("kim", "/mentor profile clear-inferred"))
+    assert await reasons_for(world, "priya") == []
+
+
+async def test_track_record_proven_finished_and_answered_check_ins(world):
+    await world.person("priya", RESIDENT)
+    await world.person("nguyen", "role=student")
+    await world.person("lee", "role=attending", offers="POCUS")
+    suggestions = await world.cmd("nguyen", "/learn POCUS")
+    await world.press("nguyen", "request_intro", button(suggestions, "request_intro"))
+    await world.tick()
+    await world.press("lee", "intro_accept", button(world.last("lee"), "intro_accept"))
+    await world.advance(days=15)
+    await world.cmd("lee", "met")
+    await world.advance(days=15)
+    await world.cmd("lee", "wrap up")
+    (line,) = await reasons_for(world, "priya")
+    assert "has guided 1 person on Point-of-care ultrasound" in line
+    assert "has seen 1 mentorship through" in line and "answers their check-ins" in line
+    assert "says yes to most asks" in line
+
+
+async def test_enthusiasm_own_learning_and_recent_activity(world):
+    await world.person("priya", RESIDENT)
+    await world.person("lee", "role=attending", offers="POCUS")
+    await world.cmd("lee", "/learn --private grant writing")
+    (line,) = await reasons_for(world, "priya")
+    assert "is learning something new themselves" in line and "active here this month" in line
+    world.clock.advance(timedelta(days=45))
+    await world.cmd("priya", "status")
+    (line,) = await reasons_for(world, "priya")
+    assert "active here this month" not in line
+
+
+async def test_hard_filters(world):
+    await world.person("priya", RESIDENT)
+    for who in ("paused", "full", "gone", "zero", "ok"):
+        await world.person(who, "role=attending", offers="POCUS")
+    await world.cmd("paused", "/mentor pause 2")
+    await world.cmd("zero", "/mentor capacity 0")
+    async with world.db.transaction() as session:
+        members = {m.platform_user_id: m for m in (await session.exec(select(Member))).all()}
+        members["gone"].unreachable = True
+        members["full"].capacity = 1
+        session.add(Mentorship(mentor_id=members["full"].id, mentee_id=members["ok"].id,
+                               aspect_id=1, next_checkin_at=world.clock.now(),
+                               started_at=world.clock.now()))
+    names = [line.split(":")[0] for line in await reasons_for(world, "priya")]
+    assert names == ["1. @Ok"]
+
+
+@given(weight=st.floats(0, 1e6), extra=st.floats(0, 100), days=st.floats(0, 3650))
+def test_adding_an_interaction_never_lowers_familiarity(weight, extra, days):
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    now = since + timedelta(days=days)
+    before = closeness(decayed(weight, since, now))
+    assert closeness(decayed(weight, since, now) + extra) >= before
+    assert 0 <= before <= 1
+
+
+@given(st.lists(st.tuples(st.sampled_from(sorted(WEIGHTS)), st.floats(-10, 10)), max_size=40))
+def test_scores_are_bounded_by_the_sum_of_the_weights(terms):
+    features = Features()
+    for name, value in terms:
+        features.add(name, value, name)
+    score = features.suggestion(Member(platform_user_id="x", workspace_id=1)).score
+    assert 0 <= score <= sum(WEIGHTS.values())
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(capacity=st.integers(0, 3), live=st.integers(0, 3), paused=st.booleans())
+async def test_a_paused_or_full_mentor_is_never_suggested(world_factory, capacity, live, paused):
+    world = await world_factory()
+    await world.person("priya", RESIDENT)
+    await world.person("lee", "role=attending", offers="POCUS")
+    for n in range(live):
+        await world.person(f"m{n}", "role=student")
+    async with world.db.transaction() as session:
+        mine = select(Member).join(Workspace).where(Workspace.external_id == world.team)
+        members = {m.platform_user_id: m for m in (await session.exec(mine)).all()}
+        lee = members["lee"]
+        lee.capacity, lee.paused = capacity, paused
+        for n in range(live):
+            session.add(Mentorship(mentor_id=lee.id, mentee_id=members[f"m{n}"].id, aspect_id=1,
+                                   next_checkin_at=world.clock.now(), started_at=world.clock.now()))
+    suggested = bool(await reasons_for(world, "priya"))
+    assert suggested == (not paused and live < capacity)
