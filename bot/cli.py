@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     try_.add_argument("--database", help="keep the workspace in this database URL")
     tick = sub.add_parser("tick", help="run all scheduled work due now (or at --now) once")
     tick.add_argument("--now", type=_when)
+    roster = sub.add_parser("import-roster", help="import staff from a CSV (see README)")
+    roster.add_argument("file", type=Path)
+    roster.add_argument("--platform", choices=["slack", "teams", "console"])
+    roster.add_argument("--team", help="the workspace (Slack team id / Teams tenant id)")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
@@ -44,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "tick":
         return asyncio.run(_tick(settings, args.now))
+    if args.command == "import-roster":
+        return asyncio.run(_import_roster(settings, args))
     if args.command == "try":
         return asyncio.run(_try(settings, args))
     if args.socket_mode and not settings.slack_app_token:
@@ -84,6 +90,59 @@ async def _tick(settings: Settings, now: datetime | None) -> int:
         f"failed: {delivery.failed}"
     )
     return 0
+
+
+async def _import_roster(settings: Settings, args) -> int:
+    from bot.roster import RosterError, import_roster, read
+
+    core = build_core(settings)
+    try:
+        platform, team = await _roster_workspace(settings, core, args)
+        report = await import_roster(
+            core.db, platform=platform, team=team, rows=read(args.file),
+            curated=await core.curated(), now=core.clock.now(), progress=_progress,
+        )
+    except RosterError as error:
+        print(f"\nroster not imported: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await core.db.dispose()
+    print(f"\n{report.created} added, {report.updated} updated, {len(report.errors)} skipped "
+          f"({platform} workspace {team})")
+    for error in report.errors:
+        print(error, file=sys.stderr)
+    return 0
+
+
+def _progress(done: int) -> None:
+    sys.stderr.write(f"\rimported {done} rows")
+    sys.stderr.flush()
+
+
+async def _roster_workspace(settings: Settings, core, args) -> tuple[str, str]:
+    """--platform/--team, or the configured workspace: Slack first, then Teams."""
+    from bot.roster import RosterError
+    from handlers.slack import setup as slack
+    from handlers.teams import setup as teams
+
+    platform = args.platform or ("slack" if slack.is_configured(settings) else
+                                 "teams" if teams.is_configured(settings) else None)
+    if platform is None:
+        raise RosterError("no Slack or Teams is configured: pass --platform and --team")
+    if args.team:
+        return platform, args.team
+    if platform == "teams" and settings.microsoft_app_tenant_id:
+        return platform, settings.microsoft_app_tenant_id
+    known = await core.workspaces(platform)
+    if len(known) == 1:
+        return platform, known[0]
+    if platform == "slack" and settings.slack_bot_token:
+        from slack_sdk.web.async_client import AsyncWebClient
+
+        identity = await AsyncWebClient(token=settings.slack_bot_token,
+                                        base_url=settings.slack_api_url).auth_test()
+        return platform, identity["team_id"]
+    raise RosterError(f"cannot tell which {platform} workspace: pass --team")
 
 
 async def _try(settings: Settings, args) -> int:

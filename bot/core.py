@@ -27,7 +27,7 @@ from bot.settings import Settings
 from bot.turn import Turn, is_paused
 from bot.waking import is_valid_zone
 from storage.engine import Database
-from storage.models import InboundEvent, Member
+from storage.models import InboundEvent, Member, Workspace
 from storage.queries import (
     find_reference,
     get_or_create_member,
@@ -234,6 +234,13 @@ class Preceptor:
                 if attempt == RETRIES:
                     raise
                 await asyncio.sleep(0.05 * attempt)
+
+    async def workspaces(self, platform: str) -> list[str]:
+        """External ids of this platform's workspaces that are installed."""
+        async with self.db.transaction() as session:
+            rows = await session.exec(select(Workspace.external_id).where(
+                Workspace.platform == platform, Workspace.active == True))  # noqa: E712
+            return list(rows.all())
 
     async def first_time(self, key: str) -> bool:
         """Record an inbound event id; False if it was already handled (a platform retry)."""

@@ -12,6 +12,7 @@ from bot.messages import Message
 from bot.turn import Turn, describe, tag
 from bot.waking import is_valid_zone
 from storage.models import AspectSignal, Expertise, Member, Mentorship
+from storage.queries import find_or_insert
 
 TEXT_FIELDS = ("name", "specialty", "department", "site")
 MAX_FIELD = 120
@@ -24,19 +25,7 @@ async def offer(t: Turn, cmd: Command) -> Message:
         aspect = await aspects.resolve(
             t.session, curated=t.curated, workspace_id=t.workspace.id, text=text
         )
-        existing = (
-            await t.session.exec(
-                select(Expertise).where(
-                    Expertise.member_id == t.me.id,
-                    Expertise.aspect_id == aspect.id,
-                    Expertise.source == Source.DECLARED,
-                )
-            )
-        ).first()
-        if existing is None:
-            t.session.add(Expertise(
-                member_id=t.me.id, aspect_id=aspect.id, source=Source.DECLARED, updated_at=t.now
-            ))
+        await declare(t.session, member_id=t.me.id, aspect_id=aspect.id, now=t.now)
         if aspect.name not in names:
             names.append(aspect.name)
     return Message(
@@ -44,6 +33,17 @@ async def offer(t: Turn, cmd: Command) -> Message:
         f"these, you may be suggested; you take up to {t.me.capacity} mentee(s) at once "
         "(`/mentor capacity <n>` changes that)."
     )
+
+
+async def declare(session, *, member_id: int, aspect_id: int, now) -> None:
+    """The person says they can mentor the aspect (once; saying it again changes nothing)."""
+    await find_or_insert(
+        session,
+        select(Expertise).where(Expertise.member_id == member_id,
+                                Expertise.aspect_id == aspect_id,
+                                Expertise.source == Source.DECLARED),
+        lambda: Expertise(member_id=member_id, aspect_id=aspect_id, source=Source.DECLARED,
+                          updated_at=now))
 
 
 async def profile(t: Turn, cmd: Command) -> Message:
