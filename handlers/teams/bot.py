@@ -8,6 +8,7 @@ from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import ChannelAccount
 
 from bot.core import Actor, Preceptor
+from bot.familiarity import Observation
 from bot.messages import Message
 from handlers.teams import cards
 
@@ -36,6 +37,7 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         """A typed command (mentions removed) or an `Action.Submit` from one of our cards."""
         activity = turn_context.activity
         actor = await self._remember(turn_context)
+        await self._observe_mentions(actor, activity)
         value = activity.value if isinstance(activity.value, dict) else None
         if value and "action_id" in value:
             reply = await self.core.press(actor, str(value["action_id"]), str(value.get("value", "")))
@@ -43,6 +45,21 @@ class PreceptorTeamsBot(TeamsActivityHandler):
             text = (TurnContext.remove_recipient_mention(activity) or activity.text or "").strip()
             reply = await self.core.command(actor, text)
         await turn_context.send_activity(cards.activity(reply))
+
+    async def _observe_mentions(self, actor: Actor, activity) -> None:
+        """Colleagues @mentioned in a channel message: familiarity (never the words)."""
+        if activity.conversation.conversation_type != "channel":
+            return
+        mentioned = tuple(
+            m.additional_properties["mentioned"]["id"]
+            for m in TurnContext.get_mentions(activity)
+            if m.additional_properties.get("mentioned", {}).get("id") not in (
+                None, activity.recipient.id, actor.user_id)
+        )
+        if mentioned:
+            await self.core.observe("teams", actor.team, Observation(
+                "mention", actor.user_id, mentioned, activity.conversation.id.split(";")[0]),
+                event_key=f"teams:{activity.id}")
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._remember(turn_context)

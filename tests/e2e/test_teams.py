@@ -234,3 +234,20 @@ async def test_throttling_429_is_retried_after_the_delay_teams_asks_for(teams):
     del teams.connector.refuse["a:chat-29:lee"]
     await teams.core.messengers["teams"].send_dm(TENANT, "29:lee", Message("Hello"))
     assert teams.connector.to("a:chat-29:lee")[-1].text == "Hello"
+
+
+async def test_colleagues_mentioned_in_a_channel_become_familiar(teams):
+    activity = teams.client.activity("29:priya", text="<at>Preceptor</at> <at>Marcus Lee</at> thanks!")
+    activity["conversation"] = {"id": f"{CHANNEL};messageid=7", "conversationType": "channel",
+                                "tenantId": TENANT}
+    activity["entities"] = [
+        {"type": "mention", "text": "<at>Preceptor</at>",
+         "mentioned": {"id": "28:preceptor-bot", "name": "Preceptor"}},
+        {"type": "mention", "text": "<at>Marcus Lee</at>",
+         "mentioned": {"id": "29:lee", "name": "Marcus Lee"}}]
+    await teams.client.post(activity)
+    await teams.client.say("29:lee", "offer POCUS")
+    await teams.reply_to("29:lee", 1)
+    await teams.client.say("29:priya", "learn --private POCUS")
+    suggestion = (await teams.reply_to("29:priya", 1))[-1]
+    assert "you've interacted 1 time in a team channel" in suggestion.text
