@@ -38,7 +38,7 @@ SPECIALTIES = ["Internal Medicine", "Emergency Medicine", "Surgery", "Pediatrics
                "Anesthesiology", "Family Medicine", "Geriatrics", "Nephrology", "Pharmacy"]
 SITES = ["Main campus", "North campus", "South clinic", "Children's"]
 ROLES = ["resident", "attending", "fellow", "nurse", "np", "pa", "pharmacist", "student"]
-TEAM_SIZE, EDGES_PER_PERSON, DECLARE_SHARE, ASPECTS = 50, 20, 0.05, 40
+TEAM_SIZE, EDGES_PER_PERSON, DECLARE_SHARE, ASPECTS = 50, 24, 0.05, 40
 
 
 def _ts(when: datetime) -> str:

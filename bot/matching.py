@@ -56,7 +56,7 @@ WEIGHTS = {
     # "another perspective": unlike the current mentor(s) on the aspect
     "different_view": 1.5,
 }
-MAX_CANDIDATES = 300  # beyond this, the cheapest features pick who is scored in full
+MAX_CANDIDATES = 150  # beyond this, the cheapest features pick who is scored in full
 SMALL_CHANNEL = 300  # bigger channels (#general) say nothing about familiarity
 
 
@@ -69,6 +69,24 @@ class Suggestion:
     @property
     def reasons(self) -> tuple[str, ...]:
         return tuple(reason for _, reason in self.terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """The profile fields scoring reads, without loading whole rows (there may be thousands)."""
+
+    id: int
+    name: str
+    role: str | None
+    specialty: str | None
+    department: str | None
+    site: str | None
+    career_start_year: int | None
+    capacity: int
+    last_active_at: datetime | None
+
+
+CANDIDATE_COLUMNS = tuple(getattr(Member, f) for f in Candidate.__slots__)
 
 
 @dataclass
@@ -146,7 +164,9 @@ async def suggest(
             features[i].add("different_view", 1, "a different background from your current mentor")
         ranked.append(features[i].suggestion(mentor))
     ranked.sort(key=lambda s: (-s.score, s.mentor.name.lower(), s.mentor.id))
-    return ranked[:limit]
+    # Only the few shown are loaded as whole rows.
+    return [Suggestion(await session.get_one(Member, s.mentor.id), s.score, s.terms)
+            for s in ranked[:limit]]
 
 
 async def explain(
@@ -215,21 +235,31 @@ def _familiarity(features: dict[int, Features], edges: dict[int, Interaction], n
         features[i].add("direct", closeness(weight), said)
 
 
-def _shortlist(mentee: Member, candidates: dict[int, Member],
-               edges: dict[int, Interaction]) -> dict[int, Member]:
+def _shortlist(mentee: Member, candidates: dict[int, Candidate],
+               edges: dict[int, Interaction]) -> dict[int, Candidate]:
     """Everyone the mentee already knows, then the best by cheap profile features."""
-    def cheap(m: Member) -> float:
-        f = Features()
-        _similarity(f, mentee, m)
-        return sum(WEIGHTS[n] * v for n, v in f.values.items())
+    specialty = (mentee.specialty or mentee.department or "").strip().lower()
+    site = (mentee.site or "").strip().lower()
+    track = ROLE_TRACK.get(mentee.role or "")
+    start = mentee.career_start_year
+
+    def cheap(c: Candidate) -> float:
+        score = WEIGHTS["specialty"] * (
+            bool(specialty) and (c.specialty or c.department or "").strip().lower() == specialty)
+        score += WEIGHTS["site"] * (bool(site) and (c.site or "").strip().lower() == site)
+        score += WEIGHTS["role_track"] * (track is not None and ROLE_TRACK.get(c.role or "") == track)
+        if start and c.career_start_year:
+            score += WEIGHTS["experience"] * experience_fit(start - c.career_start_year)
+        return score
 
     known = [i for i in candidates if i in edges]
-    rest = sorted((m for i, m in candidates.items() if i not in edges), key=cheap, reverse=True)
-    keep = known + [m.id for m in rest[: max(MAX_CANDIDATES - len(known), 0)]]
+    rest = sorted((c for i, c in candidates.items() if i not in edges), key=cheap, reverse=True)
+    keep = known + [c.id for c in rest[: max(MAX_CANDIDATES - len(known), 0)]]
     return {i: candidates[i] for i in keep}
 
 
-async def _eligible(session, *, mentee: Member, aspect_id: int, now: datetime) -> dict[int, Member]:
+async def _eligible(session, *, mentee: Member, aspect_id: int,
+                    now: datetime) -> dict[int, Candidate]:
     """People with expertise on the aspect who pass the hard filters (capacity aside)."""
     since = now - timedelta(days=DECLINE_MEMORY_DAYS)
     declined = select(IntroAsk.mentor_id).where(
@@ -241,7 +271,7 @@ async def _eligible(session, *, mentee: Member, aspect_id: int, now: datetime) -
         col(Mentorship.status).in_(LIVE),
     )
     rows = await session.exec(
-        select(Member)
+        select(*CANDIDATE_COLUMNS)
         .join(Expertise, Expertise.member_id == Member.id)
         .where(
             Expertise.aspect_id == aspect_id,
@@ -256,7 +286,7 @@ async def _eligible(session, *, mentee: Member, aspect_id: int, now: datetime) -
         )
         .distinct()
     )
-    return {m.id: m for m in rows.all()}
+    return {row[0]: Candidate(*row) for row in rows.all()}
 
 
 async def _edges(session, mentee_id: int, ids: list[int]) -> dict[int, Interaction]:
