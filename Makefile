@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install clean teams-package
+.PHONY: run test lint install clean teams-package bench
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ test: install
 #   make teams-package DOMAIN=preceptor.hospital.org
 teams-package: install
 	$(BIN)/python -m handlers.teams.package --domain "$(DOMAIN)"
+
+# Benchmarks (not tests): figures printed and written to bench/results/.
+bench: install
+	$(BIN)/python -m bench.matching
 
 lint: install
 	$(BIN)/ruff check .
