@@ -177,10 +177,15 @@ async def _wrap_up(t: Turn, pair: Mentorship, other: Member, aspect: str) -> Mes
         request = await t.session.get_one(LearningRequest, pair.request_id)
         request.status = Status.CLOSED
     ask = "In one line, what did you gain? Reply `reflect <your line>`."
+    mentor = t.me if t.me.id == pair.mentor_id else other
+    thank = (f" Want to thank {tag(mentor)}? `/mentor thanks @{mentor.platform_user_id} "
+             "<a line>` reaches them directly.")
     await outbox.to_members(t.session, members=[other], now=t.now, message=Message(
         f"{tag(t.me)} wrapped up your mentorship on *{aspect}*. Thank you both! {ask}"
+        + (thank if other is not mentor else "")
     ))
-    return Message(f"Wrapped up *{aspect}* with {tag(other)}. Thank you! {ask}")
+    return Message(f"Wrapped up *{aspect}* with {tag(other)}. Thank you! {ask}"
+                   + (thank if t.me is not mentor else ""))
 
 
 async def reflect(t: Turn, cmd: Command) -> Message:

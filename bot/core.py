@@ -14,7 +14,17 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col, select
 
-from bot import admin, checkins, familiarity, intros, learning, outbox, profile, status
+from bot import (
+    admin,
+    checkins,
+    familiarity,
+    impact,
+    intros,
+    learning,
+    outbox,
+    profile,
+    status,
+)
 from bot.aspects import Catalog
 from bot.clock import Clock
 from bot.delivery import DeliveryReport, deliver_due
@@ -53,6 +63,8 @@ COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
     "reflect": checkins.reflect,
     "admin_channel": admin.set_channel,
     "clear_inferred": profile.clear_inferred,
+    "thanks": impact.thanks,
+    "impact": impact.impact,
 }
 
 BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {

@@ -20,6 +20,8 @@ HELP = """*Preceptor* finds you a mentor for one aspect at a time, and checks in
 • `/mentor status` — your requests, mentorships and pending asks
 • `/mentor pause [<weeks>]` · `/mentor resume` — stop or restart asks and check-ins for you
 • `/mentor capacity <n>` — how many mentees you take at once
+• `/mentor thanks @someone <message>` — thank a mentor (`--private`: not quoted in their impact)
+• `/mentor impact` — what your mentoring has done
 At a check-in you can also type `met`, `not yet`, `pause` or `wrap up`;
 after a wrap-up, `reflect <one line>`."""
 
@@ -144,7 +146,18 @@ def _admin(rest: str) -> Command:
     words = rest.lower().split()
     if words == ["channel", "here"]:
         return Command("admin_channel")
-    raise BadCommand("Lead commands: `/mentor admin channel here` (in the mentoring channel).")
+    if words == ["report"]:
+        return Command("admin_report")
+    raise BadCommand("Lead commands: `/mentor admin report`, `/mentor admin channel here`.")
+
+
+def _thanks(rest: str) -> Command:
+    private = rest.startswith("--private")
+    rest = rest.removeprefix("--private").strip()
+    target, _, message = rest.partition(" ")
+    if not target or not message.strip():
+        raise BadCommand("Say who and what for: `/mentor thanks @someone for the FAST exam tips`.")
+    return Command("thanks", items=(target,), text=message.strip(), private=private)
 
 
 _SIMPLE = {
@@ -156,4 +169,6 @@ _SIMPLE = {
     "capacity": _number("capacity", 0, MAX_CAPACITY, "`capacity`"),
     "reflect": _reflect,
     "admin": _admin,
+    "thanks": _thanks,
+    "impact": _bare("impact"),
 }

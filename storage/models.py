@@ -257,3 +257,15 @@ class AspectSignal(SQLModel, table=True):
     aspect_id: int = Field(foreign_key="aspect.id")
     answers: int = 0
     last_at: datetime = _when()
+
+
+class Thanks(SQLModel, table=True):
+    """A thank-you from one person to another; quoted in the mentor's impact only when the
+    sender allowed it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    from_id: int = Field(foreign_key="member.id")
+    to_id: int = Field(foreign_key="member.id", index=True)
+    text: str = Field(max_length=500)
+    quotable: bool = True
+    created_at: datetime = _when()

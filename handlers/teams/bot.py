@@ -43,7 +43,7 @@ class PreceptorTeamsBot(TeamsActivityHandler):
             reply = await self.core.press(actor, str(value["action_id"]), str(value.get("value", "")))
         else:
             text = (TurnContext.remove_recipient_mention(activity) or activity.text or "").strip()
-            reply = await self.core.command(actor, text)
+            reply = await self.core.command(actor, _core_mentions(activity, text))
         await turn_context.send_activity(cards.activity(reply))
 
     async def _observe_mentions(self, actor: Actor, activity) -> None:
@@ -99,3 +99,13 @@ class PreceptorTeamsBot(TeamsActivityHandler):
             name = None
         self._sign_in[user] = (time.monotonic(), name)
         return name
+
+
+def _core_mentions(activity, text: str) -> str:
+    """Teams' `<at>Name</at>` (with its entity) as the core's `<@id|Name>`."""
+    for mention in TurnContext.get_mentions(activity):
+        props = mention.additional_properties
+        who = props.get("mentioned") or {}
+        if who.get("id") and who.get("id") != activity.recipient.id and props.get("text"):
+            text = text.replace(props["text"], f"<@{who['id']}|{who.get('name', '')}>")
+    return text

@@ -233,3 +233,32 @@ async def test_typed_met_with_two_open_check_ins_asks_which_one(world):
     chosen = next(b for b in which.buttons if "Nguyen" in b.label)
     assert "noted that you met" in text_of(await world.press("souza", chosen.action_id, chosen.value))
     assert "noted that you met" in text_of(await world.cmd("souza", "met"))
+
+
+async def test_wrap_up_invites_the_mentee_to_thank_and_thanks_reach_the_mentor(world):
+    await paired(world)
+    await world.advance(days=15)
+    await world.cmd("souza", "met")
+    await world.advance(days=15)
+    await world.cmd("souza", "wrap up")
+    await world.tick()
+    assert "/mentor thanks @souza" in text_of(world.last("priya"))
+    sent = await world.cmd("priya", "/mentor thanks <@souza|Souza> for teaching me FAST exams")
+    assert "Sent your thanks to @Souza" in text_of(sent)
+    await world.tick()
+    assert "@Priya thanked you: “for teaching me FAST exams”" in text_of(world.last("souza"))
+    await world.person("nguyen", "role=student")
+    await world.cmd("nguyen", "/mentor thanks --private @Souza you were kind")
+    assert "phone number" in text_of(
+        await world.cmd("nguyen", "/mentor thanks @souza call 555-123-4567"))
+    assert "don't know who that is" in text_of(await world.cmd("nguyen", "/mentor thanks @ghost hi"))
+    impact = text_of(await world.cmd("souza", "/mentor impact"))
+    assert "You have helped *1 person* on Point-of-care ultrasound (1)" in impact
+    assert "1.0 months of mentoring, with 1 check-in where you met" in impact
+    assert "Thanks received: 2." in impact
+    assert "“for teaching me FAST exams” — @Priya" in impact and "you were kind" not in impact
+
+
+async def test_impact_before_any_mentoring_says_how_to_start(world):
+    await world.person("lee", "role=attending")
+    assert "No mentoring yet" in text_of(await world.cmd("lee", "/mentor impact"))
