@@ -1,5 +1,6 @@
 """Lead-only commands: program leads are the platform user ids in PRECEPTOR_ADMINS."""
 
+from bot import report as program_report
 from bot.errors import BadCommand, NotYours
 from bot.grammar import Command
 from bot.messages import Message
@@ -18,3 +19,20 @@ async def set_channel(t: Turn, cmd: Command) -> Message:
         raise BadCommand("Type this inside the mentoring channel (invite me there first).")
     t.workspace.channel = t.channel
     return Message("This is now the mentoring channel: public requests will be announced here.")
+
+
+async def report(t: Turn, cmd: Command) -> Message:
+    """`/mentor admin report`: the program report for this workspace."""
+    require_admin(t)
+    figures = await program_report.compute(t.session, now=t.now, workspace_id=t.workspace.id)
+    return Message("Mentoring program report", sections=tuple(program_report.to_text(figures)),
+                   context=("Counts only; groups of fewer than 5 people are not shown. "
+                            "`preceptor report --csv FILE --chart FILE.png` for the full set.",))
+
+
+async def headline(t: Turn) -> str | None:
+    """The overall figures, for the top of a lead's home view."""
+    if not t.is_admin:
+        return None
+    figures = await program_report.compute(t.session, now=t.now, workspace_id=t.workspace.id)
+    return "*Program*: " + program_report.headline(figures.overall)

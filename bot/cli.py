@@ -34,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     roster.add_argument("file", type=Path)
     roster.add_argument("--platform", choices=["slack", "teams", "console"])
     roster.add_argument("--team", help="the workspace (Slack team id / Teams tenant id)")
+    report = sub.add_parser("report", help="the program report (counts only)")
+    report.add_argument("--since", type=_when, help="only activity from this date (ISO 8601)")
+    report.add_argument("--csv", type=Path, help="also write the figures as CSV")
+    report.add_argument("--chart", type=Path, help="also draw the monthly funnel and gaps (PNG)")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
@@ -48,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "tick":
         return asyncio.run(_tick(settings, args.now))
+    if args.command == "report":
+        return asyncio.run(_report(settings, args))
     if args.command == "import-roster":
         return asyncio.run(_import_roster(settings, args))
     if args.command == "try":
@@ -114,6 +120,26 @@ async def _import_roster(settings: Settings, args) -> int:
     return 0
 
 
+async def _report(settings: Settings, args) -> int:
+    from bot import report
+    from bot.messages import plain
+
+    core = build_core(settings)
+    try:
+        async with core.db.transaction() as session:
+            figures = await report.compute(session, now=core.clock.now(), since=args.since)
+    finally:
+        await core.db.dispose()
+    print("\n\n".join(plain(section) for section in report.to_text(figures)))
+    if args.csv:
+        args.csv.write_text(report.to_csv(figures), encoding="utf-8")
+        print(f"\nwrote {args.csv}")
+    if args.chart:
+        report.chart(figures, args.chart)
+        print(f"wrote {args.chart}")
+    return 0
+
+
 def _progress(done: int) -> None:
     sys.stderr.write(f"\rimported {done} rows")
     sys.stderr.flush()
@@ -146,6 +172,7 @@ async def _roster_workspace(settings: Settings, core, args) -> tuple[str, str]:
 
 
 async def _try(settings: Settings, args) -> int:
+    from handlers.console.demo import DEMO_LEAD
     from handlers.console.messenger import ConsoleMessenger
     from handlers.console.workspace import ConsoleWorkspace
 
@@ -154,6 +181,8 @@ async def _try(settings: Settings, args) -> int:
         await asyncio.to_thread(prepare_database, url)
         start = args.now or datetime.now(UTC).replace(hour=14, minute=0, second=0, microsecond=0)
         clock, messenger = FixedClock(start), ConsoleMessenger()
+        if not settings.preceptor_admins:  # the demo hospital's mentoring lead
+            settings = settings.model_copy(update={"preceptor_admins": DEMO_LEAD})
         core = build_core(settings, clock=clock, messengers={"console": messenger},
                           database_url=url, channels={"console": "#mentoring"})
         workspace = ConsoleWorkspace(core, messenger, clock)

@@ -8,7 +8,7 @@ refusal rolls everything back and becomes a private sentence.
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -62,6 +62,7 @@ COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
     "reply": checkins.typed_reply,
     "reflect": checkins.reflect,
     "admin_channel": admin.set_channel,
+    "admin_report": admin.report,
     "clear_inferred": profile.clear_inferred,
     "thanks": impact.thanks,
     "impact": impact.impact,
@@ -136,7 +137,11 @@ class Preceptor:
         """The status for a platform's home tab, and whether the person is paused."""
 
         async def home_(t: Turn):
-            return await status.status(t, Command("status")), is_paused(t.me, t.now)
+            mine = await status.status(t, Command("status"))
+            lead = await admin.headline(t)
+            if lead:
+                mine = replace(mine, sections=(lead, *mine.sections))
+            return mine, is_paused(t.me, t.now)
 
         return await self._run(actor, home_)
 

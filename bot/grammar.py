@@ -22,6 +22,7 @@ HELP = """*Preceptor* finds you a mentor for one aspect at a time, and checks in
 • `/mentor capacity <n>` — how many mentees you take at once
 • `/mentor thanks @someone <message>` — thank a mentor (`--private`: not quoted in their impact)
 • `/mentor impact` — what your mentoring has done
+Leads: `/mentor admin report` (the program report), `/mentor admin channel here`.
 At a check-in you can also type `met`, `not yet`, `pause` or `wrap up`;
 after a wrap-up, `reflect <one line>`."""
 

@@ -71,3 +71,16 @@ def test_the_whole_story(tmp_path):
 ])
 def test_mistakes_get_a_clear_answer(tmp_path, line, says):
     assert says in run_try(line + "\n", tmp_path)
+
+
+def test_a_mentorship_to_its_wrap_up_then_impact_and_the_program_report(tmp_path):
+    output = run_try((ROOT / "examples" / "impact.txt").read_text(), tmp_path)
+    thanked = after(output, "/mentor thanks @souza for the night-shift scanning sessions")
+    assert "@Priya Raman thanked you: “for the night-shift scanning sessions”" in thanked
+    impact = after(output, "/mentor impact")
+    assert "You have helped *1 person* on Point-of-care ultrasound (1)" in impact
+    assert "“for the night-shift scanning sessions” — @Priya Raman" in impact
+    report = after(output, "/mentor admin report")
+    assert "*Overall*: 1 learning request, 100.0% got an introduction" in report
+    assert "1 wrapped up" in report and "• Medicine: fewer than 5" in report
+    assert "FAST exams" not in report  # counts only, never anyone's words

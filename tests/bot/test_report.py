@@ -1,0 +1,150 @@
+"""The program report on a seeded history with known answers."""
+
+import struct
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlmodel import select
+
+from bot import report
+from storage.models import (
+    Aspect,
+    CheckIn,
+    Expertise,
+    IntroAsk,
+    LearningRequest,
+    Member,
+    Mentorship,
+    Workspace,
+)
+from tests.helpers import text_of
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "report_golden.csv"
+NOW = datetime(2026, 12, 1, 14, tzinfo=UTC)
+
+
+def at(month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=UTC)
+
+
+async def seed(world) -> None:
+    """Medicine: 6 people (3 residents, 3 attendings); Surgery: 2 residents; Pharmacy: 5
+    pharmacists who asked for nothing. Four requests, five asks, three pairs."""
+    async with world.db.transaction() as session:
+        ws = Workspace(platform="console", external_id="T1", created_at=NOW)
+        session.add(ws)
+        await session.flush()
+        people = {}
+        for uid, dept, role in (
+            [("m1", "Medicine", "resident"), ("m2", "Medicine", "resident"),
+             ("m3", "Medicine", "resident"), ("m4", "Medicine", "attending"),
+             ("m5", "Medicine", "attending"), ("m6", "Medicine", "attending"),
+             ("s1", "Surgery", "resident"), ("s2", "Surgery", "resident")]
+            + [(f"p{n}", "Pharmacy", "pharmacist") for n in range(5)]
+        ):
+            people[uid] = Member(workspace_id=ws.id, platform_user_id=uid, name=uid,
+                                 department=dept, role=role, created_at=NOW)
+        session.add_all(people.values())
+        await session.flush()
+        aspects = {a.slug: a.id for a in (await session.exec(select(Aspect))).all()}
+        pocus, grants = aspects["point-of-care-ultrasound"], aspects["grant-writing"]
+        session.add_all([Expertise(member_id=people[m].id, aspect_id=pocus, source="declared",
+                                   updated_at=NOW) for m in ("m4", "m5")])
+        requests = {}
+        for key, who, aspect, created, hours, status in (
+            ("R1", "m1", pocus, at(10, 5), 24, "matched"),
+            ("R2", "m2", pocus, at(10, 20), 48, "closed"),
+            ("R3", "m3", grants, at(11, 3), None, "open"),
+            ("R4", "s1", pocus, at(11, 10), 12, "matched"),
+        ):
+            requests[key] = LearningRequest(
+                member_id=people[who].id, aspect_id=aspect, details="private words",
+                status=status, created_at=created,
+                first_intro_at=created + timedelta(hours=hours) if hours else None)
+        session.add_all(requests.values())
+        await session.flush()
+        for request, mentee, mentor, status in (
+            ("R1", "m1", "m4", "accepted"), ("R2", "m2", "m5", "accepted"),
+            ("R3", "m3", "m6", "declined"), ("R3", "m3", "m5", "expired"),
+            ("R4", "s1", "m4", "accepted"),
+        ):
+            r = requests[request]
+            session.add(IntroAsk(request_id=r.id, mentor_id=people[mentor].id,
+                                 mentee_id=people[mentee].id, asker_id=people[mentee].id,
+                                 asked_id=people[mentor].id, origin="request", status=status,
+                                 created_at=r.created_at, expires_at=r.created_at + timedelta(days=3),
+                                 answered_at=r.created_at + timedelta(hours=1)))
+        pairs = {}
+        for key, mentor, mentee, started, status in (
+            ("P1", "m4", "m1", at(10, 6), "active"), ("P2", "m5", "m2", at(10, 22), "wrapped"),
+            ("P3", "m4", "s1", at(11, 10), "paused"),
+        ):
+            pairs[key] = Mentorship(mentor_id=people[mentor].id, mentee_id=people[mentee].id,
+                                    aspect_id=pocus, status=status, rounds=2, started_at=started,
+                                    next_checkin_at=NOW)
+        session.add_all(pairs.values())
+        await session.flush()
+        for pair, outcomes in (("P1", ["met", "silent"]), ("P2", ["not_yet", "met"]),
+                               ("P3", ["silent", "silent"])):
+            for n, outcome in enumerate(outcomes, 1):
+                session.add(CheckIn(mentorship_id=pairs[pair].id, round=n, outcome=outcome,
+                                    asked_at=pairs[pair].started_at + timedelta(days=14 * n)))
+
+
+async def computed(world) -> report.Report:
+    async with world.db.transaction() as session:
+        return await report.compute(session, now=NOW)
+
+
+async def test_every_overall_figure(world):
+    await seed(world)
+    f = (await computed(world)).overall
+    assert (f.requests, f.introduced, f.intro_share) == (4, 3, 0.75)
+    assert (f.median_hours_to_intro, f.p90_hours_to_intro) == (24.0, 43.2)
+    assert (f.asks_answered, f.acceptance_rate) == (5, 0.6)
+    assert (f.active_pairs, f.stalled_pairs, f.wrap_ups) == (1, 1, 1)
+    assert (f.checkins_asked, f.checkin_response_rate) == (6, 0.5)
+
+
+async def test_groups_under_five_are_suppressed_and_an_idle_department_shows_zero(world):
+    await seed(world)
+    r = await computed(world)
+    medicine = r.by_department["Medicine"]
+    assert (medicine.requests, medicine.introduced, medicine.intro_share) == (3, 2, 0.667)
+    assert (medicine.median_hours_to_intro, medicine.p90_hours_to_intro) == (36.0, 45.6)
+    assert (medicine.acceptance_rate, medicine.checkin_response_rate) == (0.5, 0.75)
+    assert (medicine.active_pairs, medicine.stalled_pairs, medicine.wrap_ups) == (1, 0, 1)
+    assert r.by_department["Surgery"] is None
+    pharmacy = r.by_department["Pharmacy"]
+    assert (pharmacy.requests, pharmacy.intro_share, pharmacy.median_hours_to_intro) == (0, None, None)
+    assert r.by_role["resident"].requests == 4 and r.by_role["attending"] is None
+    assert {m: (f.requests, f.introduced, f.wrap_ups) for m, f in r.by_month.items()} == {
+        "2026-10": (2, 2, 1), "2026-11": (2, 1, 0)}
+    assert r.gaps == [("Grant writing", 1)]
+
+
+async def test_golden_csv_and_no_free_text(world):
+    await seed(world)
+    csv_text = report.to_csv(await computed(world))
+    assert "private words" not in csv_text
+    assert csv_text == GOLDEN.read_text()  # reviewed by hand against the seed above
+
+
+async def test_chart_is_a_png_of_the_expected_size(world, tmp_path):
+    await seed(world)
+    path = tmp_path / "report.png"
+    report.chart(await computed(world), path)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == (1000, 400)
+
+
+async def test_admin_report_is_for_leads_only(world):
+    world.settings.preceptor_admins = "lead"
+    await world.person("lead", "role=attending")
+    await world.person("priya", "role=resident")
+    assert "Only program leads" in text_of(await world.cmd("priya", "/mentor admin report"))
+    shown = text_of(await world.cmd("lead", "/mentor admin report"))
+    assert "Mentoring program report" in shown and "*Overall*: 0 learning requests" in shown
+    home, _ = await world.core.home(world.actor("lead"))
+    assert text_of(home).startswith("Your mentoring at a glance\n*Program*: 0 learning requests")
