@@ -292,6 +292,7 @@ class Preceptor:
         report.expired_asks = await self._drain(lambda s: intros.expire_asks(s, now, BATCH))
         report.resumed = await self._drain(lambda s: self._auto_resume(s, now))
         report.checkins = await self._drain(lambda s: checkins.run_due(s, now, BATCH))
+        await self._drain(lambda s: impact.send_quarterly(s, now, BATCH))
         report.delivery = await deliver_due(self.db, self.messengers, now)
         return report
 

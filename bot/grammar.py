@@ -36,7 +36,7 @@ PROFILE_KEYS = {
     "site": "site", "started": "career_start_year", "career start": "career_start_year",
     "career_start_year": "career_start_year", "year started": "career_start_year",
     "capacity": "capacity", "quiet": "quiet_hours", "quiet hours": "quiet_hours",
-    "name": "name", "tz": "tz", "time zone": "tz", "timezone": "tz",
+    "name": "name", "tz": "tz", "time zone": "tz", "timezone": "tz", "digest": "digest",
 }
 
 
@@ -122,7 +122,7 @@ def _profile(rest: str) -> Command:
         canonical = PROFILE_KEYS.get(key.strip().lower())
         if not sep or canonical is None:
             known = ", ".join(sorted({"role", "specialty", "department", "site", "started",
-                                      "capacity", "quiet", "tz", "name"}))
+                                      "capacity", "quiet", "tz", "name", "digest"}))
             raise BadCommand(f"Write profile changes as `key=value; …` with keys: {known}.")
         fields[canonical] = value.strip()
     return Command("profile", fields=fields)

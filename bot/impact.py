@@ -1,8 +1,10 @@
 """Thanks and impact: being a mentor builds a legacy, so make it visible."""
 
 import re
+from datetime import datetime, timedelta
 
-from sqlmodel import col, func, select
+from sqlmodel import col, func, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import outbox, phi
 from bot.domain import MAX_REFLECTION, Outcome
@@ -10,7 +12,7 @@ from bot.errors import BadCommand, UnknownMember
 from bot.grammar import Command
 from bot.messages import Message
 from bot.turn import Turn, tag
-from storage.models import CheckIn, Member, Mentorship, Thanks
+from storage.models import Aspect, CheckIn, Member, Mentorship, Thanks, Workspace
 
 _MENTION = re.compile(r"^<@([^|>]+)(?:\|[^>]*)?>$")
 
@@ -76,3 +78,49 @@ async def impact(t: Turn, cmd: Command) -> Message:
         sender = await t.session.get_one(Member, quote.from_id)
         sections.append(f"> “{quote.text}” — {tag(sender)}")
     return Message("Your mentoring so far", sections=tuple(sections))
+
+
+def quarter_of(when: datetime) -> str:
+    return f"{when.year}Q{(when.month - 1) // 3 + 1}"
+
+
+def _quarter_start(when: datetime) -> datetime:
+    return when.replace(month=3 * ((when.month - 1) // 3) + 1, day=1, hour=0, minute=0,
+                        second=0, microsecond=0)
+
+
+async def send_quarterly(session: AsyncSession, now: datetime, limit: int) -> int:
+    """Once a quarter per workspace: "your mentoring last quarter" to every mentor who
+    mentored in it and did not opt out; held for each person's waking hours."""
+    quarter = quarter_of(now)
+    workspaces = (await session.exec(
+        select(Workspace).where(Workspace.active == True,  # noqa: E712
+                                or_(col(Workspace.digest_quarter).is_(None),
+                                    Workspace.digest_quarter != quarter))
+        .limit(limit).with_for_update(skip_locked=True))).all()
+    end = _quarter_start(now)
+    start = _quarter_start(end - timedelta(days=1))
+    for workspace in workspaces:
+        first = workspace.digest_quarter is None  # a new install has no last quarter to report
+        workspace.digest_quarter = quarter
+        if first:
+            continue
+        pairs = (await session.exec(
+            select(Mentorship).join(Member, Member.id == Mentorship.mentor_id)
+            .where(Member.workspace_id == workspace.id, Member.quarterly_digest == True,  # noqa: E712
+                   Mentorship.started_at < end,
+                   or_(col(Mentorship.ended_at).is_(None), Mentorship.ended_at >= start)))).all()
+        by_mentor: dict[int, list[Mentorship]] = {}
+        for pair in pairs:
+            by_mentor.setdefault(pair.mentor_id, []).append(pair)
+        for mentor_id, mine in by_mentor.items():
+            mentor = await session.get_one(Member, mentor_id)
+            names = sorted({(await session.get_one(Aspect, p.aspect_id)).name for p in mine})
+            people = len({p.mentee_id for p in mine})
+            await outbox.to_members(session, members=[mentor], now=now,
+                                    dedupe_key=f"digest:{mentor.id}:{quarter}", message=Message(
+                f"Your mentoring last quarter: you helped {people} "
+                f"{'person' if people == 1 else 'people'} on {', '.join(names)}. Thank you!",
+                context=("`/mentor impact` shows it all. Not wanted? "
+                         "`/mentor profile digest=off`.",)))
+    return len(workspaces)

@@ -103,6 +103,10 @@ def save_profile(member: Member, fields: dict[str, str], *, year: int) -> None:
             changes[key] = int(value)
         elif key == "quiet_hours":
             changes.update(_quiet_hours(value))
+        elif key == "digest":
+            if value.lower() not in ("on", "off"):
+                raise BadCommand("The quarterly summary is `digest=on` or `digest=off`.")
+            changes["quarterly_digest"] = value.lower() == "on"
         elif key == "tz":
             if not is_valid_zone(value):
                 raise BadCommand("Time zone must be like `America/Chicago` or `Europe/London`.")

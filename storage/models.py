@@ -22,6 +22,7 @@ class Workspace(SQLModel, table=True):
     name: str = Field(default="", max_length=200)
     channel: str | None = Field(default=None, max_length=200)
     active: bool = True
+    digest_quarter: str | None = Field(default=None, max_length=8)  # last quarterly DM sent
     created_at: datetime = _when()
 
 
@@ -46,6 +47,7 @@ class Member(SQLModel, table=True):
     paused: bool = False
     paused_until: datetime | None = _when(default=None, nullable=True)
     unreachable: bool = False
+    quarterly_digest: bool = True  # "your mentoring this quarter"; off in the profile
     created_at: datetime = _when()
     last_active_at: datetime | None = _when(default=None, nullable=True)
 

@@ -100,8 +100,8 @@ async def test_two_silent_rounds_pause_the_pair_and_tell_both(world):
     assert len(prompts(world, "priya")) == 2
     await world.advance(days=14)
     assert len(prompts(world, "priya")) == 2
-    assert "paused this mentorship" in text_of(world.last("priya"))
-    assert "paused this mentorship" in text_of(world.last("souza"))
+    for who in ("priya", "souza"):
+        assert any("paused this mentorship" in text for text in world.texts(who))
     assert (await pair_row(world)).status == "paused"
     await world.advance(days=30)
     assert len(prompts(world, "priya")) == 2
@@ -262,3 +262,19 @@ async def test_wrap_up_invites_the_mentee_to_thank_and_thanks_reach_the_mentor(w
 async def test_impact_before_any_mentoring_says_how_to_start(world):
     await world.person("lee", "role=attending")
     assert "No mentoring yet" in text_of(await world.cmd("lee", "/mentor impact"))
+
+
+async def test_a_quarterly_summary_reaches_mentors_once_unless_they_opt_out(world):
+    await paired(world)  # December: the first tick of the workspace marks the quarter
+    await world.person("lee", "role=attending", offers="grant writing")
+    await world.advance(days=31)  # into January: last quarter had Souza mentoring
+    summaries = [t for t in world.texts("souza") if "Your mentoring last quarter" in t]
+    assert summaries == ["Your mentoring last quarter: you helped 1 person on Point-of-care "
+                         "ultrasound. Thank you!\n`/mentor impact` shows it all. Not wanted? "
+                         "`/mentor profile digest=off`."]
+    assert not any("last quarter" in t for t in world.texts("lee") + world.texts("priya"))
+    await world.advance(days=1)
+    assert len([t for t in world.texts("souza") if "last quarter" in t]) == 1
+    await world.cmd("souza", "/mentor profile digest=off")
+    await world.advance(days=90)
+    assert len([t for t in world.texts("souza") if "last quarter" in t]) == 1
