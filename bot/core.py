@@ -9,10 +9,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 
 from bot import (
     admin,
@@ -32,7 +32,7 @@ from bot.errors import PreceptorError
 from bot.familiarity import Observation
 from bot.grammar import Command, parse
 from bot.messages import Message
-from bot.messenger import Messenger
+from bot.messenger import Messenger, ReadsRosters
 from bot.settings import Settings
 from bot.turn import Turn, is_paused
 from bot.waking import is_valid_zone
@@ -49,6 +49,7 @@ from storage.queries import (
 log = logging.getLogger(__name__)
 BATCH = 200
 RETRIES = 3
+ROSTER_EVERY = timedelta(days=1)
 
 COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
     "help": status.help_,
@@ -293,8 +294,34 @@ class Preceptor:
         report.resumed = await self._drain(lambda s: self._auto_resume(s, now))
         report.checkins = await self._drain(lambda s: checkins.run_due(s, now, BATCH))
         await self._drain(lambda s: impact.send_quarterly(s, now, BATCH))
+        await self._read_rosters(now)
         report.delivery = await deliver_due(self.db, self.messengers, now)
         return report
+
+    async def _read_rosters(self, now: datetime) -> None:
+        """Channel membership, read on install and refreshed daily, from platforms that can."""
+        for platform, messenger in self.messengers.items():
+            if not isinstance(messenger, ReadsRosters):
+                continue
+            async with self.db.transaction() as session:
+                due = (await session.exec(
+                    select(Workspace).where(
+                        Workspace.platform == platform, Workspace.active == True,  # noqa: E712
+                        or_(col(Workspace.rosters_read_at).is_(None),
+                            col(Workspace.rosters_read_at) <= now - ROSTER_EVERY))
+                    .with_for_update(skip_locked=True))).all()
+                for workspace in due:
+                    workspace.rosters_read_at = now  # claimed; a failure waits a day
+            for workspace in due:
+                try:
+                    rosters = await messenger.channel_rosters(workspace.external_id)
+                except Exception as error:
+                    log.warning("reading channel rosters failed: %s", type(error).__name__)
+                    continue
+                for channel, members in rosters.items():
+                    for user in members:
+                        await self.observe(platform, workspace.external_id,
+                                           Observation("joined", user, channel=channel))
 
     async def _drain(self, step) -> int:
         total = 0

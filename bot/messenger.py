@@ -1,7 +1,7 @@
 """The seam to a chat platform. Slack, Teams and the console each implement `Messenger`."""
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.messages import Message
 
@@ -37,3 +37,10 @@ class Messenger(Protocol):
 
     async def open_group_dm(self, team: str, user_ids: Sequence[str]) -> str:
         """A conversation holding all the users (and the bot); returns its id."""
+
+
+@runtime_checkable
+class ReadsRosters(Protocol):
+    """A Messenger that can list the members of the channels the bot is in (Slack)."""
+
+    async def channel_rosters(self, team: str) -> dict[str, list[str]]: ...

@@ -23,6 +23,7 @@ class Workspace(SQLModel, table=True):
     channel: str | None = Field(default=None, max_length=200)
     active: bool = True
     digest_quarter: str | None = Field(default=None, max_length=8)  # last quarterly DM sent
+    rosters_read_at: datetime | None = _when(default=None, nullable=True)  # channel members
     created_at: datetime = _when()
 
 

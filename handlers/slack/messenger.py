@@ -18,6 +18,10 @@ PERMANENT = {
     "restricted_action", "msg_too_long", "invalid_blocks", "no_permission",
 }
 
+# Of those, the ones that mean this person can no longer be reached here.
+USER_GONE = {"user_not_found", "users_not_found", "account_inactive", "cannot_dm_bot",
+             "user_disabled", "channel_not_found"}
+
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
 
 
@@ -27,7 +31,11 @@ class SlackMessenger:
 
     async def send_dm(self, team: str, user_id: str, message: Message) -> str:
         # Posting to a user id lands in the app's DM with them (the Messages tab).
-        return await self.post_channel(team, user_id, message)
+        try:
+            return await self.post_channel(team, user_id, message)
+        except PermanentError as error:
+            gone = user_id if str(error) in USER_GONE else None
+            raise PermanentError(str(error), gone=gone) from None
 
     async def post_channel(self, team: str, channel: str, message: Message) -> str:
         client = await self._client_for(team)
@@ -35,6 +43,21 @@ class SlackMessenger:
             channel=channel, text=fallback(message), blocks=blocks(message), unfurl_links=False,
         ))
         return response["ts"]
+
+    async def channel_rosters(self, team: str) -> dict[str, list[str]]:
+        """Members of each public channel the bot is in (for "you share these channels")."""
+        client = await self._client_for(team)
+        rosters: dict[str, list[str]] = {}
+        async for page in await _call(client.users_conversations(types="public_channel",
+                                                                 exclude_archived=True,
+                                                                 limit=200)):
+            for channel in page.get("channels", []):
+                members: list[str] = []
+                async for part in await _call(client.conversations_members(
+                        channel=channel["id"], limit=1000)):
+                    members += part.get("members", [])
+                rosters[channel["id"]] = members
+        return rosters
 
     async def open_group_dm(self, team: str, user_ids: Sequence[str]) -> str:
         client = await self._client_for(team)

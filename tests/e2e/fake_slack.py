@@ -35,6 +35,7 @@ class FakeSlack:
     invalid: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=dict)
+    channels: dict[str, list[str]] = field(default_factory=dict)  # channels the bot is in
 
     def __post_init__(self):
         self._ts = itertools.count(1)
@@ -131,6 +132,14 @@ class FakeSlack:
                 "token_type": "bot", "access_token": "xoxb-team2", "bot_user_id": "UBOT2",
                 "team": {"id": "T2", "name": "Other Hospital"}, "enterprise": None,
                 "is_enterprise_install": False}
+
+    def _users_conversations(self, params):
+        return {"channels": [{"id": c, "name": c.lower()} for c in self.channels],
+                "response_metadata": {"next_cursor": ""}}
+
+    def _conversations_members(self, params):
+        return {"members": self.channels.get(params["channel"], []),
+                "response_metadata": {"next_cursor": ""}}
 
     def _auth_test(self, params):
         return {"team_id": "T1", "user_id": "UBOT", "bot_id": "B1", "url": "https://x.slack.com/"}

@@ -301,3 +301,20 @@ async def _until(world, check, timeout: float = 10) -> None:
                 return
         await asyncio.sleep(0.05)
     raise AssertionError("the events were not all processed")
+
+
+async def test_channel_members_are_read_on_install_and_refreshed_daily(slack_world):
+    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    fake.channels = {"C_NIGHTS": ["U_PRIYA", "U_LEE"], "C_ICU": ["U_PRIYA", "U_LEE", "U_KIM"]}
+    await slack.command("U_LEE", "/mentor", "offer POCUS")
+    await fake.wait_for("response_url", 1)
+    await world.deliver()
+    assert len(fake.to("users.conversations")) == 1
+    await world.deliver()
+    assert len(fake.to("users.conversations")) == 1  # not again the same day
+    await slack.command("U_PRIYA", "/learn", "--private POCUS")
+    private = (await fake.wait_for("response_url", 2))[1]
+    assert "you share 2 small channels" in text(private)
+    world.clock.advance(timedelta(days=1, minutes=1))
+    await world.deliver()
+    assert len(fake.to("users.conversations")) == 2

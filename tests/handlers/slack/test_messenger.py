@@ -61,3 +61,11 @@ async def test_server_errors_are_transient(slack):
     fake.fail("chat.postMessage", 200, {"ok": False, "error": "internal_error"})
     with pytest.raises(TransientError):
         await sender.post_channel("T1", "C1", HELLO)
+
+
+async def test_a_person_who_left_is_named_as_gone(slack):
+    fake, sender = slack
+    fake.fail("chat.postMessage", 200, {"ok": False, "error": "account_inactive"})
+    with pytest.raises(PermanentError) as error:
+        await sender.send_dm("T1", "U9", HELLO)
+    assert error.value.gone == "U9"
