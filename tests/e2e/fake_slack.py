@@ -36,6 +36,7 @@ class FakeSlack:
     unexpected: list[str] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=dict)
     channels: dict[str, list[str]] = field(default_factory=dict)  # channels the bot is in
+    delay: float = 0.0  # seconds each call takes, to be caught mid-run
 
     def __post_init__(self):
         self._ts = itertools.count(1)
@@ -107,6 +108,8 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await self._params(request)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") or params.get("token")
         self.calls.append(Call(method, params, token))
