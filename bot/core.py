@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 BATCH = 200
 RETRIES = 3
 ROSTER_EVERY = timedelta(days=1)
+MAX_COMMAND = 4000
 
 COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
     "help": status.help_,
@@ -120,6 +121,9 @@ class Preceptor:
     async def command(self, actor: Actor, text: str, event_key: str | None = None) -> Message | None:
         """Words typed or sent as a slash command. With `event_key`, None means "already
         handled" (a platform retry)."""
+        if len(text) > MAX_COMMAND:
+            return Message(f"That's longer than I take ({MAX_COMMAND:,} characters); "
+                           "please shorten it. Nothing was changed.")
         try:
             cmd = parse(text)
         except PreceptorError as error:

@@ -6,10 +6,13 @@ requests and go to Bolt's OAuth flow directly.
 """
 
 import json
+from urllib.parse import parse_qs, parse_qsl
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
@@ -29,9 +32,10 @@ class SlackHttp:
         body = (await request.read()).decode("utf-8", errors="replace")
         if not self.verifier.is_valid_request(body, dict(request.headers)):
             return web.json_response({"error": "invalid signature"}, status=401)
-        if request.content_type == "application/json" and not _is_json_object(body):
+        if not _well_formed(body, request.content_type):
             return web.json_response({"error": "expected a JSON object"}, status=400)
-        return await to_aiohttp_response(await self.app.async_dispatch(await to_bolt_request(request)))
+        response = await self.app.async_dispatch(_bolt_request(body, request))
+        return await to_aiohttp_response(response)
 
     async def install(self, request: web.Request) -> web.Response:
         flow = self.app.oauth_flow
@@ -47,8 +51,30 @@ def _browser_request(request: web.Request) -> AsyncBoltRequest:
     return AsyncBoltRequest(body="", query=request.query_string, headers=request.headers)
 
 
-def _is_json_object(body: str) -> bool:
+def _bolt_request(body: str, request: web.Request) -> AsyncBoltRequest:
+    bolt = AsyncBoltRequest(body=body, query=request.query_string, headers=request.headers)
+    form = dict(parse_qsl(body, keep_blank_values=True))
+    if request.content_type != "application/json" and "payload" in body and "payload" not in form:
+        # Bolt takes any form body containing the word "payload" for an interaction, so a
+        # slash command whose text says "payload" would be lost: give it the form as it is.
+        bolt.body = form
+        bolt.context = build_async_context(AsyncBoltContext({}), form)
+    return bolt
+
+
+def _well_formed(body: str, content_type: str) -> bool:
+    """JSON bodies and form `payload`s must be objects (so must an event's `event`)."""
+    if content_type == "application/json":
+        document = _json(body)
+    elif "payload=" in body:
+        document = _json(parse_qs(body).get("payload", [""])[0])
+    else:
+        return True
+    return isinstance(document, dict) and isinstance(document.get("event", {}), dict)
+
+
+def _json(text: str):
     try:
-        return isinstance(json.loads(body), dict)
+        return json.loads(text)
     except ValueError:
-        return False
+        return None

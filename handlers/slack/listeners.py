@@ -131,17 +131,31 @@ def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
                 await app.installation_store.async_delete_all(
                     enterprise_id=body.get("enterprise_id"), team_id=body["team_id"])
 
-    @app.error
-    async def on_error(error, body, logger):
-        """Real failures are logged with their traceback; the person hears nothing false."""
-        logger.exception("Slack request failed: %s", type(error).__name__, exc_info=error)
-
     @app.event(re.compile("^(reaction_added|member_joined_channel)$"))
     async def on_workspace_signal(body, event):
         """A reaction to a colleague's message, or someone joining a channel: familiarity."""
         seen = observations.from_signal(event)
         if seen is not None:
             await core.observe("slack", body["team_id"], seen, event_key=f"slack:{body['event_id']}")
+
+    # Registered last: Bolt runs the first listener that matches.
+    @app.event(re.compile(".*"))
+    async def on_anything_else(body):
+        """Events we do not use are acknowledged (200), so Slack does not retry them."""
+
+    @app.action(re.compile(".*"))
+    async def on_unknown_button(ack, body, respond):
+        """A button we never drew (an old message, a forged payload): a polite no."""
+        await ack()
+        if body.get("response_url"):
+            await respond(response_type="ephemeral", replace_original=False,
+                          text="That button isn't one I know; nothing was changed.")
+
+    @app.error
+    async def on_error(error, body, logger):
+        """Real failures are logged with their traceback; the person hears nothing false."""
+        logger.exception("Slack request failed: %s", type(error).__name__, exc_info=error)
+
 
 
 async def _home(core: Preceptor, who) -> tuple[Message, bool]:

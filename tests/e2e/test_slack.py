@@ -318,3 +318,10 @@ async def test_channel_members_are_read_on_install_and_refreshed_daily(slack_wor
     world.clock.advance(timedelta(days=1, minutes=1))
     await world.deliver()
     assert len(fake.to("users.conversations")) == 2
+
+
+async def test_a_command_that_mentions_payload_is_not_lost(slack_world):
+    """Bolt alone would read any form body containing "payload" as an interaction."""
+    await slack_world.client.command("U_LEE", "/mentor", "offer payload design")
+    (reply,) = await slack_world.fake.wait_for("response_url", 1)
+    assert "listed as a mentor for: Payload design" in text(reply)
