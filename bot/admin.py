@@ -1,5 +1,6 @@
 """Lead-only commands: program leads are the platform user ids in PRECEPTOR_ADMINS."""
 
+from bot import audit
 from bot import report as program_report
 from bot.errors import BadCommand, NotYours
 from bot.grammar import Command
@@ -18,6 +19,8 @@ async def set_channel(t: Turn, cmd: Command) -> Message:
     if not t.channel or t.channel.startswith("D"):
         raise BadCommand("Type this inside the mentoring channel (invite me there first).")
     t.workspace.channel = t.channel
+    await audit.record(t.session, kind="admin_channel", now=t.now,
+                       detail={"lead": t.me.id, "workspace": t.workspace.id})
     return Message("This is now the mentoring channel: public requests will be announced here.")
 
 
@@ -25,6 +28,8 @@ async def report(t: Turn, cmd: Command) -> Message:
     """`/mentor admin report`: the program report for this workspace."""
     require_admin(t)
     figures = await program_report.compute(t.session, now=t.now, workspace_id=t.workspace.id)
+    await audit.record(t.session, kind="admin_report", now=t.now,
+                       detail={"lead": t.me.id, "workspace": t.workspace.id})
     return Message("Mentoring program report", sections=tuple(program_report.to_text(figures)),
                    context=("Counts only; groups of fewer than 5 people are not shown. "
                             "`preceptor report --csv FILE --chart FILE.png` for the full set.",))

@@ -23,6 +23,7 @@ from bot import (
     learning,
     outbox,
     profile,
+    rights,
     status,
 )
 from bot.aspects import Catalog
@@ -68,6 +69,8 @@ COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
     "clear_inferred": profile.clear_inferred,
     "thanks": impact.thanks,
     "impact": impact.impact,
+    "export": rights.export,
+    "forget_me": rights.forget_me,
 }
 
 BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {

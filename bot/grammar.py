@@ -22,6 +22,7 @@ HELP = """*Preceptor* finds you a mentor for one aspect at a time, and checks in
 • `/mentor capacity <n>` — how many mentees you take at once
 • `/mentor thanks @someone <message>` — thank a mentor (`--private`: not quoted in their impact)
 • `/mentor impact` — what your mentoring has done
+• `/mentor export` · `/mentor forget-me` — all your data / none of it
 Leads: `/mentor admin report` (the program report), `/mentor admin channel here`.
 At a check-in you can also type `met`, `not yet`, `pause` or `wrap up`;
 after a wrap-up, `reflect <one line>`."""
@@ -161,6 +162,13 @@ def _thanks(rest: str) -> Command:
     return Command("thanks", items=(target,), text=message.strip(), private=private)
 
 
+def _forget_me(rest: str) -> Command:
+    if rest.lower() not in ("", "confirm"):
+        raise BadCommand("Type `/mentor forget-me` to see what it erases, then "
+                         "`/mentor forget-me confirm`.")
+    return Command("forget_me", text=rest.lower())
+
+
 _SIMPLE = {
     "offer": _offer,
     "profile": _profile,
@@ -172,4 +180,6 @@ _SIMPLE = {
     "admin": _admin,
     "thanks": _thanks,
     "impact": _bare("impact"),
+    "export": _bare("export"),
+    "forget-me": _forget_me,
 }

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import matching, outbox
+from bot import audit, matching, outbox
 from bot.domain import DECLINE_MEMORY_DAYS, Status
 from bot.errors import AlreadyDone, AtCapacity, NotFound, NotYours, Paused
 from bot.messages import Button, Message
@@ -178,6 +178,9 @@ async def accept(t: Turn, value: str) -> Message:
     request.first_intro_at = request.first_intro_at or t.now
     await t.session.flush()
     aspect = await t.aspect_name(request.aspect_id)
+    await audit.record(t.session, kind="introduction", now=t.now, detail={
+        "mentorship": pair.id, "mentor": mentor.id, "mentee": mentee.id,
+        "aspect": request.aspect_id, "ask": ask.id})
     await _withdraw_others(t, request, ask, mentee, aspect)
     words = f"\n> {request.details}" if request.details else ""
     await outbox.to_members(

@@ -36,6 +36,7 @@ class Message:
     buttons: tuple[Button, ...] = ()
     context: tuple[str, ...] = ()
     form: str | None = None  # a form the platform should open (e.g. "profile")
+    file: tuple[str, str] | None = None  # (file name, text) to hand the actor, e.g. an export
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -48,6 +49,7 @@ class Message:
             buttons=tuple(Button(**b) for b in data.get("buttons", ())),
             context=tuple(data.get("context", ())),
             form=data.get("form"),
+            file=tuple(data["file"]) if data.get("file") else None,
         )
 
 

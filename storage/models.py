@@ -272,3 +272,15 @@ class Thanks(SQLModel, table=True):
     text: str = Field(max_length=500)
     quotable: bool = True
     created_at: datetime = _when()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only, hash-chained record of introductions, lead actions and erasures: ids and
+    kinds only, never message content. Each row's hash covers the previous row's hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when()
+    kind: str = Field(max_length=40)
+    detail: dict = Field(sa_column=Column(JSON, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)

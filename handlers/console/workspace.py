@@ -101,6 +101,9 @@ class ConsoleWorkspace:
             lines += ["  " + plain(t) for t in section.splitlines()]
         for context in message.context:
             lines.append(f"  ({plain(context)})")
+        if message.file:
+            lines.append(f"  [file {message.file[0]}]")
+            lines += ["    " + line for line in message.file[1].splitlines()]
         if message.buttons:
             labels = []
             for button in message.buttons:

@@ -41,6 +41,14 @@ def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
         reply = await core.command(who, text)
         await respond(response_type="ephemeral", text=render.fallback(reply),
                       blocks=render.blocks(reply), replace_original=False)
+        if reply.file:
+            await hand_over(client, who.user_id, reply.file)
+
+    async def hand_over(client: AsyncWebClient, user: str, file: tuple[str, str]) -> None:
+        """A file for the person alone, in their DM with the app (e.g. `/mentor export`)."""
+        dm = await client.conversations_open(users=user)
+        await client.files_upload_v2(channel=dm["channel"]["id"], filename=file[0],
+                                     content=file[1], title=file[0])
 
     async def open_profile(client: AsyncWebClient, body: dict, trigger_id: str) -> None:
         """Open the form before any database work (the trigger lasts 3 s), then fill it in."""

@@ -23,7 +23,7 @@ from storage.engine import Database
 # Least privilege: what the listeners and the Messenger use, and the channel signals the
 # matching engine reads (history and reactions are counted, never stored as text).
 BOT_SCOPES = [
-    "commands", "chat:write", "im:history", "im:write", "mpim:write", "users:read",
+    "commands", "chat:write", "files:write", "im:history", "im:write", "mpim:write", "users:read",
     "channels:history", "channels:read", "reactions:read",
 ]
 

@@ -37,6 +37,10 @@ def card(message: Message, links: tuple[tuple[str, str], ...] = ()) -> dict:
              for s in message.sections]
     body += [{"type": "TextBlock", "text": _markdown(c, mentions), "wrap": True,
               "isSubtle": True, "size": "Small"} for c in message.context]
+    if message.file:
+        body.append({"type": "TextBlock", "text": f"{message.file[0]}:", "wrap": True})
+        body.append({"type": "TextBlock", "text": f"```\n{message.file[1]}\n```", "wrap": True,
+                     "fontType": "Monospace"})
     actions = [{"type": "Action.OpenUrl", "title": title, "url": url} for title, url in links]
     for button in message.buttons:
         action = {"type": "Action.Submit", "title": button.label,

@@ -48,6 +48,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{token}", self._response_url)
+        app.router.add_post("/upload/{file}", self._upload)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -135,6 +136,17 @@ class FakeSlack:
                 "token_type": "bot", "access_token": "xoxb-team2", "bot_user_id": "UBOT2",
                 "team": {"id": "T2", "name": "Other Hospital"}, "enterprise": None,
                 "is_enterprise_install": False}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("upload", {"file": request.match_info["file"],
+                                          "content": (await request.read()).decode()}))
+        return web.Response(text="OK")
+
+    def _files_getUploadURLExternal(self, params):
+        return {"upload_url": f"{self.url}/upload/F1", "file_id": "F1"}
+
+    def _files_completeUploadExternal(self, params):
+        return {"files": [{"id": "F1", "title": params.get("files", "")}]}
 
     def _users_conversations(self, params):
         return {"channels": [{"id": c, "name": c.lower()} for c in self.channels],

@@ -325,3 +325,14 @@ async def test_a_command_that_mentions_payload_is_not_lost(slack_world):
     await slack_world.client.command("U_LEE", "/mentor", "offer payload design")
     (reply,) = await slack_world.fake.wait_for("response_url", 1)
     assert "listed as a mentor for: Payload design" in text(reply)
+
+
+async def test_export_arrives_as_a_json_file_in_the_dm(slack_world):
+    fake, slack = slack_world.fake, slack_world.client
+    await slack.command("U_PRIYA", "/learn", "--private POCUS: FAST exams")
+    await fake.wait_for("response_url", 1)
+    await slack.command("U_PRIYA", "/mentor", "export")
+    (upload,) = await fake.wait_for("upload", 1)
+    assert json.loads(upload["content"])["learning_requests"][0]["your_words"] == "FAST exams"
+    (done,) = fake.to("files.completeUploadExternal")
+    assert done["channel_id"] == "GU_PRIYA"  # the DM conversations.open gave

@@ -1,0 +1,64 @@
+"""Data rights and the audit log: export everything, forget everything, prove the record."""
+
+import json
+
+from sqlmodel import select
+
+from bot import audit
+from storage.models import AuditEvent, Expertise, Interaction, LearningRequest, Member
+from tests.bot.test_checkins import paired
+from tests.helpers import TEAM, text_of
+
+
+async def test_export_holds_everything_about_me_and_nothing_private_of_others(world):
+    await paired(world)
+    await world.advance(days=15)
+    await world.cmd("priya", "met")
+    await world.person("nguyen", "role=student")
+    await world.cmd("nguyen", "/learn --private grant writing: a secret plan")
+    from bot.familiarity import Observation
+
+    await world.core.observe("console", TEAM, Observation("mention", "priya", ("souza",), "C1"))
+    reply = await world.cmd("priya", "/mentor export")
+    name, content = reply.file
+    data = json.loads(content)
+    assert name == "preceptor-export.json"
+    assert data["profile"]["role"] == "resident"
+    assert data["learning_requests"][0]["your_words"] == "FAST exams"
+    assert data["mentorships"][0]["as"] == "mentee" and data["mentorships"][0]["with"] == "Souza"
+    assert data["mentorships"][0]["check_ins"][0]["outcome"] == "met"
+    assert data["interactions"][0]["count"] == 1
+    assert "a secret plan" not in content
+
+
+async def test_forget_me_needs_confirmation_then_erases_and_keeps_counts(world):
+    await paired(world)
+    asked = text_of(await world.cmd("priya", "/mentor forget-me"))
+    assert "type `/mentor forget-me confirm`" in asked
+    async with world.db.transaction() as session:
+        assert (await session.exec(select(Member).where(Member.platform_user_id == "priya"))).one()
+    done = await world.cmd("priya", "/mentor forget-me confirm")
+    assert "erased what I held on you" in text_of(done)
+    await world.tick()
+    assert "the other person left Preceptor" in text_of(world.last("souza"))
+    async with world.db.transaction() as session:
+        assert (await session.exec(select(Member).where(Member.platform_user_id == "priya"))).first() is None
+        (request,) = (await session.exec(select(LearningRequest))).all()
+        assert request.details == ""  # the row stays for the counts, the words are gone
+        assert (await session.exec(select(Interaction))).all() == []
+        assert len((await session.exec(select(Expertise))).all()) == 2  # Souza's offers stay
+        kinds = [e.kind for e in (await session.exec(select(AuditEvent))).all()]
+        assert kinds == ["introduction", "erasure"]
+        assert await audit.verify(session) is None
+    again = await world.cmd("priya", "status")
+    assert "Nothing yet" in text_of(again)  # a fresh start
+
+
+async def test_a_tampered_audit_row_fails_verification(world):
+    await paired(world)
+    await world.cmd("priya", "/mentor forget-me confirm")
+    async with world.db.transaction() as session:
+        first = (await session.exec(select(AuditEvent).order_by(AuditEvent.id))).first()
+        first.detail = {**first.detail, "mentor": 999}
+    async with world.db.transaction() as session:
+        assert await audit.verify(session) == first.id
