@@ -175,30 +175,29 @@ class Preceptor:
         deadlock or lock timeout is retried; `event_key` makes a platform retry a no-op
         (None is returned) and is recorded with the work, so a failure leaves it retryable."""
         curated = await self.curated()
-        for attempt in range(1, RETRIES + 1):
+
+        async def attempt():
             now = self.clock.now()
-            try:
-                async with self.db.transaction() as session:
-                    if event_key and not await _record_event(session, event_key, now):
-                        return None
-                    turn = await self._turn(session, actor, now, curated)
-                    result = await use_case(turn)
-                    queued = session.info.pop("outbox", False)
-            except PreceptorError as error:
-                return Message(error.message)
-            except IntegrityError:
-                # Two instances raced on the same click; the other one did the work.
-                return Message("That was just done (perhaps a double click); nothing more to do.")
-            except OperationalError:
-                if attempt == RETRIES:
-                    log.exception("database busy; gave up after %d attempts", RETRIES)
-                    return Message("I'm very busy right now and couldn't do that; please try "
-                                   "again in a minute. Nothing was changed.")
-                await asyncio.sleep(0.05 * attempt)
-                continue
-            if queued:
-                self.deliver_soon()
-            return result
+            async with self.db.transaction() as session:
+                if event_key and not await _record_event(session, event_key, now):
+                    return None, False
+                result = await use_case(await self._turn(session, actor, now, curated))
+                return result, session.info.pop("outbox", False)
+
+        try:
+            result, queued = await _with_retries(attempt)
+        except PreceptorError as error:
+            return Message(error.message)
+        except IntegrityError:
+            # Two instances raced on the same click; the other one did the work.
+            return Message("That was just done (perhaps a double click); nothing more to do.")
+        except OperationalError:
+            log.exception("database busy; gave up after %d attempts", RETRIES)
+            return Message("I'm very busy right now and couldn't do that; please try "
+                           "again in a minute. Nothing was changed.")
+        if queued:
+            self.deliver_soon()
+        return result
 
     async def _turn(self, session, actor: Actor, now: datetime, curated: Catalog) -> Turn:
         workspace = await get_or_create_workspace(
@@ -244,21 +243,18 @@ class Preceptor:
                       event_key: str | None = None) -> None:
         """Learn familiarity from a workspace event (who with whom; never the words)."""
         curated = await self.curated()
-        for attempt in range(1, RETRIES + 1):
+
+        async def attempt() -> None:
             now = self.clock.now()
-            try:
-                async with self.db.transaction() as session:
-                    if event_key and not await _record_event(session, event_key, now):
-                        return
-                    workspace = await get_or_create_workspace(
-                        session=session, platform=platform, external_id=team, now=now)
-                    await familiarity.observe(session, workspace_id=workspace.id,
-                                              obs=observation, now=now, curated=curated)
-                return
-            except OperationalError:
-                if attempt == RETRIES:
-                    raise
-                await asyncio.sleep(0.05 * attempt)
+            async with self.db.transaction() as session:
+                if event_key and not await _record_event(session, event_key, now):
+                    return
+                workspace = await get_or_create_workspace(
+                    session=session, platform=platform, external_id=team, now=now)
+                await familiarity.observe(session, workspace_id=workspace.id, obs=observation,
+                                          now=now, curated=curated)
+
+        await _with_retries(attempt)
 
     async def workspaces(self, platform: str) -> list[str]:
         """External ids of this platform's workspaces that are installed."""
@@ -376,3 +372,14 @@ async def _record_event(session, key: str, now: datetime) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+async def _with_retries(attempt):
+    """Run one transaction; a deadlock or a lock timeout (OperationalError) is retried."""
+    for n in range(1, RETRIES + 1):
+        try:
+            return await attempt()
+        except OperationalError:
+            if n == RETRIES:
+                raise
+            await asyncio.sleep(0.05 * n)
