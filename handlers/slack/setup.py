@@ -18,6 +18,7 @@ from handlers.slack import listeners
 from handlers.slack.directory import Directory
 from handlers.slack.http import SlackHttp
 from handlers.slack.messenger import SlackMessenger
+from handlers.slack.token_vault import EncryptedInstallationStore
 from storage.engine import Database
 
 # Least privilege: what the listeners and the Messenger use, and the channel signals the
@@ -42,10 +43,16 @@ def _oauth(settings: Settings) -> bool:
 
 
 def _installations(settings: Settings, db: Database) -> AsyncCacheableInstallationStore:
-    """slack_sdk's store on our database (its tables come with our migrations), read through
-    a cache and an engine that never waits for SQLite's writer: Bolt reads it before ack."""
+    """slack_sdk's store on our database (its tables come with our migrations), tokens
+    encrypted at rest, read through a cache and an engine that never waits for SQLite's
+    writer: Bolt reads it before it acknowledges."""
+    if not settings.preceptor_secret_key:
+        raise SystemExit("Slack OAuth needs PRECEPTOR_SECRET_KEY to encrypt tokens at rest "
+                         "(make one with: python -c 'from cryptography.fernet import Fernet; "
+                         "print(Fernet.generate_key().decode())')")
+    store = AsyncSQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.reader)
     return AsyncCacheableInstallationStore(
-        AsyncSQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.reader))
+        EncryptedInstallationStore(store, settings.preceptor_secret_key))
 
 
 def messenger(settings: Settings, db: Database) -> SlackMessenger:

@@ -1,9 +1,11 @@
 """Multi-workspace OAuth: install, store the installation in our database, serve that team."""
 
 import re
+from pathlib import Path
 
 import aiohttp
 from aiohttp.test_utils import TestServer
+from cryptography.fernet import Fernet
 
 from bot.app import build_core
 from bot.clock import FixedClock
@@ -17,6 +19,7 @@ async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token
     settings = Settings(
         _env_file=None, database_url=db_url, slack_client_id="111.222", slack_client_secret="cs",
         slack_signing_secret=SECRET, slack_api_url=f"{fake.url}/api/", preceptor_admins="U_LEAD",
+        preceptor_secret_key=Fernet.generate_key().decode(),
     )
     core = build_core(settings, clock=FixedClock(START))
     server = TestServer(make_server(core, settings, tick=False))
@@ -49,6 +52,13 @@ async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token
         assert post.token == "xoxb-team2" and post.params["channel"] == "C_M"
     finally:
         await server.close()
+    if db_url.startswith("sqlite"):  # the canary token is nowhere on disk in the clear
+        folder = Path(db_url.removeprefix("sqlite:///")).parent
+        for path in folder.glob("*.db*"):
+            assert b"xoxb-team2" not in path.read_bytes(), path.name
+    async with core.db.engine.connect() as conn:
+        stored = (await conn.exec_driver_sql("SELECT bot_token FROM slack_bots")).scalars().all()
+    assert stored and all(token.startswith("enc:") for token in stored)
 
 
 def _as_team(client: SlackClient, team: str) -> SlackClient:
