@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     microsoft_app_password: str | None = None
     microsoft_app_tenant_id: str | None = None
     microsoft_app_type: str = "SingleTenant"
+    # Where Bot Framework's signing keys are published (sovereign clouds; tests).
+    microsoft_openid_metadata_url: str | None = None
     preceptor_channel: str | None = None
     preceptor_teams_channel: str | None = None
     preceptor_admins: str = ""

@@ -33,7 +33,7 @@ class TeamsHttp:
         if not isinstance(body, dict) or not body.get("type"):
             return web.json_response({"error": "expected a JSON activity"}, status=400)
         if self.tenant and _tenant(body) != self.tenant:
-            return web.json_response({"error": "this bot serves another tenant"}, status=403)
+            return web.json_response({"error": "unauthorized"}, status=401)  # another tenant
         try:
             response = await self.adapter.process(request, self.bot)
         except web.HTTPException:

@@ -9,6 +9,7 @@ from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
+from botframework.connector.auth import AuthenticationConstants
 
 from bot.core import Preceptor
 from bot.messages import Message
@@ -31,6 +32,20 @@ class _Config:
     APP_TENANTID: str | None
 
 
+@dataclass
+class _KeysElsewhere(_Config):
+    """Public-cloud endpoints, but signing keys published at another address (sovereign
+    clouds, offline tests): botbuilder then wants every endpoint spelled out."""
+
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str = ""
+    TO_CHANNEL_FROM_BOT_LOGIN_URL: str = AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL
+    TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str = AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER
+    OAUTH_URL: str = AuthenticationConstants.OAUTH_URL
+    TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL: str = (
+        AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL)
+
+
 def is_configured(settings: Settings) -> bool:
     """Served with an app id, or in emulator mode; never anonymous otherwise."""
     return bool(settings.microsoft_app_id) or settings.preceptor_teams_dev
@@ -38,8 +53,10 @@ def is_configured(settings: Settings) -> bool:
 
 def adapter(settings: Settings) -> CloudAdapter:
     if settings.microsoft_app_id:
-        config = _Config(settings.microsoft_app_id, settings.microsoft_app_password or "",
-                         settings.microsoft_app_type, settings.microsoft_app_tenant_id)
+        credentials = (settings.microsoft_app_id, settings.microsoft_app_password or "",
+                       settings.microsoft_app_type, settings.microsoft_app_tenant_id)
+        config = (_KeysElsewhere(*credentials, settings.microsoft_openid_metadata_url)
+                  if settings.microsoft_openid_metadata_url else _Config(*credentials))
     else:  # PRECEPTOR_TEAMS_DEV: the Bot Framework Emulator and tests, no credentials
         config = _Config("", "", "MultiTenant", None)
     cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))

@@ -69,3 +69,17 @@ async def slack_world(db_url, fake):
     world.client = await world.start()
     yield world
     await world.stop()
+
+
+@pytest.fixture
+async def connector():
+    """The Bot Connector fake, with a roster of sign-in names for the Teams people."""
+    from tests.e2e.fake_connector import FakeConnector
+    from tests.e2e.test_teams import PEOPLE as TEAMS_PEOPLE
+
+    fake = FakeConnector(roster={u: {"name": p["name"], "upn": p["upn"]}
+                                 for u, p in TEAMS_PEOPLE.items()})
+    await fake.start()
+    yield fake
+    await fake.stop()
+    assert fake.unexpected == []
