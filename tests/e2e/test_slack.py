@@ -336,3 +336,21 @@ async def test_export_arrives_as_a_json_file_in_the_dm(slack_world):
     assert json.loads(upload["content"])["learning_requests"][0]["your_words"] == "FAST exams"
     (done,) = fake.to("files.completeUploadExternal")
     assert done["channel_id"] == "GU_PRIYA"  # the DM conversations.open gave
+
+
+async def test_logs_never_hold_refused_text_or_tokens(slack_world, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    fake, slack = slack_world.fake, slack_world.client
+    secrets = ["00123456", "Alvarez", "555-867-5309", "xoxb-test"]
+    await slack.command("U_PRIYA", "/learn", "POCUS: scanning Mrs. Alvarez, MRN 00123456")
+    await slack.command("U_PRIYA", "/mentor", "thanks @U_LEE call me on 555-867-5309")
+    await slack.event({"type": "message", "channel": "C1", "channel_type": "channel",
+                       "user": "U_LEE", "text": "Mrs. Alvarez MRN 00123456", "ts": "3.1",
+                       "thread_ts": "3.0", "parent_user_id": "U_PRIYA"})
+    await fake.wait_for("response_url", 2)
+    await slack_world.deliver()
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    assert caplog.records  # there were logs to look through
+    assert [s for s in secrets if s in logged] == []
