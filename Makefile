@@ -35,6 +35,7 @@ teams-package: install
 # Benchmarks (not tests): figures printed and written to bench/results/.
 bench: install
 	$(BIN)/python -m bench.matching
+	$(BIN)/python -m bench.ack
 
 lint: install
 	$(BIN)/ruff check .
