@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from tests.e2e.fake_slack import serve_locally
+
 
 @dataclass
 class Sent:
@@ -50,11 +52,8 @@ class FakeConnector:
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         app.router.add_route("*", "/{tail:.*}", self._other)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/"
+        self._runner, base = await serve_locally(app)
+        self.url = base + "/"
         return self.url
 
     async def stop(self) -> None:

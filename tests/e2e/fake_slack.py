@@ -13,6 +13,15 @@ from slack_sdk.models.views import View
 MAX_MESSAGE_BLOCKS = 50
 
 
+async def serve_locally(app: web.Application) -> tuple[web.AppRunner, str]:
+    """Run `app` on a free loopback port; returns its runner and base URL."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+
+
 def _check_block(block: dict) -> None:
     """slack_sdk's model checks, plus what Slack enforces and the models do not."""
     Block.parse(block).validate_json()
@@ -49,12 +58,7 @@ class FakeSlack:
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{token}", self._response_url)
         app.router.add_post("/upload/{file}", self._upload)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve_locally(app)
         return self.url
 
     async def stop(self) -> None:

@@ -49,6 +49,16 @@ async def announce(world):
     return replies[1]
 
 
+async def lee_asked(world):
+    """Priya announces, requests an intro to Lee; returns her suggestions and Lee's ask."""
+    private = await announce(world)
+    await world.client.click("U_PRIYA", "request_intro", buttons(private, "request_intro")[0])
+    await world.fake.wait_for("response_url", 3)
+    await world.deliver()
+    (ask,) = world.fake.to("chat.postMessage", channel="U_LEE")
+    return private, ask
+
+
 async def tick_cli(world, now: str) -> str:
     env = {**os.environ, "DATABASE_URL": world.db_url, "SLACK_BOT_TOKEN": "xoxb-test",
            "SLACK_SIGNING_SECRET": world.settings.slack_signing_secret,
@@ -111,11 +121,7 @@ async def test_offer_learn_volunteer_accept_introduce_and_check_in(slack_world):
 
 async def test_a_strangers_click_changes_nothing_and_is_refused_politely(slack_world):
     world, fake, slack = slack_world, slack_world.fake, slack_world.client
-    private = await announce(world)
-    await slack.click("U_PRIYA", "request_intro", buttons(private, "request_intro")[0])
-    await fake.wait_for("response_url", 3)
-    await world.deliver()
-    (ask,) = fake.to("chat.postMessage", channel="U_LEE")
+    private, ask = await lee_asked(world)
     await slack.click("U_STRANGER", "intro_accept", buttons(ask, "intro_accept")[0])
     refusal = (await fake.wait_for("response_url", 4))[3]
     assert "only they can answer it" in text(refusal) and refusal["response_type"] == "ephemeral"
@@ -152,11 +158,7 @@ async def test_a_retried_event_is_handled_once_and_answered_200(slack_world):
 
 async def test_typed_words_in_the_dm_answer_a_check_in(slack_world):
     world, fake, slack = slack_world, slack_world.fake, slack_world.client
-    private = await announce(world)
-    await slack.click("U_PRIYA", "request_intro", buttons(private, "request_intro")[0])
-    await fake.wait_for("response_url", 3)
-    await world.deliver()
-    (ask,) = fake.to("chat.postMessage", channel="U_LEE")
+    private, ask = await lee_asked(world)
     await slack.click("U_LEE", "intro_accept", buttons(ask, "intro_accept")[0])
     await fake.wait_for("response_url", 4)
     world.clock.advance(timedelta(days=15))
