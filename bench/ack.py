@@ -13,21 +13,18 @@ import asyncio
 import itertools
 import json
 import os
-import socket
 import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
 
+from bench.common import ROOT, backend, free_port, record
 from tests.e2e.fake_slack import FakeSlack
 from tests.e2e.slack_client import SECRET, sign
 
-RESULTS = Path(__file__).with_name("results")
-ROOT = Path(__file__).resolve().parents[1]
 FLOOR = """
 import sys
 from aiohttp import web
@@ -45,12 +42,6 @@ web_app = web.Application()
 web_app.router.add_post("/slack/events", events)
 web.run_app(web_app, port=int(sys.argv[1]), print=None, access_log=None)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 RESPONSE_URL = ""  # the fake Web API's, set when it starts
@@ -155,11 +146,9 @@ async def main_async(args) -> None:
     await fake.stop()
     ratio = serve["throughput_rps"] / floor["throughput_rps"]
     print(f"preceptor / floor throughput: {ratio:.2f}×")
-    RESULTS.mkdir(exist_ok=True)
-    backend = "postgresql" if (args.database or "").startswith("postgresql") else "sqlite"
-    (RESULTS / f"ack-{backend}.json").write_text(json.dumps(
-        {"machine": "2 cores, 24 GiB (python-svc)", "backend": backend, "floor": floor,
-         "preceptor": serve, "throughput_ratio": round(ratio, 2)}, indent=2) + "\n")
+    kind = backend(args.database or "")
+    record(f"ack-{kind}", {"backend": kind, "floor": floor, "preceptor": serve,
+                           "throughput_ratio": round(ratio, 2)})
 
 
 def main() -> None:

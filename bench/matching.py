@@ -26,12 +26,12 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from bench.common import record
 from bot.cli import prepare_database
 from bot.matching import suggest
 from storage.engine import Database
 from storage.models import Member
 
-RESULTS = Path(__file__).with_name("results")
 NOW = datetime(2026, 12, 1, 14, tzinfo=UTC)
 SPECIALTIES = ["Internal Medicine", "Emergency Medicine", "Surgery", "Pediatrics", "Obstetrics",
                "Critical Care", "Cardiology", "Oncology", "Neurology", "Psychiatry", "Radiology",
@@ -177,10 +177,7 @@ def main() -> None:
     if len(results) > 1:
         growth = results[-1]["p95_ms"] / results[-2]["p95_ms"]
         print(f"p95 growth {results[-2]['staff']} → {results[-1]['staff']} staff: {growth:.2f}×")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "matching.json").write_text(json.dumps(
-        {"machine": "2 cores, 24 GiB (python-svc)", "backend": "sqlite", "results": results},
-        indent=2) + "\n")
+    record("matching", {"backend": "sqlite", "results": results})
 
 
 if __name__ == "__main__":

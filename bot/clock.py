@@ -1,5 +1,6 @@
 """The one source of "now": real in production, movable in tests, `tick --now` and `try`."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -7,10 +8,16 @@ from typing import Protocol
 class Clock(Protocol):
     def now(self) -> datetime: ...
 
+    async def sleep(self, seconds: float) -> None:
+        """Wait; a clock that stands still returns at once, and its time does not move."""
+
 
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
 
 
 class FixedClock:
@@ -23,6 +30,9 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self._now
+
+    async def sleep(self, seconds: float) -> None:
+        return None
 
     def advance(self, delta: timedelta) -> datetime:
         self._now += delta

@@ -27,8 +27,8 @@ from bot import (
     status,
 )
 from bot.aspects import Catalog
-from bot.clock import Clock
-from bot.delivery import DeliveryReport, deliver_due
+from bot.clock import Clock, FixedClock
+from bot.delivery import DeliveryReport, deliver_until_idle
 from bot.errors import PreceptorError
 from bot.familiarity import Observation
 from bot.grammar import Command, parse
@@ -276,7 +276,7 @@ class Preceptor:
 
     async def _deliver_now(self) -> None:
         try:
-            await deliver_due(self.db, self.messengers, self.clock.now())
+            await deliver_until_idle(self.db, self.messengers, self.clock)
         except Exception:
             log.exception("immediate delivery failed; the next tick retries")
 
@@ -291,14 +291,15 @@ class Preceptor:
 
     async def tick(self, now: datetime | None = None) -> TickReport:
         """Everything due at `now`, once: expire asks, auto-resume, check-ins, deliveries."""
-        now = now or self.clock.now()
+        clock = self.clock if now is None else FixedClock(now)
+        now = clock.now()
         report = TickReport()
         report.expired_asks = await self._drain(lambda s: intros.expire_asks(s, now, BATCH))
         report.resumed = await self._drain(lambda s: self._auto_resume(s, now))
         report.checkins = await self._drain(lambda s: checkins.run_due(s, now, BATCH))
         await self._drain(lambda s: impact.send_quarterly(s, now, BATCH))
         await self._read_rosters(now)
-        report.delivery = await deliver_due(self.db, self.messengers, now)
+        report.delivery = await deliver_until_idle(self.db, self.messengers, clock)
         return report
 
     async def _read_rosters(self, now: datetime) -> None:

@@ -3,6 +3,9 @@
 Each row is marked sent in its own transaction right after the send, so a crash repeats at
 most the one message in flight. Transient failures back off with jitter (or the platform's
 `Retry-After`); after `MAX_ATTEMPTS` a row is parked. Permanent failures are recorded once.
+Rate limits are not failures: a row that must wait is deferred without counting an attempt,
+and a workspace-wide 429 defers the whole workspace's queue in one statement, so nothing
+hammers a platform that said "wait".
 """
 
 import logging
@@ -12,18 +15,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import col
 
 from bot import reachability
+from bot.clock import Clock
 from bot.messages import Message
-from bot.messenger import Messenger, PermanentError, TransientError
+from bot.messenger import Messenger, PermanentError, RateLimited, TransientError
 from storage.engine import Database
 from storage.models import Outbox, Workspace
-from storage.queries import claim_due_outbox
+from storage.queries import claim_due_outbox, due_outbox
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)  # well beyond a batch of sends, each with a 30 s timeout
+LEASE = timedelta(minutes=2)  # how long a claimed batch is ours; a crash delays it this long
+LONGEST_SEND = timedelta(seconds=30)  # the platform clients' timeout: no send outlives a lease
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF_SECONDS = 3600
@@ -33,8 +38,18 @@ MAX_BACKOFF_SECONDS = 3600
 class DeliveryReport:
     sent: int = 0
     retried: int = 0
+    deferred: int = 0  # held back by a rate limit, not counted as an attempt
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    next_due: datetime | None = None  # when the earliest row still waiting can go
+
+    def add(self, other: "DeliveryReport") -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.deferred += other.deferred
+        self.failed += other.failed
+        self.errors += other.errors
+        self.next_due = other.next_due
 
 
 def backoff(attempts: int, retry_after: float | None, rng: random.Random = random) -> timedelta:
@@ -44,39 +59,70 @@ def backoff(attempts: int, retry_after: float | None, rng: random.Random = rando
     return timedelta(seconds=max(seconds, retry_after or 0))
 
 
-async def deliver_due(
-    db: Database, messengers: Mapping[str, Messenger], now: datetime, batch: int = 20
+async def deliver_until_idle(
+    db: Database, messengers: Mapping[str, Messenger], clock: Clock
 ) -> DeliveryReport:
-    """Send everything due at `now` for the platforms we have messengers for."""
+    """Deliver, and keep going while the next row waits less than a lease (a rate limit's
+    window, a crashed instance's batch). A clock that stands still gets one pass."""
+    total = DeliveryReport()
+    while True:
+        before = clock.now()
+        total.add(await deliver_due(db, messengers, clock))
+        if total.next_due is None or total.next_due - clock.now() > LEASE:
+            return total
+        await clock.sleep(max((total.next_due - clock.now()).total_seconds(), 0.05))
+        if clock.now() <= before:
+            return total
+
+
+async def deliver_due(
+    db: Database, messengers: Mapping[str, Messenger], clock: Clock, batch: int = 20
+) -> DeliveryReport:
+    """One pass: send everything due now for the platforms we have messengers for."""
     report = DeliveryReport()
     if not messengers:
         return report
+    platforms = list(messengers)
     while True:
-        token = uuid.uuid4().hex
+        token, now = uuid.uuid4().hex, clock.now()
         async with db.transaction() as session:
             rows = await claim_due_outbox(
                 session=session, now=now, limit=batch, lease=LEASE, token=token,
-                platforms=list(messengers),
+                platforms=platforms,
             )
             workspaces = {
                 i: await session.get_one(Workspace, i) for i in {r.workspace_id for r in rows}
             }
-        if not rows:
-            return report
-        for row in rows:
+        held: set[int] = set()  # workspaces a 429 deferred while this batch was ours
+        for index, row in enumerate(rows):
+            if row.workspace_id in held:
+                continue
+            if clock.now() + LONGEST_SEND >= row.claimed_until:
+                await _release(db, rows[index:], token)  # not ours long enough to send safely
+                break
             workspace = workspaces[row.workspace_id]
-            await _deliver_one(db, row, messengers[workspace.platform], workspace.external_id,
-                               token, now, report)
+            if await _deliver_one(db, row, messengers[workspace.platform], workspace.external_id,
+                                  token, clock.now(), report):
+                held.add(row.workspace_id)
         if len(rows) < batch:
-            return report
+            break
+    async with db.transaction() as session:
+        report.next_due = await due_outbox(session=session, platforms=platforms)
+    return report
 
 
-async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> None:
-    gone = None
+async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> bool:
+    """Send one row and record what happened; True when its whole workspace must now wait."""
+    gone, hold = None, None
     try:
         await send(messenger, team, row.kind, row.recipients, Message.from_dict(row.payload))
         values = {"status": "sent", "sent_at": now, "claimed_until": None, "last_error": None}
         report.sent += 1
+    except RateLimited as limit:
+        until = now + timedelta(seconds=limit.retry_after)
+        values = {"not_before": until, "claimed_until": None, "claim_token": None}
+        hold = until if limit.workspace else None
+        report.deferred += 1
     except PermanentError as error:
         values = {"status": "failed", "claimed_until": None, "last_error": str(error)[:500]}
         report.failed += 1
@@ -103,6 +149,33 @@ async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> 
         )
         if gone:
             await reachability.unreachable(session, row.workspace_id, gone, now)
+        if hold:
+            await _hold_workspace(session, row.workspace_id, hold, token, now)
+    return hold is not None
+
+
+async def _hold_workspace(session, workspace_id: int, until: datetime, token: str,
+                          now: datetime) -> None:
+    """Defer every waiting row of the workspace (ours or unclaimed) until the limit lifts."""
+    await session.exec(
+        update(Outbox)
+        .where(
+            col(Outbox.workspace_id) == workspace_id, Outbox.status == "pending",
+            col(Outbox.not_before) < until,
+            or_(col(Outbox.claim_token) == token, col(Outbox.claimed_until).is_(None),
+                col(Outbox.claimed_until) <= now),
+        )
+        .values(not_before=until, claimed_until=None, claim_token=None)
+    )
+
+
+async def _release(db: Database, rows: list[Outbox], token: str) -> None:
+    async with db.transaction() as session:
+        await session.exec(
+            update(Outbox)
+            .where(col(Outbox.id).in_([r.id for r in rows]), col(Outbox.claim_token) == token)
+            .values(claimed_until=None, claim_token=None)
+        )
 
 
 async def send(messenger: Messenger, team: str, kind: str, recipients: list[str],

@@ -18,6 +18,16 @@ class TransientError(DeliveryError):
         self.retry_after = retry_after
 
 
+class RateLimited(TransientError):
+    """The platform (or our pacing of its published limits) says wait `retry_after` seconds.
+    Not a failure: it never counts toward parking. `workspace` says the whole workspace must
+    wait (a 429), not just this one conversation."""
+
+    def __init__(self, retry_after: float, workspace: bool):
+        super().__init__("ratelimited", retry_after=retry_after)
+        self.workspace = workspace
+
+
 class PermanentError(DeliveryError):
     """The recipient or conversation is gone or forbids us: retrying cannot help.
     `gone` names the user who can no longer be reached, when that is the reason."""

@@ -143,9 +143,22 @@ async def claim_due_outbox(
         .values(claimed_until=now + lease, claim_token=token)
     )
     rows = await session.exec(
-        select(Outbox).where(col(Outbox.id).in_(ids)).execution_options(populate_existing=True)
+        select(Outbox).where(col(Outbox.id).in_(ids)).order_by(Outbox.not_before, Outbox.id)
+        .execution_options(populate_existing=True)
     )
     return list(rows.all())
+
+
+async def due_outbox(*, session: AsyncSession, platforms: list[str]) -> datetime | None:
+    """When the earliest waiting row of `platforms` can next be claimed (None: nothing waits)."""
+    ours = select(Workspace.id).where(
+        col(Workspace.platform).in_(platforms), Workspace.active == True  # noqa: E712
+    )
+    waiting = [Outbox.status == "pending", col(Outbox.workspace_id).in_(ours)]
+    free = (await session.exec(select(func.min(Outbox.not_before)).where(
+        *waiting, col(Outbox.claimed_until).is_(None)))).one()
+    leased = (await session.exec(select(func.min(Outbox.claimed_until)).where(*waiting))).one()
+    return min((t for t in (free, leased) if t is not None), default=None)
 
 
 async def save_reference(*, session: AsyncSession, workspace_id: int, key: str, reference: dict,

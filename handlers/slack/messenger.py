@@ -7,7 +7,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.messages import Message
-from bot.messenger import PermanentError, TransientError
+from bot.messenger import PermanentError, RateLimited, TransientError
+from bot.pacing import Pacer
 from handlers.slack.render import blocks, fallback
 
 # Errors that retrying cannot fix: the person, channel or installation is gone or forbids us.
@@ -24,10 +25,14 @@ USER_GONE = {"user_not_found", "users_not_found", "account_inactive", "cannot_dm
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
 
+# chat.postMessage: about one message a second per channel, short bursts allowed.
+PER_CHANNEL_PER_SECOND, PER_CHANNEL_BURST = 1.0, 3
+
 
 class SlackMessenger:
     def __init__(self, client_for: ClientFor):
         self._client_for = client_for
+        self._pacer = Pacer(PER_CHANNEL_PER_SECOND, PER_CHANNEL_BURST)
 
     async def send_dm(self, team: str, user_id: str, message: Message) -> str:
         # Posting to a user id lands in the app's DM with them (the Messages tab).
@@ -38,6 +43,8 @@ class SlackMessenger:
             raise PermanentError(str(error), gone=gone) from None
 
     async def post_channel(self, team: str, channel: str, message: Message) -> str:
+        if wait := self._pacer.wait(f"{team}:{channel}"):
+            raise RateLimited(wait, workspace=False)
         client = await self._client_for(team)
         response = await _call(client.chat_postMessage(
             channel=channel, text=fallback(message), blocks=blocks(message), unfurl_links=False,
@@ -73,8 +80,9 @@ async def _call(request: Awaitable):
         code = error.response.get("error", "") if error.response is not None else ""
         status = error.response.status_code if error.response is not None else 0
         if status == 429 or code == "ratelimited":
-            retry_after = float(error.response.headers.get("Retry-After", 1))
-            raise TransientError("ratelimited", retry_after=retry_after) from None
+            # Slack does not say which limit was hit, so the whole workspace waits.
+            raise RateLimited(float(error.response.headers.get("Retry-After", 1)),
+                              workspace=True) from None
         if code in PERMANENT:
             raise PermanentError(code) from None
         raise TransientError(code or f"http {status}") from None

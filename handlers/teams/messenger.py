@@ -2,12 +2,9 @@
 
 Teams cannot open a group chat for a bot, so an introduction goes to each person as a card
 with a "Start chat" link naming both (as Icebreaker does). Teams allows about 7 messages a
-second per conversation; sends are paced to stay under that.
+second per conversation; sends are paced to stay under that (see bot/pacing.py).
 """
 
-import asyncio
-import time
-from collections import defaultdict, deque
 from collections.abc import Sequence
 
 import aiohttp
@@ -17,7 +14,8 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.core import Preceptor
 from bot.messages import Message
-from bot.messenger import PermanentError, TransientError
+from bot.messenger import PermanentError, RateLimited, TransientError
+from bot.pacing import Pacer
 from handlers.teams import cards
 
 PER_CONVERSATION_PER_SECOND = 7
@@ -27,7 +25,7 @@ INTRO = "intro:"
 class TeamsMessenger:
     def __init__(self, adapter, app_id: str, core: Preceptor):
         self.adapter, self.app_id, self.core = adapter, app_id, core
-        self._recent: dict[str, deque[float]] = defaultdict(deque)
+        self._pacer = Pacer(PER_CONVERSATION_PER_SECOND, PER_CONVERSATION_PER_SECOND)
 
     async def send_dm(self, team: str, user_id: str, message: Message,
                       links: tuple[tuple[str, str], ...] = ()) -> str:
@@ -85,7 +83,8 @@ class TeamsMessenger:
 
     async def _send(self, reference: dict, message: Message, links, user_id: str | None) -> str:
         ref = ConversationReference().deserialize(reference)
-        await self._pace(ref.conversation.id)
+        if wait := self._pacer.wait(ref.conversation.id):
+            raise RateLimited(wait, workspace=False)
         sent: dict = {}
 
         async def deliver(turn_context: TurnContext) -> None:
@@ -95,15 +94,6 @@ class TeamsMessenger:
         await _call(self.adapter.continue_conversation(ref, deliver, self.app_id), user_id)
         return sent.get("id", "")
 
-    async def _pace(self, conversation: str) -> None:
-        recent = self._recent[conversation]
-        now = time.monotonic()
-        while recent and now - recent[0] > 1:
-            recent.popleft()
-        if len(recent) >= PER_CONVERSATION_PER_SECOND:
-            await asyncio.sleep(1 - (now - recent[0]))
-        recent.append(time.monotonic())
-
 
 async def _call(request, user_id: str | None):
     """Run a Bot Connector call, sorting failures into transient and permanent."""
@@ -112,8 +102,8 @@ async def _call(request, user_id: str | None):
     except HttpOperationError as error:
         status = error.response.status_code if error.response is not None else 0
         if status == 429:
-            retry_after = error.response.headers.get("Retry-After")
-            raise TransientError("throttled", float(retry_after) if retry_after else None) from None
+            retry_after = float(error.response.headers.get("Retry-After") or 1)
+            raise RateLimited(retry_after, workspace=True) from None
         if status in (401, 403, 404):
             # 403: "bot not in conversation roster": the person removed the app or left.
             raise PermanentError(f"teams {status}", gone=user_id) from None

@@ -6,9 +6,10 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot import outbox
-from bot.delivery import LEASE, MAX_ATTEMPTS, deliver_due
+from bot.clock import FixedClock
+from bot.delivery import LEASE, LONGEST_SEND, MAX_ATTEMPTS, deliver_due, deliver_until_idle
 from bot.messages import Message
-from bot.messenger import PermanentError, TransientError
+from bot.messenger import PermanentError, RateLimited, TransientError
 from handlers.console.messenger import ConsoleMessenger
 from storage.models import Outbox, Workspace
 
@@ -31,14 +32,18 @@ class Flaky(ConsoleMessenger):
         return await super().send_dm(team, user_id, message)
 
 
-async def queue(world, *users, text="hello"):
+async def queue(world, *users, text="hello", team="T9"):
     async with world.db.transaction() as session:
-        workspace = Workspace(platform="console", external_id="T9", created_at=world.clock.now())
+        workspace = Workspace(platform="console", external_id=team, created_at=world.clock.now())
         session.add(workspace)
         await session.flush()
         for user in users:
             await outbox._enqueue(session, workspace.id, "dm", [user], Message(text),
                                   world.clock.now(), world.clock.now(), None)
+
+
+async def deliver(world, messenger, when, batch=20):
+    return await deliver_due(world.db, {"console": messenger}, FixedClock(when), batch=batch)
 
 
 async def rows(world):
@@ -50,25 +55,25 @@ async def test_retry_after_is_honoured_then_the_message_goes(world):
     await queue(world, "u1")
     flaky = Flaky(transient=1, retry_after=600)
     now = world.clock.now()
-    report = await deliver_due(world.db, {"console": flaky}, now)
+    report = await deliver(world, flaky, now)
     assert (report.sent, report.retried) == (0, 1)
     (row,) = await rows(world)
     assert row.status == "pending" and row.not_before >= now + timedelta(seconds=600)
-    early = await deliver_due(world.db, {"console": flaky}, now + timedelta(seconds=599))
+    early = await deliver(world, flaky, now + timedelta(seconds=599))
     assert early.sent == 0 and flaky.calls == 1
-    later = await deliver_due(world.db, {"console": flaky}, row.not_before)
+    later = await deliver(world, flaky, row.not_before)
     assert later.sent == 1 and [d.to for d in flaky.delivered] == ["u1"]
 
 
 async def test_permanent_failures_are_recorded_once_and_others_still_go(world):
     await queue(world, "gone", "u2")
     flaky = Flaky(gone={"gone"})
-    report = await deliver_due(world.db, {"console": flaky}, world.clock.now())
+    report = await deliver(world, flaky, world.clock.now())
     assert (report.sent, report.failed) == (1, 1)
     failed, sent = await rows(world)
     assert failed.status == "failed" and failed.last_error == "user_not_found"
     assert sent.status == "sent"
-    again = await deliver_due(world.db, {"console": flaky}, world.clock.now() + timedelta(days=30))
+    again = await deliver(world, flaky, world.clock.now() + timedelta(days=30))
     assert again.sent == again.failed == 0 and flaky.calls == 2
 
 
@@ -77,11 +82,11 @@ async def test_a_message_that_keeps_failing_is_parked(world):
     flaky = Flaky(transient=10_000)
     when = world.clock.now()
     for _ in range(MAX_ATTEMPTS):
-        await deliver_due(world.db, {"console": flaky}, when)
+        await deliver(world, flaky, when)
         when += timedelta(days=1)
     (row,) = await rows(world)
     assert row.status == "parked" and row.attempts == MAX_ATTEMPTS
-    assert (await deliver_due(world.db, {"console": flaky}, when + timedelta(days=9))).sent == 0
+    assert (await deliver(world, flaky, when + timedelta(days=9))).sent == 0
 
 
 async def test_a_crashed_deliverers_lease_runs_out_and_another_sends(world):
@@ -91,8 +96,8 @@ async def test_a_crashed_deliverers_lease_runs_out_and_another_sends(world):
         row = (await session.exec(select(Outbox))).one()
         row.claimed_until, row.claim_token = now + LEASE, "crashed-process"
     messenger = ConsoleMessenger()
-    assert (await deliver_due(world.db, {"console": messenger}, now)).sent == 0
-    assert (await deliver_due(world.db, {"console": messenger}, now + LEASE)).sent == 1
+    assert (await deliver(world, messenger, now)).sent == 0
+    assert (await deliver(world, messenger, now + LEASE)).sent == 1
 
 
 async def test_concurrent_deliverers_send_each_message_once(world):
@@ -100,7 +105,7 @@ async def test_concurrent_deliverers_send_each_message_once(world):
     messenger = ConsoleMessenger()
     now = world.clock.now()
     reports = await asyncio.gather(
-        *(deliver_due(world.db, {"console": messenger}, now, batch=7) for _ in range(3))
+        *(deliver(world, messenger, now, batch=7) for _ in range(3))
     )
     assert sum(r.sent for r in reports) == 60
     assert sorted(d.to for d in messenger.delivered) == sorted(f"u{i}" for i in range(60))
@@ -108,7 +113,7 @@ async def test_concurrent_deliverers_send_each_message_once(world):
 
 async def test_nothing_is_claimed_for_a_platform_without_a_messenger(world):
     await queue(world, "u5")
-    report = await deliver_due(world.db, {"slack": ConsoleMessenger()}, world.clock.now())
+    report = await deliver_due(world.db, {"slack": ConsoleMessenger()}, FixedClock(world.clock.now()))
     (row,) = await rows(world)
     assert report.sent == 0 and row.status == "pending" and row.claimed_until is None
 
@@ -119,7 +124,85 @@ async def test_an_unexpected_error_is_retried_later_not_lost(world):
             raise KeyError("surprise")
 
     await queue(world, "u6")
-    report = await deliver_due(world.db, {"console": Broken()}, world.clock.now())
+    report = await deliver(world, Broken(), world.clock.now())
     (row,) = await rows(world)
     assert report.retried == 1 and row.status == "pending" and row.attempts == 1
     assert row.claimed_until is None and row.not_before > world.clock.now()
+
+
+class Limited(ConsoleMessenger):
+    """Workspace T1 answers its `first` send with a 429; user "busy" is paced for 2 s."""
+
+    def __init__(self, first=True):
+        super().__init__()
+        self.first, self.calls = first, []
+
+    async def send_dm(self, team, user_id, message):
+        self.calls.append(user_id)
+        if team == "T1" and self.first:
+            self.first = False
+            raise RateLimited(30, workspace=True)
+        if user_id == "busy":
+            raise RateLimited(2, workspace=False)
+        return await super().send_dm(team, user_id, message)
+
+
+async def test_a_429_holds_the_whole_workspace_without_counting_attempts(world):
+    await queue(world, "a1", "a2", "a3", team="T1")
+    await queue(world, "b1", "b2", team="T2")
+    limited, now = Limited(), world.clock.now()
+    report = await deliver(world, limited, now)
+    assert limited.calls == ["a1", "b1", "b2"]  # T1's other rows were not even tried
+    assert (report.sent, report.deferred, report.retried) == (2, 1, 0)
+    waiting = [r for r in await rows(world) if r.status == "pending"]
+    assert len(waiting) == 3
+    assert all(r.attempts == 0 and r.not_before == now + timedelta(seconds=30) for r in waiting)
+    assert report.next_due == now + timedelta(seconds=30)
+    later = await deliver(world, limited, now + timedelta(seconds=30))
+    assert later.sent == 3 and [d.to for d in limited.delivered][-3:] == ["a1", "a2", "a3"]
+
+
+async def test_a_paced_conversation_waits_alone(world):
+    await queue(world, "busy", "u1", team="T2")
+    limited, now = Limited(first=False), world.clock.now()
+    report = await deliver(world, limited, now)
+    busy, sent = await rows(world)
+    assert (report.sent, report.deferred) == (1, 1) and sent.status == "sent"
+    assert busy.attempts == 0 and busy.not_before == now + timedelta(seconds=2)
+
+
+class MovingClock(FixedClock):
+    """Sleeping moves it: time passes only through the injected clock."""
+
+    async def sleep(self, seconds):
+        self.advance(timedelta(seconds=seconds))
+
+
+async def test_delivery_waits_out_a_rate_limit_and_finishes(world):
+    await queue(world, "a1", "a2", team="T1")
+    clock, limited = MovingClock(world.clock.now()), Limited()
+    report = await deliver_until_idle(world.db, {"console": limited}, clock)
+    assert (report.sent, report.deferred) == (2, 1) and report.next_due is None
+    assert clock.now() == world.clock.now() + timedelta(seconds=30)
+
+
+async def test_a_clock_that_stands_still_gets_one_pass(world):
+    await queue(world, "a1", team="T1")
+    report = await deliver_until_idle(world.db, {"console": Limited()}, FixedClock(world.clock.now()))
+    assert (report.sent, report.deferred) == (0, 1)
+
+
+async def test_a_send_that_could_outlive_its_lease_is_left_for_later(world):
+    await queue(world, "u1", "u2")
+    clock = FixedClock(world.clock.now())
+
+    class Slow(ConsoleMessenger):
+        async def send_dm(self, team, user_id, message):
+            clock.advance(LEASE - LONGEST_SEND)  # the first send takes most of the lease
+            return await super().send_dm(team, user_id, message)
+
+    slow = Slow()
+    report = await deliver_due(world.db, {"console": slow}, clock)
+    first, second = await rows(world)
+    assert report.sent == 1 and [d.to for d in slow.delivered] == ["u1"]
+    assert second.status == "pending" and second.claimed_until is None

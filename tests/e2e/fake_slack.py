@@ -4,11 +4,15 @@ with slack_sdk's models, and can be told to fail. Unknown methods are recorded a
 import asyncio
 import itertools
 import json
+import math
+import time
 from dataclasses import dataclass, field
 
 from aiohttp import web
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
+
+from bot.pacing import Pacer
 
 MAX_MESSAGE_BLOCKS = 50
 
@@ -31,10 +35,40 @@ def _check_block(block: dict) -> None:
 
 
 @dataclass
+class PostLimits:
+    """chat.postMessage as Slack limits it: about 1 a second per channel with short bursts,
+    and a cap per minute for the workspace (fixed windows from the first post); beyond either,
+    429 with Retry-After in whole seconds."""
+
+    per_minute: int = 6000
+    channel_per_second: float = 1.0
+    channel_burst: int = 3
+    accepted: list[float] = field(default_factory=list)  # monotonic time of each accepted post
+
+    def __post_init__(self):
+        self._channels = Pacer(self.channel_per_second, self.channel_burst)
+        self._windows: dict[int, int] = {}
+
+    def retry_after(self, channel: str) -> int | None:
+        """None to accept the post now (and count it), else the seconds to wait."""
+        now = time.monotonic()
+        start = self.accepted[0] if self.accepted else now
+        window = int((now - start) // 60)
+        if self._windows.get(window, 0) >= self.per_minute:
+            return max(1, math.ceil(start + (window + 1) * 60 - now))
+        if wait := self._channels.wait(channel):
+            return max(1, math.ceil(wait))
+        self._windows[window] = self._windows.get(window, 0) + 1
+        self.accepted.append(now)
+        return None
+
+
+@dataclass
 class Call:
     method: str
     params: dict
     token: str | None = None
+    refused: bool = False  # turned away by a rate limit
 
 
 @dataclass
@@ -46,6 +80,7 @@ class FakeSlack:
     failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=dict)
     channels: dict[str, list[str]] = field(default_factory=dict)  # channels the bot is in
     delay: float = 0.0  # seconds each call takes, to be caught mid-run
+    limits: PostLimits | None = None  # enforce Slack's posting limits
 
     def __post_init__(self):
         self._ts = itertools.count(1)
@@ -122,6 +157,11 @@ class FakeSlack:
         if self.failures.get(method):
             status, body, headers = self.failures[method].pop(0)
             return web.json_response(body, status=status, headers=headers)
+        limited = method == "chat.postMessage" and self.limits
+        if limited and (wait := self.limits.retry_after(params.get("channel", ""))):
+            self.calls[-1].refused = True
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                         headers={"Retry-After": str(wait)})
         answer = getattr(self, "_" + method.replace(".", "_"), None)
         if answer is None:
             self.unexpected.append(method)
