@@ -1,11 +1,18 @@
 """The PHI guard refuses patient identifiers and lets clinical language through."""
 
+import csv
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.errors import PhiRefused
 from bot.phi import check, findings
+
+DATA = Path(__file__).parents[1] / "data"
+HIPAA_KINDS = {"name", "mrn", "date", "phone", "email", "address", "ssn", "insurance", "account",
+               "license", "device", "url", "ip"}
 
 REFUSED = {
     "MRN 12345678": "a medical record number",
@@ -75,3 +82,15 @@ def test_any_phone_number_inside_clinical_text_is_refused(before, area, exchange
 @given(st.integers(1_000_000, 9_999_999_999))
 def test_any_long_number_is_treated_as_a_record_number(number):
     assert findings(f"follow up on {number} tomorrow") != []
+
+
+@pytest.mark.parametrize("name", ["phi_labelled", "phi_heldout"])
+def test_labelled_sets_recall_at_least_99_percent_and_block_at_most_2_percent_of_benign(name):
+    rows = list(csv.DictReader((DATA / f"{name}.csv").open(encoding="utf-8")))
+    identifiers = [r for r in rows if r["kind"] != "benign"]
+    benign = [r for r in rows if r["kind"] == "benign"]
+    assert len(benign) >= 100 and {r["kind"] for r in identifiers} >= HIPAA_KINDS
+    missed = [f"{r['kind']}: {r['text']}" for r in identifiers if not findings(r["text"])]
+    blocked = [r["text"] for r in benign if findings(r["text"])]
+    assert len(missed) <= 0.01 * len(identifiers), missed
+    assert len(blocked) <= 0.02 * len(benign), blocked
