@@ -1,7 +1,9 @@
 """Check-ins: ask both sides on a cadence, in their waking hours, until they wrap up."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,16 +33,21 @@ BY_ACTION = {
 async def run_due(session: AsyncSession, now: datetime, limit: int) -> int:
     """Prompt every due pair once; returns how many mentorships were handled."""
     due = await claim_due_mentorships(session=session, now=now, limit=limit)
+    if not due:
+        return 0
+    batch = await _Batch.load(session, due)
+    asked: list[tuple[Mentorship, CheckIn, str]] = []
     for pair in due:
-        mentor = await session.get_one(Member, pair.mentor_id)
-        mentee = await session.get_one(Member, pair.mentee_id)
-        aspect = (await session.get_one(Aspect, pair.aspect_id)).name
+        mentor, mentee = batch.members[pair.mentor_id], batch.members[pair.mentee_id]
+        aspect = batch.aspects[pair.aspect_id]
         if is_paused(mentor, now) or is_paused(mentee, now):
             until = [m.paused_until for m in (mentor, mentee) if is_paused(m, now) and m.paused_until]
             # Ask again when the pause ends, or in a week for an open-ended pause.
             pair.next_checkin_at = max(until) if until else now + PAUSED_RECHECK
             continue
-        if await _previous_round_silent(session, pair, now):
+        last = batch.last_rounds.get(pair.id)
+        if last is not None and last.outcome is None:
+            last.outcome, last.answered_at = Outcome.SILENT, now
             pair.silent_rounds += 1
         if pair.silent_rounds >= SILENT_ROUNDS_TO_PAUSE:
             pair.status = Status.PAUSED
@@ -56,8 +63,11 @@ async def run_due(session: AsyncSession, now: datetime, limit: int) -> int:
         checkin = CheckIn(mentorship_id=pair.id, round=pair.rounds, asked_at=now)
         session.add(checkin)
         pair.next_checkin_at = now + timedelta(days=pair.cadence_days)
-        await session.flush()
-        goal = await _goal(session, pair)
+        asked.append((pair, checkin, aspect))
+    await session.flush()  # one round trip numbers every new check-in
+    for pair, checkin, aspect in asked:
+        mentor, mentee = batch.members[pair.mentor_id], batch.members[pair.mentee_id]
+        goal = batch.goals.get(pair.request_id, "")
         for me, other in ((mentor, mentee), (mentee, mentor)):
             await outbox.to_members(
                 session, members=[me], now=now, dedupe_key=f"checkin:{checkin.id}",
@@ -66,11 +76,28 @@ async def run_due(session: AsyncSession, now: datetime, limit: int) -> int:
     return len(due)
 
 
-async def _goal(session: AsyncSession, pair: Mentorship) -> str:
-    """The mentee's own words from `/learn`: the goal progress is asked about."""
-    if pair.request_id is None:
-        return ""
-    return (await session.get_one(LearningRequest, pair.request_id)).details
+@dataclass
+class _Batch:
+    """What prompting a batch of pairs needs, read in four queries rather than five a pair."""
+
+    members: dict[int, Member]
+    aspects: dict[int, str]
+    goals: dict[int | None, str]  # the mentee's own words from `/learn`, by request
+    last_rounds: dict[int, CheckIn]  # each pair's latest check-in, if it had one
+
+    @classmethod
+    async def load(cls, session: AsyncSession, due: list[Mentorship]) -> "_Batch":
+        people = {p.mentor_id for p in due} | {p.mentee_id for p in due}
+        members = await session.exec(select(Member).where(col(Member.id).in_(people)))
+        aspects = await session.exec(select(Aspect.id, Aspect.name).where(
+            col(Aspect.id).in_({p.aspect_id for p in due})))
+        goals = await session.exec(select(LearningRequest.id, LearningRequest.details).where(
+            col(LearningRequest.id).in_({p.request_id for p in due if p.request_id})))
+        rounds = [(p.id, p.rounds) for p in due if p.rounds]
+        last = await session.exec(select(CheckIn).where(
+            tuple_(CheckIn.mentorship_id, CheckIn.round).in_(rounds))) if rounds else []
+        return cls(members={m.id: m for m in members}, aspects=dict(aspects.all()),
+                   goals=dict(goals.all()), last_rounds={c.mentorship_id: c for c in last})
 
 
 def _prompt(checkin: CheckIn, aspect: str, other: Member, goal: str) -> Message:

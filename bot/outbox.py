@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.messages import Message
@@ -39,17 +39,17 @@ def _awake(member: Member, now: datetime) -> datetime:
     return next_waking_moment(now, member.tz, member.quiet_start_hour, member.quiet_end_hour)
 
 
+# Built once: a row whose dedupe key is already queued is skipped, since sending the same
+# message once is the point.
+_INSERT = {dialect.__name__.rsplit(".", 1)[-1]:
+           dialect.insert(Outbox).on_conflict_do_nothing(index_elements=["dedupe_key"])
+           for dialect in (postgresql, sqlite)}
+
+
 async def _enqueue(session, workspace_id, kind, recipients, message, now, not_before, dedupe_key):
     session.info["outbox"] = True  # the core delivers right after commit when it can
-    row = Outbox(
-        workspace_id=workspace_id, kind=kind, recipients=recipients, payload=message.to_dict(),
-        dedupe_key=dedupe_key, not_before=not_before, created_at=now,
-    )
-    if dedupe_key is None:
-        session.add(row)
-        return
-    try:
-        async with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        pass  # the same message was already queued: sending it once is the point
+    await session.exec(_INSERT[session.bind.dialect.name], params={
+        "workspace_id": workspace_id, "kind": kind, "recipients": recipients,
+        "payload": message.to_dict(), "dedupe_key": dedupe_key, "status": "pending",
+        "attempts": 0, "not_before": not_before, "created_at": now,
+    })
