@@ -32,10 +32,21 @@ test: install
 teams-package: install
 	$(BIN)/python -m handlers.teams.package --domain "$(DOMAIN)"
 
-# Benchmarks (not tests): figures printed and written to bench/results/.
+# Benchmarks (not tests): figures printed and written to bench/results/ (all of them in
+# latest.json), then the scaling chart docs/scaling.png. PostgreSQL runs use BENCH_DATABASE_URL
+# (a server on which bench_* databases may be created and dropped; default: the local one).
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 bench: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	$(BIN)/python -m bench.matching
 	$(BIN)/python -m bench.ack
+	$(BIN)/python -m bench.ack --database $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.delivery
+	$(BIN)/python -m bench.due
+	$(BIN)/python -m bench.due --database $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.memory
+	$(BIN)/python -m bench.phi
+	$(BIN)/python -m bench.chart
 
 lint: install
 	$(BIN)/ruff check .

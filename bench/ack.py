@@ -2,8 +2,10 @@
 bare Bolt AsyncApp that only acks (the framework floor), in the same run.
 
 Both servers run as their own processes on this machine; Slack's Web API is a local fake.
-Reports throughput (requests/s with 20 in flight) and, at a steady 50 requests/s, the p50
-and p99 time to the acknowledgement and the errors.
+Reports the acknowledgement throughput of a burst (requests/s with 20 in flight, the median
+of 3 rounds of 1,000, each started once the server has replied to everything before), the
+rate at which `preceptor serve` finished the work (replies/s over the same rounds) and, at a
+steady 50 requests/s, the p50 and p99 time to the acknowledgement and the errors.
 
     python -m bench.ack [--seconds 60] [--rate 50] [--database URL]
 """
@@ -21,7 +23,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from bench.common import ROOT, backend, free_port, record
+from bench.common import ROOT, backend, free_port, fresh_database, record
 from tests.e2e.fake_slack import FakeSlack
 from tests.e2e.slack_client import SECRET, sign
 
@@ -106,16 +108,38 @@ async def wait_up(url: str) -> None:
     raise RuntimeError("server did not start")
 
 
-async def measure(name: str, command: list[str], env: dict, port: int, args) -> dict:
+async def replies_settled(fake: FakeSlack | None, expected: int) -> float:
+    """Wait until `expected` replies reached Slack (all the work is done); seconds waited."""
+    start = time.perf_counter()
+    while fake and sum(c.method == "response_url" for c in fake.calls) < expected:
+        await asyncio.sleep(0.05)
+    return time.perf_counter() - start
+
+
+async def measure(name: str, command: list[str], env: dict, port: int, args,
+                  fake: FakeSlack | None = None) -> dict:
+    """`fake`: the server replies to each command there, and each round starts only once
+    every reply of the one before has arrived (so each measures a burst on an idle server)."""
     process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env,
                                                    stdout=asyncio.subprocess.DEVNULL,
                                                    stderr=asyncio.subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/slack/events"
     try:
         await wait_up(url)
-        await throughput(url, 100)  # warm up
-        row = {"server": name, "throughput_rps": round(await throughput(url, args.requests), 1),
-               **await steady(url, args.rate, args.seconds)}
+        sent = 100
+        await throughput(url, sent)  # warm up
+        await replies_settled(fake, sent)
+        rounds, done = [], []
+        for _ in range(args.rounds):
+            start = time.perf_counter()
+            rounds.append(round(await throughput(url, args.requests), 1))
+            sent += args.requests
+            await replies_settled(fake, sent)
+            done.append(args.requests / (time.perf_counter() - start))
+        row = {"server": name, "throughput_rps": statistics.median(rounds),
+               "throughput_rounds": rounds, **await steady(url, args.rate, args.seconds)}
+        if fake:
+            row["replied_rps"] = round(statistics.median(done), 1)
     finally:
         process.terminate()
         await process.wait()
@@ -129,20 +153,21 @@ async def main_async(args) -> None:
     await fake.start()
     RESPONSE_URL = fake.response_url("bench")
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database or f"sqlite:///{folder}/ack.db"
+        url = fresh_database(args.database, folder, "ack")
         subprocess_env = {**os.environ, "DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-bench",
                           "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": f"{fake.url}/api/",
                           "PRECEPTOR_CHANNEL": "C1"}
-        await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "db", "upgrade",
-                                             cwd=ROOT, env=subprocess_env,
-                                             stdout=asyncio.subprocess.DEVNULL)
-        await asyncio.sleep(3)
+        upgrade = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "db", "upgrade", cwd=ROOT, env=subprocess_env,
+            stdout=asyncio.subprocess.DEVNULL)
+        await upgrade.wait()
         floor_port, serve_port = free_port(), free_port()
         floor = await measure("bare Bolt (ack only)", [sys.executable, "-c", FLOOR,
                               str(floor_port), SECRET, f"{fake.url}/api/"],
                               subprocess_env, floor_port, args)
         serve = await measure("preceptor serve", [sys.executable, "-m", "bot.cli", "serve",
-                              "--port", str(serve_port)], subprocess_env, serve_port, args)
+                              "--port", str(serve_port)], subprocess_env, serve_port, args,
+                              fake)
     await fake.stop()
     ratio = serve["throughput_rps"] / floor["throughput_rps"]
     print(f"preceptor / floor throughput: {ratio:.2f}×")
@@ -157,6 +182,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--rate", type=int, default=50)
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database")
     asyncio.run(main_async(parser.parse_args()))
 

@@ -112,13 +112,18 @@ class Preceptor:
         self.messengers = dict(messengers or {})
         self.channels = dict(channels or {})
         self._curated: Catalog | None = None
+        self._curated_lock = asyncio.Lock()
         self.deliver_immediately = False  # the server turns this on; tests tick by hand
         self._delivering: asyncio.Task | None = None
 
     async def curated(self) -> Catalog:
-        if self._curated is None:
-            async with self.db.transaction() as session:
-                self._curated = await Catalog.load(session, None)
+        """The curated aspects, read once (the first requests after a start wait together)."""
+        if self._curated is not None:
+            return self._curated
+        async with self._curated_lock:
+            if self._curated is None:
+                async with self.db.transaction() as session:
+                    self._curated = await Catalog.load(session, None)
         return self._curated
 
     async def command(self, actor: Actor, text: str, event_key: str | None = None) -> Message | None:

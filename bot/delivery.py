@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import col
 
 from bot import reachability
@@ -83,6 +83,7 @@ async def deliver_due(
     if not messengers:
         return report
     platforms = list(messengers)
+    paced: dict[tuple, tuple[datetime, timedelta]] = {}  # conversation -> next slot, spacing
     while True:
         token, now = uuid.uuid4().hex, clock.now()
         async with db.transaction() as session:
@@ -94,16 +95,30 @@ async def deliver_due(
                 i: await session.get_one(Workspace, i) for i in {r.workspace_id for r in rows}
             }
         held: set[int] = set()  # workspaces a 429 deferred while this batch was ours
+        deferred: list[tuple[int, datetime]] = []
         for index, row in enumerate(rows):
             if row.workspace_id in held:
                 continue
             if clock.now() + LONGEST_SEND >= row.claimed_until:
                 await _release(db, rows[index:], token)  # not ours long enough to send safely
                 break
+            conversation = (row.workspace_id, row.kind, *row.recipients)
+            if conversation in paced:  # queue behind this conversation's earlier rows, in order
+                slot, spacing = paced[conversation]
+                paced[conversation] = (slot + spacing, spacing)
+                deferred.append((row.id, slot + spacing))
+                continue
             workspace = workspaces[row.workspace_id]
-            if await _deliver_one(db, row, messengers[workspace.platform], workspace.external_id,
-                                  token, clock.now(), report):
-                held.add(row.workspace_id)
+            try:
+                if await _deliver_one(db, row, messengers[workspace.platform],
+                                      workspace.external_id, token, clock.now(), report):
+                    held.add(row.workspace_id)
+            except RateLimited as limit:  # this conversation alone must wait
+                slot = clock.now() + timedelta(seconds=limit.retry_after)
+                paced[conversation] = (slot, timedelta(seconds=limit.spacing))
+                deferred.append((row.id, slot))
+        report.deferred += len(deferred)
+        await _defer(db, deferred, token)
         if len(rows) < batch:
             break
     async with db.transaction() as session:
@@ -119,9 +134,10 @@ async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> 
         values = {"status": "sent", "sent_at": now, "claimed_until": None, "last_error": None}
         report.sent += 1
     except RateLimited as limit:
-        until = now + timedelta(seconds=limit.retry_after)
-        values = {"not_before": until, "claimed_until": None, "claim_token": None}
-        hold = until if limit.workspace else None
+        if not limit.workspace:
+            raise
+        hold = now + timedelta(seconds=limit.retry_after)
+        values = {"not_before": hold, "claimed_until": None, "claim_token": None}
         report.deferred += 1
     except PermanentError as error:
         values = {"status": "failed", "claimed_until": None, "last_error": str(error)[:500]}
@@ -167,6 +183,21 @@ async def _hold_workspace(session, workspace_id: int, until: datetime, token: st
         )
         .values(not_before=until, claimed_until=None, claim_token=None)
     )
+
+
+async def _defer(db: Database, rows: list[tuple[int, datetime]], token: str) -> None:
+    """Rows a paced conversation holds back, each to its own moment, in one statement."""
+    if not rows:
+        return
+    table = Outbox.__table__
+    async with db.transaction() as session:
+        connection = await session.connection()
+        await connection.execute(
+            table.update()
+            .where(table.c.id == bindparam("row"), table.c.claim_token == token)
+            .values(not_before=bindparam("moment"), claimed_until=None, claim_token=None),
+            [{"row": row, "moment": moment} for row, moment in rows],
+        )
 
 
 async def _release(db: Database, rows: list[Outbox], token: str) -> None:

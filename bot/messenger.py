@@ -21,11 +21,12 @@ class TransientError(DeliveryError):
 class RateLimited(TransientError):
     """The platform (or our pacing of its published limits) says wait `retry_after` seconds.
     Not a failure: it never counts toward parking. `workspace` says the whole workspace must
-    wait (a 429), not just this one conversation."""
+    wait (a 429), not just this one conversation; `spacing` is how far apart further
+    messages to the same conversation must be."""
 
-    def __init__(self, retry_after: float, workspace: bool):
+    def __init__(self, retry_after: float, workspace: bool, spacing: float = 0.0):
         super().__init__("ratelimited", retry_after=retry_after)
-        self.workspace = workspace
+        self.workspace, self.spacing = workspace, spacing
 
 
 class PermanentError(DeliveryError):

@@ -1,7 +1,8 @@
 """Engine and session setup for SQLite (embedded default) and PostgreSQL (several instances)."""
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -66,6 +67,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._reader: AsyncEngine | None = None
+        self._writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -76,8 +78,11 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session whose work commits together on success and rolls back on any error."""
-        async with self._sessions() as session, session.begin():
+        """A session whose work commits together on success and rolls back on any error.
+
+        SQLite has one writer: within a process they take turns here, on the event loop,
+        rather than in SQLite's busy handler, which sleeps up to 100 ms between tries."""
+        async with self._writer or nullcontext(), self._sessions() as session, session.begin():
             yield session
 
     @property

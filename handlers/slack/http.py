@@ -1,8 +1,8 @@
 """`POST /slack/events`: the signature is checked before Bolt parses anything.
 
-Bolt verifies too, but its body parser runs first and crashes (500) on JSON that is not an
-object; an unauthenticated request must never reach it. The OAuth pages are browser
-requests and go to Bolt's OAuth flow directly.
+Bolt's own check runs after its body parser, which crashes (500) on JSON that is not an
+object, so an unauthenticated request must never reach it; Bolt's check is switched off.
+The OAuth pages are browser requests and go to Bolt's OAuth flow directly.
 """
 
 import json
@@ -30,11 +30,12 @@ class SlackHttp:
 
     async def events(self, request: web.Request) -> web.Response:
         body = (await request.read()).decode("utf-8", errors="replace")
-        if not self.verifier.is_valid_request(body, dict(request.headers)):
+        headers = dict(request.headers)
+        if not self.verifier.is_valid_request(body, headers):
             return web.json_response({"error": "invalid signature"}, status=401)
         if not _well_formed(body, request.content_type):
             return web.json_response({"error": "expected a JSON object"}, status=400)
-        response = await self.app.async_dispatch(_bolt_request(body, request))
+        response = await self.app.async_dispatch(_bolt_request(body, request, headers))
         return await to_aiohttp_response(response)
 
     async def install(self, request: web.Request) -> web.Response:
@@ -51,10 +52,12 @@ def _browser_request(request: web.Request) -> AsyncBoltRequest:
     return AsyncBoltRequest(body="", query=request.query_string, headers=request.headers)
 
 
-def _bolt_request(body: str, request: web.Request) -> AsyncBoltRequest:
-    bolt = AsyncBoltRequest(body=body, query=request.query_string, headers=request.headers)
+def _bolt_request(body: str, request: web.Request, headers: dict) -> AsyncBoltRequest:
+    bolt = AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
+    if request.content_type == "application/json" or "payload" not in body:
+        return bolt
     form = dict(parse_qsl(body, keep_blank_values=True))
-    if request.content_type != "application/json" and "payload" in body and "payload" not in form:
+    if "payload" not in form:
         # Bolt takes any form body containing the word "payload" for an interaction, so a
         # slash command whose text says "payload" would be lost: give it the form as it is.
         bolt.body = form

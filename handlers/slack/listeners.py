@@ -11,6 +11,7 @@ from dataclasses import replace
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.admission import Admission
 from bot.core import BUTTONS, Preceptor
 from bot.errors import PreceptorError
 from bot.grammar import parse
@@ -21,6 +22,7 @@ from handlers.slack.directory import Directory
 
 def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
     """Wire every listener onto `app`."""
+    admission = Admission()
 
     async def actor(client: AsyncWebClient, team: str, user: str):
         return await directory.actor(client, team, user)
@@ -31,18 +33,19 @@ def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
     @app.command(re.compile(r"^/(learn|mentor)$"))
     async def on_command(ack, body, client, respond):
         """`/learn …` and `/mentor …`: ack at once, then answer privately."""
-        await ack()
         text = f"{body['command']} {body.get('text', '')}"
         if _wants_profile_form(text):
-            await open_profile(client, body, body["trigger_id"])
+            await ack()
+            await open_profile(client, body, body["trigger_id"])  # the trigger lasts 3 s
             return
-        who = replace(await actor(client, body["team_id"], body["user_id"]),
-                      channel=body.get("channel_id"))
-        reply = await core.command(who, text)
-        await respond(response_type="ephemeral", text=render.fallback(reply),
-                      blocks=render.blocks(reply), replace_original=False)
-        if reply.file:
-            await hand_over(client, who.user_id, reply.file)
+        async with admission.work(ack):
+            who = replace(await actor(client, body["team_id"], body["user_id"]),
+                          channel=body.get("channel_id"))
+            reply = await core.command(who, text)
+            await respond(response_type="ephemeral", text=render.fallback(reply),
+                          blocks=render.blocks(reply), replace_original=False)
+            if reply.file:
+                await hand_over(client, who.user_id, reply.file)
 
     async def hand_over(client: AsyncWebClient, user: str, file: tuple[str, str]) -> None:
         """A file for the person alone, in their DM with the app (e.g. `/mentor export`)."""
@@ -73,7 +76,10 @@ def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
     @app.action(re.compile("^(" + "|".join(BUTTONS) + ")$"))
     async def on_button(ack, body, client, respond):
         """A core button: the value names the object; the core checks the clicker's part in it."""
-        await ack()
+        async with admission.work(ack):
+            await _press(body, client, respond)
+
+    async def _press(body, client, respond) -> None:
         action = body["actions"][0]
         who = await actor(client, _team(body), _user(body))
         reply = await core.press(who, action["action_id"], action.get("value", ""),
@@ -125,10 +131,11 @@ def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
             return
         if not event.get("text"):
             return
-        who = await actor(client, body["team_id"], event["user"])
-        reply = await core.command(who, event["text"], event_key=f"slack:{body['event_id']}")
-        if reply is not None:  # None: Slack's retry of an event already handled
-            await say(text=render.fallback(reply), blocks=render.blocks(reply))
+        async with admission.work(_acknowledged):  # Bolt acknowledges events itself
+            who = await actor(client, body["team_id"], event["user"])
+            reply = await core.command(who, event["text"], event_key=f"slack:{body['event_id']}")
+            if reply is not None:  # None: Slack's retry of an event already handled
+                await say(text=render.fallback(reply), blocks=render.blocks(reply))
 
     @app.event(re.compile("^(app_uninstalled|tokens_revoked)$"))
     async def on_removed(body):
@@ -164,6 +171,10 @@ def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
         """Real failures are logged with their traceback; the person hears nothing false."""
         logger.exception("Slack request failed: %s", type(error).__name__, exc_info=error)
 
+
+
+async def _acknowledged() -> None:
+    return None
 
 
 async def _home(core: Preceptor, who) -> tuple[Message, bool]:

@@ -44,7 +44,7 @@ class SlackMessenger:
 
     async def post_channel(self, team: str, channel: str, message: Message) -> str:
         if wait := self._pacer.wait(f"{team}:{channel}"):
-            raise RateLimited(wait, workspace=False)
+            raise RateLimited(wait, workspace=False, spacing=1 / PER_CHANNEL_PER_SECOND)
         client = await self._client_for(team)
         response = await _call(client.chat_postMessage(
             channel=channel, text=fallback(message), blocks=blocks(message), unfurl_links=False,

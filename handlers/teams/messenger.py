@@ -84,7 +84,7 @@ class TeamsMessenger:
     async def _send(self, reference: dict, message: Message, links, user_id: str | None) -> str:
         ref = ConversationReference().deserialize(reference)
         if wait := self._pacer.wait(ref.conversation.id):
-            raise RateLimited(wait, workspace=False)
+            raise RateLimited(wait, workspace=False, spacing=1 / PER_CONVERSATION_PER_SECOND)
         sent: dict = {}
 
         async def deliver(turn_context: TurnContext) -> None:

@@ -143,7 +143,7 @@ class Limited(ConsoleMessenger):
             self.first = False
             raise RateLimited(30, workspace=True)
         if user_id == "busy":
-            raise RateLimited(2, workspace=False)
+            raise RateLimited(2, workspace=False, spacing=1)
         return await super().send_dm(team, user_id, message)
 
 
@@ -162,13 +162,15 @@ async def test_a_429_holds_the_whole_workspace_without_counting_attempts(world):
     assert later.sent == 3 and [d.to for d in limited.delivered][-3:] == ["a1", "a2", "a3"]
 
 
-async def test_a_paced_conversation_waits_alone(world):
-    await queue(world, "busy", "u1", team="T2")
+async def test_a_paced_conversation_waits_alone_its_rows_spaced_in_order(world):
+    await queue(world, "busy", "u1", "busy", "busy", team="T2")
     limited, now = Limited(first=False), world.clock.now()
     report = await deliver(world, limited, now)
-    busy, sent = await rows(world)
-    assert (report.sent, report.deferred) == (1, 1) and sent.status == "sent"
-    assert busy.attempts == 0 and busy.not_before == now + timedelta(seconds=2)
+    assert limited.calls == ["busy", "u1"]  # the other two were queued behind the first
+    busy, sent, *later = await rows(world)
+    assert (report.sent, report.deferred) == (1, 3) and sent.status == "sent"
+    assert [r.not_before - now for r in (busy, *later)] == [timedelta(seconds=s) for s in (2, 3, 4)]
+    assert all(r.attempts == 0 and r.claimed_until is None for r in (busy, *later))
 
 
 class MovingClock(FixedClock):
