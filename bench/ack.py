@@ -108,12 +108,17 @@ async def wait_up(url: str) -> None:
     raise RuntimeError("server did not start")
 
 
-async def replies_settled(fake: FakeSlack | None, expected: int) -> float:
-    """Wait until `expected` replies reached Slack (all the work is done); seconds waited."""
-    start = time.perf_counter()
-    while fake and sum(c.method == "response_url" for c in fake.calls) < expected:
+async def replies_settled(fake: FakeSlack | None, expected: int, patience: float = 20) -> int:
+    """Wait until `expected` replies reached Slack (all the work is done), or no new reply has
+    come for `patience` seconds; returns how many are missing."""
+    last, seen = time.perf_counter(), -1
+    while fake and (count := sum(c.method == "response_url" for c in fake.calls)) < expected:
+        if count != seen:
+            last, seen = time.perf_counter(), count
+        if time.perf_counter() - last > patience:
+            return expected - count
         await asyncio.sleep(0.05)
-    return time.perf_counter() - start
+    return 0
 
 
 async def measure(name: str, command: list[str], env: dict, port: int, args,
@@ -136,10 +141,12 @@ async def measure(name: str, command: list[str], env: dict, port: int, args,
             sent += args.requests
             await replies_settled(fake, sent)
             done.append(args.requests / (time.perf_counter() - start))
+        unanswered = sent - sum(c.method == "response_url" for c in fake.calls) if fake else 0
         row = {"server": name, "throughput_rps": statistics.median(rounds),
                "throughput_rounds": rounds, **await steady(url, args.rate, args.seconds)}
         if fake:
             row["replied_rps"] = round(statistics.median(done), 1)
+            row["unanswered"] = unanswered
     finally:
         process.terminate()
         await process.wait()

@@ -49,6 +49,7 @@ from storage.queries import (
 
 log = logging.getLogger(__name__)
 BATCH = 200
+SHUTDOWN_GRACE_SECONDS = 5
 RETRIES = 3
 ROSTER_EVERY = timedelta(days=1)
 MAX_COMMAND = 4000
@@ -286,11 +287,16 @@ class Preceptor:
             log.exception("immediate delivery failed; the next tick retries")
 
     async def settle(self) -> None:
-        """Wait for an immediate delivery in flight (tests and shutdown)."""
+        """Wait for an immediate delivery in flight (tests)."""
         if self._delivering:
             await asyncio.gather(self._delivering, return_exceptions=True)
 
     async def close(self) -> None:
+        """Stop: a delivery in flight gets a few seconds to finish; one still waiting out a
+        rate limit then is cancelled (its rows stay in the outbox for the next tick)."""
+        if self._delivering and not self._delivering.done():
+            await asyncio.wait({self._delivering}, timeout=SHUTDOWN_GRACE_SECONDS)
+            self._delivering.cancel()
         await self.settle()
         await self.db.dispose()
 
