@@ -52,7 +52,7 @@ async def load(url: str, staff: int, aspects: list[str], requests: int, response
 
 
 async def measure(name: str, command: list[str], env: dict, port: int, args, staff, aspects,
-                  response_url: str) -> dict:
+                  response_url: str, fake_for_replies: FakeSlack | None = None) -> dict:
     process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env,
                                                    stdout=asyncio.subprocess.DEVNULL,
                                                    stderr=asyncio.subprocess.DEVNULL)
@@ -61,7 +61,8 @@ async def measure(name: str, command: list[str], env: dict, port: int, args, sta
         await ack.wait_up(url)
         idle = kilobytes(process.pid, "VmRSS")
         await load(url, staff, aspects, args.requests, response_url)
-        await asyncio.sleep(2)  # let work queued after the acks finish
+        if fake_for_replies:  # the peak counts all the work queued after the acks
+            await ack.replies_settled(fake_for_replies, args.requests)
         row = {"server": name, "idle_rss_mb": round(idle / 1024, 1),
                "peak_rss_mb": round(kilobytes(process.pid, "VmHWM") / 1024, 1)}
     finally:
@@ -91,9 +92,9 @@ async def main_async(args) -> None:
                               str(floor_port), SECRET, f"{fake.url}/api/"], env, floor_port,
                               *common)
         serve = await measure("preceptor serve", [sys.executable, "-m", "bot.cli", "serve",
-                              "--port", str(serve_port)], env, serve_port, *common)
+                              "--port", str(serve_port)], env, serve_port, *common, fake)
     await fake.stop()
-    answered = sum(c.method in ("response_url", "chat.postEphemeral") for c in fake.calls)
+    answered = sum(c.method == "response_url" for c in fake.calls)
     print(f"peak RSS: preceptor {serve['peak_rss_mb']} MB, floor {floor['peak_rss_mb']} MB "
           f"({serve['peak_rss_mb'] / floor['peak_rss_mb']:.2f}×); {answered} replies")
     record("memory", {"backend": "sqlite", "staff": args.staff, "requests": args.requests,
