@@ -1,4 +1,4 @@
-"""The scaling curves from bench/results/latest.json, drawn to docs/scaling.png: ranking time
+"""The scaling curves from bench/results/, drawn to docs/scaling.png: ranking time
 against staff, claiming due work against mentorships, and messages delivered per minute
 under Slack's cap.
 
@@ -18,7 +18,8 @@ OUT = ROOT / "docs" / "scaling.png"
 
 
 def main() -> None:
-    latest = json.loads((RESULTS / "latest.json").read_text())
+    latest = {path.stem: json.loads(path.read_text()) for path in RESULTS.glob("*.json")
+              if path.stem != "latest"}
     figure, (ranking, due, delivery) = plt.subplots(1, 3, figsize=(15, 4.5), dpi=100)
     if "matching" in latest:
         rows = latest["matching"]["results"]
