@@ -11,6 +11,7 @@ from bot.delivery import LEASE, LONGEST_SEND, MAX_ATTEMPTS, deliver_due, deliver
 from bot.messages import Message
 from bot.messenger import PermanentError, RateLimited, TransientError
 from handlers.console.messenger import ConsoleMessenger
+from storage.engine import Database
 from storage.models import Outbox, Workspace
 
 
@@ -208,3 +209,33 @@ async def test_a_send_that_could_outlive_its_lease_is_left_for_later(world):
     first, second = await rows(world)
     assert report.sent == 1 and [d.to for d in slow.delivered] == ["u1"]
     assert second.status == "pending" and second.claimed_until is None
+
+
+class WaitingClock(FixedClock):
+    """Time stands still, but a sleep really waits (a rate limit's window)."""
+
+    async def sleep(self, seconds):
+        await asyncio.sleep(3600)
+
+
+async def test_closing_does_not_wait_out_a_rate_limit(world, monkeypatch):
+    monkeypatch.setattr("bot.core.SHUTDOWN_GRACE_SECONDS", 0.2)
+    await queue(world, "a1", team="T1")
+    core = world.core
+    core.clock, core.messengers, core.deliver_immediately = (
+        WaitingClock(world.clock.now()), {"console": Limited()}, True)
+    core.deliver_soon()
+    await asyncio.sleep(0.3)  # the first pass met the 429 and is now waiting out its window
+    async with asyncio.timeout(5):
+        await core.close()
+    (row,) = await rows_after_close(world)
+    assert row.status == "pending" and row.attempts == 0  # still queued for the next tick
+
+
+async def rows_after_close(world):
+    db = Database(world.db.url)
+    try:
+        async with db.transaction() as session:
+            return (await session.exec(select(Outbox))).all()
+    finally:
+        await db.dispose()
