@@ -336,7 +336,7 @@ async def test_export_arrives_as_a_json_file_in_the_dm(slack_world):
     await slack.command("U_PRIYA", "/mentor", "export")
     (upload,) = await fake.wait_for("upload", 1)
     assert json.loads(upload["content"])["learning_requests"][0]["your_words"] == "FAST exams"
-    (done,) = fake.to("files.completeUploadExternal")
+    (done,) = await fake.wait_for("files.completeUploadExternal", 1)
     assert done["channel_id"] == "GU_PRIYA"  # the DM conversations.open gave
 
 
