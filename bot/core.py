@@ -26,6 +26,7 @@ from bot import (
     rights,
     status,
 )
+from bot.admission import Admission
 from bot.aspects import Catalog
 from bot.clock import Clock, FixedClock
 from bot.delivery import DeliveryReport, deliver_until_idle
@@ -116,6 +117,7 @@ class Preceptor:
         self._curated_lock = asyncio.Lock()
         self.deliver_immediately = False  # the server turns this on; tests tick by hand
         self._delivering: asyncio.Task | None = None
+        self.admission = Admission()  # acknowledgements first, then the work they started
 
     async def curated(self) -> Catalog:
         """The curated aspects, read once (the first requests after a start wait together)."""
@@ -282,7 +284,8 @@ class Preceptor:
 
     async def _deliver_now(self) -> None:
         try:
-            await deliver_until_idle(self.db, self.messengers, self.clock)
+            await deliver_until_idle(self.db, self.messengers, self.clock,
+                                     self.admission.give_way)
         except Exception:
             log.exception("immediate delivery failed; the next tick retries")
 

@@ -11,7 +11,7 @@ hammers a platform that said "wait".
 import logging
 import random
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -32,6 +32,7 @@ LONGEST_SEND = timedelta(seconds=30)  # the platform clients' timeout: no send o
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF_SECONDS = 3600
+GiveWay = Callable[[], Awaitable[object]] | None
 
 
 @dataclass
@@ -60,14 +61,14 @@ def backoff(attempts: int, retry_after: float | None, rng: random.Random = rando
 
 
 async def deliver_until_idle(
-    db: Database, messengers: Mapping[str, Messenger], clock: Clock
+    db: Database, messengers: Mapping[str, Messenger], clock: Clock, give_way: GiveWay = None
 ) -> DeliveryReport:
     """Deliver, and keep going while the next row waits less than a lease (a rate limit's
     window, a crashed instance's batch). A clock that stands still gets one pass."""
     total = DeliveryReport()
     while True:
         before = clock.now()
-        total.add(await deliver_due(db, messengers, clock))
+        total.add(await deliver_due(db, messengers, clock, give_way=give_way))
         if total.next_due is None or total.next_due - clock.now() > LEASE:
             return total
         await clock.sleep(max((total.next_due - clock.now()).total_seconds(), 0.05))
@@ -76,15 +77,19 @@ async def deliver_until_idle(
 
 
 async def deliver_due(
-    db: Database, messengers: Mapping[str, Messenger], clock: Clock, batch: int = 20
+    db: Database, messengers: Mapping[str, Messenger], clock: Clock, batch: int = 20,
+    give_way: GiveWay = None,
 ) -> DeliveryReport:
-    """One pass: send everything due now for the platforms we have messengers for."""
+    """One pass: send everything due now for the platforms we have messengers for.
+    `give_way`, awaited before each batch, lets a server answer its requests first."""
     report = DeliveryReport()
     if not messengers:
         return report
     platforms = list(messengers)
     paced: dict[tuple, tuple[datetime, timedelta]] = {}  # conversation -> next slot, spacing
     while True:
+        if give_way:
+            await give_way()
         token, now = uuid.uuid4().hex, clock.now()
         async with db.transaction() as session:
             rows = await claim_due_outbox(

@@ -16,10 +16,12 @@ from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.admission import Admission
+
 
 class SlackHttp:
-    def __init__(self, app: AsyncApp, signing_secret: str):
-        self.app = app
+    def __init__(self, app: AsyncApp, signing_secret: str, admission: Admission):
+        self.app, self.admission = app, admission
         self.verifier = SignatureVerifier(signing_secret)
 
     def add_routes(self, web_app: web.Application, *, oauth: bool) -> None:
@@ -29,6 +31,10 @@ class SlackHttp:
             web_app.router.add_get("/slack/oauth_redirect", self.oauth_redirect)
 
     async def events(self, request: web.Request) -> web.Response:
+        with self.admission.answering():  # work started by earlier requests gives way
+            return await self._answer(request)
+
+    async def _answer(self, request: web.Request) -> web.Response:
         body = (await request.read()).decode("utf-8", errors="replace")
         headers = dict(request.headers)
         if not self.verifier.is_valid_request(body, headers):

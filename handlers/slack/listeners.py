@@ -11,7 +11,6 @@ from dataclasses import replace
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.admission import Admission
 from bot.core import BUTTONS, Preceptor
 from bot.errors import PreceptorError
 from bot.grammar import parse
@@ -22,7 +21,7 @@ from handlers.slack.directory import Directory
 
 def register(app: AsyncApp, core: Preceptor, directory: Directory) -> None:
     """Wire every listener onto `app`."""
-    admission = Admission()
+    admission = core.admission
 
     async def actor(client: AsyncWebClient, team: str, user: str):
         return await directory.actor(client, team, user)

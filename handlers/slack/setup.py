@@ -104,5 +104,6 @@ def mount(web_app: web.Application, core: Preceptor, settings: Settings) -> Asyn
     """Serve Slack on `web_app` and let the core's outbox send to Slack."""
     app = bolt_app(core, settings)
     core.messengers["slack"] = messenger(settings, core.db)
-    SlackHttp(app, settings.slack_signing_secret).add_routes(web_app, oauth=_oauth(settings))
+    http = SlackHttp(app, settings.slack_signing_secret, core.admission)
+    http.add_routes(web_app, oauth=_oauth(settings))
     return app

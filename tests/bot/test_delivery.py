@@ -239,3 +239,16 @@ async def rows_after_close(world):
             return (await session.exec(select(Outbox))).all()
     finally:
         await db.dispose()
+
+
+async def test_a_servers_delivery_gives_way_to_requests_being_answered(world):
+    await queue(world, "u1")
+    core, console = world.core, ConsoleMessenger()
+    core.messengers, core.deliver_immediately = {"console": console}, True
+    with core.admission.answering():  # a burst of acknowledgements is under way
+        core.deliver_soon()
+        await asyncio.sleep(0.1)
+        assert console.delivered == []
+    async with asyncio.timeout(2):
+        await core.settle()
+    assert [d.to for d in console.delivered] == ["u1"]
