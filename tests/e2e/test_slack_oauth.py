@@ -56,9 +56,20 @@ async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token
         folder = Path(db_url.removeprefix("sqlite:///")).parent
         for path in folder.glob("*.db*"):
             assert b"xoxb-team2" not in path.read_bytes(), path.name
+    else:  # nor in any row of any table, each read whole as text
+        assert await _tables_holding(core.db, "xoxb-team2") == []
     async with core.db.engine.connect() as conn:
         stored = (await conn.exec_driver_sql("SELECT bot_token FROM slack_bots")).scalars().all()
     assert stored and all(token.startswith("enc:") for token in stored)
+
+
+async def _tables_holding(db, secret: str) -> list[str]:
+    async with db.engine.connect() as conn:
+        tables = (await conn.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars()
+        return [table for table in tables.all() if any(
+            secret in row for row in (await conn.exec_driver_sql(
+                f'SELECT CAST(t AS text) FROM "{table}" t')).scalars())]
 
 
 def _as_team(client: SlackClient, team: str) -> SlackClient:
