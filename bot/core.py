@@ -117,6 +117,7 @@ class Preceptor:
         self._curated_lock = asyncio.Lock()
         self.deliver_immediately = False  # the server turns this on; tests tick by hand
         self._delivering: asyncio.Task | None = None
+        self._queued = asyncio.Event()  # rows queued since delivery last looked
         self.admission = Admission()  # acknowledgements first, then the work they started
 
     async def curated(self) -> Catalog:
@@ -277,15 +278,19 @@ class Preceptor:
             return await _record_event(session, key, self.clock.now())
 
     def deliver_soon(self) -> None:
-        """Send what was just queued now rather than at the next tick (when enabled)."""
-        if not self.deliver_immediately or (self._delivering and not self._delivering.done()):
+        """Send what was just queued now rather than at the next tick (when enabled); a
+        delivery already under way looks again, even if it was waiting out a window."""
+        if not self.deliver_immediately:
             return
-        self._delivering = asyncio.get_running_loop().create_task(self._deliver_now())
+        self._queued.set()
+        if not self._delivering or self._delivering.done():
+            self._delivering = asyncio.get_running_loop().create_task(self._deliver_now())
 
     async def _deliver_now(self) -> None:
         try:
-            await deliver_until_idle(self.db, self.messengers, self.clock,
-                                     self.admission.give_way)
+            while self._queued.is_set():  # rows queued just as the last pass finished
+                await deliver_until_idle(self.db, self.messengers, self.clock,
+                                         self.admission.give_way, self._queued)
         except Exception:
             log.exception("immediate delivery failed; the next tick retries")
 

@@ -8,6 +8,7 @@ and a workspace-wide 429 defers the whole workspace's queue in one statement, so
 hammers a platform that said "wait".
 """
 
+import asyncio
 import logging
 import random
 import uuid
@@ -61,19 +62,38 @@ def backoff(attempts: int, retry_after: float | None, rng: random.Random = rando
 
 
 async def deliver_until_idle(
-    db: Database, messengers: Mapping[str, Messenger], clock: Clock, give_way: GiveWay = None
+    db: Database, messengers: Mapping[str, Messenger], clock: Clock, give_way: GiveWay = None,
+    queued: asyncio.Event | None = None,
 ) -> DeliveryReport:
     """Deliver, and keep going while the next row waits less than a lease (a rate limit's
-    window, a crashed instance's batch). A clock that stands still gets one pass."""
+    window, a crashed instance's batch). A clock that stands still gets one pass. `queued`,
+    set when new rows are queued, cuts a wait short: one workspace's window must not hold
+    back another's messages."""
     total = DeliveryReport()
     while True:
         before = clock.now()
+        if queued:
+            queued.clear()  # this pass looks at everything queued so far
         total.add(await deliver_due(db, messengers, clock, give_way=give_way))
         if total.next_due is None or total.next_due - clock.now() > LEASE:
             return total
-        await clock.sleep(max((total.next_due - clock.now()).total_seconds(), 0.05))
-        if clock.now() <= before:
+        seconds = max((total.next_due - clock.now()).total_seconds(), 0.05)
+        if not await _wait(clock, seconds, queued) and clock.now() <= before:
             return total
+
+
+async def _wait(clock: Clock, seconds: float, queued: asyncio.Event | None) -> bool:
+    """Sleep on the clock until the next row is due; True if rows were queued meanwhile."""
+    if queued is None:
+        await clock.sleep(seconds)
+        return False
+    waits = [asyncio.ensure_future(clock.sleep(seconds)), asyncio.ensure_future(queued.wait())]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+    return queued.is_set()
 
 
 async def deliver_due(

@@ -252,3 +252,19 @@ async def test_a_servers_delivery_gives_way_to_requests_being_answered(world):
     async with asyncio.timeout(2):
         await core.settle()
     assert [d.to for d in console.delivered] == ["u1"]
+
+
+async def test_a_row_queued_while_delivery_waits_out_a_window_goes_at_once(world, monkeypatch):
+    monkeypatch.setattr("bot.core.SHUTDOWN_GRACE_SECONDS", 0.2)
+    await queue(world, "a1", team="T1")
+    core, limited = world.core, Limited()
+    core.clock, core.messengers, core.deliver_immediately = (
+        WaitingClock(world.clock.now()), {"console": limited}, True)
+    core.deliver_soon()
+    await asyncio.sleep(0.3)  # T1 answered 429: its queue waits 30 s
+    await queue(world, "b1", team="T2")
+    core.deliver_soon()
+    await asyncio.sleep(0.3)
+    assert [d.to for d in limited.delivered] == ["b1"]  # T2 did not wait for T1's window
+    async with asyncio.timeout(5):
+        await core.close()
