@@ -44,7 +44,8 @@ class Admission:
 
     @asynccontextmanager
     async def work(self, acknowledge: Callable[[], Awaitable[object]]) -> AsyncIterator[None]:
-        """Acknowledge once there is room to wait, then hold a place to work until done."""
+        """Acknowledge once there is room to wait, give way to requests being answered, then
+        hold a place to work until done (and the overdue place, if it gave way in vain)."""
         async with AsyncExitStack() as places:
             async with self._in_line():
                 await acknowledge()

@@ -66,9 +66,9 @@ async def deliver_until_idle(
     queued: asyncio.Event | None = None,
 ) -> DeliveryReport:
     """Deliver, and keep going while the next row waits less than a lease (a rate limit's
-    window, a crashed instance's batch). A clock that stands still gets one pass. `queued`,
-    set when new rows are queued, cuts a wait short: one workspace's window must not hold
-    back another's messages."""
+    window, a crashed instance's batch). `queued`, set when new rows are queued, cuts a wait
+    short: one workspace's window must not hold back another's messages. A clock that stands
+    still gets one pass, and one more each time rows were queued meanwhile."""
     total = DeliveryReport()
     while True:
         before = clock.now()

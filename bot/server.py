@@ -1,7 +1,5 @@
 """`preceptor serve`: one aiohttp server for Slack, Teams and health, ticking on an interval."""
 
-import gc
-
 from aiohttp import web
 from sqlalchemy import text
 
@@ -23,17 +21,8 @@ def make_server(core: Preceptor, settings: Settings, *, tick: bool = True,
     if tick:
         app.cleanup_ctx.append(_ticking(core, settings.preceptor_tick_seconds))
     core.deliver_immediately = True
-    app.on_startup.append(_freeze_start_up)
     app.on_cleanup.append(lambda _app: core.close())
     return app
-
-
-async def _freeze_start_up(_app: web.Application) -> None:
-    """The ~165,000 objects start-up made (modules, frameworks) live as long as the process.
-    Frozen, the full collections a busy server runs every few seconds no longer walk them
-    (80–160 ms each before, stalling every acknowledgement waiting meanwhile)."""
-    gc.collect()
-    gc.freeze()
 
 
 def _mount_slack(app: web.Application, core: Preceptor, settings: Settings, socket_mode: bool):

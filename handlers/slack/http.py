@@ -31,17 +31,15 @@ class SlackHttp:
             web_app.router.add_get("/slack/oauth_redirect", self.oauth_redirect)
 
     async def events(self, request: web.Request) -> web.Response:
-        with self.admission.answering():  # work started by earlier requests gives way
-            return await self._answer(request)
-
-    async def _answer(self, request: web.Request) -> web.Response:
         body = (await request.read()).decode("utf-8", errors="replace")
         headers = dict(request.headers)
         if not self.verifier.is_valid_request(body, headers):
             return web.json_response({"error": "invalid signature"}, status=401)
         if not _well_formed(body, request.content_type):
             return web.json_response({"error": "expected a JSON object"}, status=400)
-        response = await self.app.async_dispatch(_bolt_request(body, request, headers))
+        # Only signed requests make work wait: nobody else can hold it back.
+        with self.admission.answering():
+            response = await self.app.async_dispatch(_bolt_request(body, request, headers))
         return await to_aiohttp_response(response)
 
     async def install(self, request: web.Request) -> web.Response:

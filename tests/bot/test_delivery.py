@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot import outbox
+from bot.admission import Admission
 from bot.clock import FixedClock
 from bot.delivery import LEASE, LONGEST_SEND, MAX_ATTEMPTS, deliver_due, deliver_until_idle
 from bot.messages import Message
@@ -214,7 +215,10 @@ async def test_a_send_that_could_outlive_its_lease_is_left_for_later(world):
 class WaitingClock(FixedClock):
     """Time stands still, but a sleep really waits (a rate limit's window)."""
 
+    sleeping = False
+
     async def sleep(self, seconds):
+        self.sleeping = True
         await asyncio.sleep(3600)
 
 
@@ -232,6 +236,12 @@ async def test_closing_does_not_wait_out_a_rate_limit(world, monkeypatch):
     assert row.status == "pending" and row.attempts == 0  # still queued for the next tick
 
 
+async def until(condition, seconds=5):
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
 async def rows_after_close(world):
     db = Database(world.db.url)
     try:
@@ -245,6 +255,7 @@ async def test_a_servers_delivery_gives_way_to_requests_being_answered(world):
     await queue(world, "u1")
     core, console = world.core, ConsoleMessenger()
     core.messengers, core.deliver_immediately = {"console": console}, True
+    core.admission = Admission(patience=60)  # only the end of the burst can let it go
     with core.admission.answering():  # a burst of acknowledgements is under way
         core.deliver_soon()
         await asyncio.sleep(0.1)
@@ -257,14 +268,13 @@ async def test_a_servers_delivery_gives_way_to_requests_being_answered(world):
 async def test_a_row_queued_while_delivery_waits_out_a_window_goes_at_once(world, monkeypatch):
     monkeypatch.setattr("bot.core.SHUTDOWN_GRACE_SECONDS", 0.2)
     await queue(world, "a1", team="T1")
-    core, limited = world.core, Limited()
-    core.clock, core.messengers, core.deliver_immediately = (
-        WaitingClock(world.clock.now()), {"console": limited}, True)
+    core, limited, clock = world.core, Limited(), WaitingClock(world.clock.now())
+    core.clock, core.messengers, core.deliver_immediately = clock, {"console": limited}, True
     core.deliver_soon()
-    await asyncio.sleep(0.3)  # T1 answered 429: its queue waits 30 s
+    await until(lambda: clock.sleeping)  # T1 answered 429: delivery waits out its 30 s
     await queue(world, "b1", team="T2")
     core.deliver_soon()
-    await asyncio.sleep(0.3)
+    await until(lambda: limited.delivered)
     assert [d.to for d in limited.delivered] == ["b1"]  # T2 did not wait for T1's window
     async with asyncio.timeout(5):
         await core.close()
