@@ -69,6 +69,8 @@ class Admission:
 
     async def give_way(self) -> bool:
         """Wait while requests are being answered, at most `patience`; False if still busy."""
+        if self._quiet.is_set():
+            return True
         try:
             async with asyncio.timeout(self._patience):
                 await self._quiet.wait()

@@ -33,7 +33,7 @@ LONGEST_SEND = timedelta(seconds=30)  # the platform clients' timeout: no send o
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF_SECONDS = 3600
-GiveWay = Callable[[], Awaitable[object]] | None
+Hook = Callable[[], Awaitable[object]] | None
 
 
 @dataclass
@@ -62,19 +62,23 @@ def backoff(attempts: int, retry_after: float | None, rng: random.Random = rando
 
 
 async def deliver_until_idle(
-    db: Database, messengers: Mapping[str, Messenger], clock: Clock, give_way: GiveWay = None,
+    db: Database, messengers: Mapping[str, Messenger], clock: Clock, give_way: Hook = None,
     queued: asyncio.Event | None = None,
 ) -> DeliveryReport:
     """Deliver, and keep going while the next row waits less than a lease (a rate limit's
     window, a crashed instance's batch). `queued`, set when new rows are queued, cuts a wait
     short: one workspace's window must not hold back another's messages. A clock that stands
     still gets one pass, and one more each time rows were queued meanwhile."""
+    async def before_batch() -> None:
+        if give_way:
+            await give_way()
+        if queued:
+            queued.clear()  # the claim that follows sees everything queued so far
+
     total = DeliveryReport()
     while True:
         before = clock.now()
-        if queued:
-            queued.clear()  # this pass looks at everything queued so far
-        total.add(await deliver_due(db, messengers, clock, give_way=give_way))
+        total.add(await deliver_due(db, messengers, clock, before_batch=before_batch))
         if total.next_due is None or total.next_due - clock.now() > LEASE:
             return total
         seconds = max((total.next_due - clock.now()).total_seconds(), 0.05)
@@ -98,18 +102,18 @@ async def _wait(clock: Clock, seconds: float, queued: asyncio.Event | None) -> b
 
 async def deliver_due(
     db: Database, messengers: Mapping[str, Messenger], clock: Clock, batch: int = 20,
-    give_way: GiveWay = None,
+    before_batch: Hook = None,
 ) -> DeliveryReport:
     """One pass: send everything due now for the platforms we have messengers for.
-    `give_way`, awaited before each batch, lets a server answer its requests first."""
+    `before_batch` is awaited before each batch is claimed (a server answers its requests first)."""
     report = DeliveryReport()
     if not messengers:
         return report
     platforms = list(messengers)
     paced: dict[tuple, tuple[datetime, timedelta]] = {}  # conversation -> next slot, spacing
     while True:
-        if give_way:
-            await give_way()
+        if before_batch:
+            await before_batch()
         token, now = uuid.uuid4().hex, clock.now()
         async with db.transaction() as session:
             rows = await claim_due_outbox(

@@ -41,9 +41,10 @@ def _awake(member: Member, now: datetime) -> datetime:
 
 # Built once: a row whose dedupe key is already queued is skipped, since sending the same
 # message once is the point.
-_INSERT = {dialect.__name__.rsplit(".", 1)[-1]:
-           dialect.insert(Outbox).on_conflict_do_nothing(index_elements=["dedupe_key"])
-           for dialect in (postgresql, sqlite)}
+_INSERT = {
+    "postgresql": postgresql.insert(Outbox).on_conflict_do_nothing(index_elements=["dedupe_key"]),
+    "sqlite": sqlite.insert(Outbox).on_conflict_do_nothing(index_elements=["dedupe_key"]),
+}
 
 
 async def _enqueue(session, workspace_id, kind, recipients, message, now, not_before, dedupe_key):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot import outbox
+from bot import delivery, outbox
 from bot.admission import Admission
 from bot.clock import FixedClock
 from bot.delivery import LEASE, LONGEST_SEND, MAX_ATTEMPTS, deliver_due, deliver_until_idle
@@ -278,3 +278,26 @@ async def test_a_row_queued_while_delivery_waits_out_a_window_goes_at_once(world
     assert [d.to for d in limited.delivered] == ["b1"]  # T2 did not wait for T1's window
     async with asyncio.timeout(5):
         await core.close()
+
+
+async def test_rows_queued_while_delivery_gives_way_go_in_the_same_claim(world, monkeypatch):
+    claims = []
+    real_claim = delivery.claim_due_outbox
+
+    async def counted(**kwargs):
+        claims.append(kwargs["now"])
+        return await real_claim(**kwargs)
+
+    monkeypatch.setattr(delivery, "claim_due_outbox", counted)
+    core, console = world.core, ConsoleMessenger()
+    core.messengers, core.deliver_immediately = {"console": console}, True
+    core.admission = Admission(patience=60)
+    with core.admission.answering():  # a burst: delivery waits, commands keep queueing
+        await queue(world, "u1")
+        core.deliver_soon()
+        await asyncio.sleep(0.05)
+        await queue(world, "u2", team="T2")
+        core.deliver_soon()
+    async with asyncio.timeout(2):
+        await core.settle()
+    assert sorted(d.to for d in console.delivered) == ["u1", "u2"] and len(claims) == 1
