@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from bot.clock import Clock, SystemClock
 from bot.core import Preceptor
 from bot.messenger import Messenger
+from bot.privacy.guard import Guard
 from bot.settings import Settings
 from storage.engine import Database
 
@@ -20,8 +21,16 @@ def build_core(
     }
     return Preceptor(
         db, settings, clock or SystemClock(), messengers=messengers,
-        channels={**default_channels, **(channels or {})},
+        channels={**default_channels, **(channels or {})}, guard=build_guard(settings),
     )
+
+
+def build_guard(settings: Settings) -> Guard:
+    """The PHI guard, with the named-entity stage when PRECEPTOR_PHI_NER names a model."""
+    if not settings.preceptor_phi_ner:
+        return Guard()
+    from bot.privacy.ner import EntityModel
+    return Guard(EntityModel(settings.preceptor_phi_ner))
 
 
 def platform_messengers(settings: Settings, core: Preceptor) -> dict[str, Messenger]:

@@ -7,7 +7,7 @@ from sqlalchemy import tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import outbox, phi
+from bot import outbox
 from bot.domain import MAX_REFLECTION, NOT_YET_DAYS, SILENT_ROUNDS_TO_PAUSE, Outcome, Status
 from bot.errors import AlreadyDone, BadCommand, NotFound, NotYours
 from bot.grammar import Command
@@ -217,7 +217,7 @@ async def _wrap_up(t: Turn, pair: Mentorship, other: Member, aspect: str) -> Mes
 
 async def reflect(t: Turn, cmd: Command) -> Message:
     """A one-line reflection on my most recently wrapped mentorship."""
-    phi.check(cmd.text)
+    t.check_text(cmd.text)
     if len(cmd.text) > MAX_REFLECTION:
         raise BadCommand(f"Keep it to one line (under {MAX_REFLECTION} characters).")
     reflected = select(Reflection.mentorship_id).where(Reflection.member_id == t.me.id)

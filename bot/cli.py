@@ -107,7 +107,7 @@ async def _import_roster(settings: Settings, args) -> int:
         platform, team = await _roster_workspace(settings, core, args)
         report = await import_roster(
             core.db, platform=platform, team=team, rows=read(args.file),
-            curated=await core.curated(), now=core.clock.now(), progress=_progress,
+            curated=await core.curated(), now=core.clock.now(), guard=core.guard, progress=_progress,
         )
     except RosterError as error:
         print(f"\nroster not imported: {error}", file=sys.stderr)

@@ -35,6 +35,7 @@ from bot.familiarity import Observation
 from bot.grammar import Command, parse
 from bot.messages import Message
 from bot.messenger import Messenger, ReadsRosters
+from bot.privacy.guard import Guard
 from bot.settings import Settings
 from bot.turn import Turn, is_paused
 from bot.waking import is_valid_zone
@@ -109,8 +110,9 @@ class TickReport:
 class Preceptor:
     def __init__(self, db: Database, settings: Settings, clock: Clock,
                  messengers: Mapping[str, Messenger] | None = None,
-                 channels: Mapping[str, str | None] | None = None):
+                 channels: Mapping[str, str | None] | None = None, guard: Guard | None = None):
         self.db, self.settings, self.clock = db, settings, clock
+        self.guard = guard or Guard()
         self.messengers = dict(messengers or {})
         self.channels = dict(channels or {})
         self._curated: Catalog | None = None
@@ -225,7 +227,7 @@ class Preceptor:
         if actor.email:
             me.email = actor.email
         me.last_active_at = now
-        return Turn(session, now, self.settings, workspace, me, curated, actor.channel)
+        return Turn(session, now, self.settings, workspace, me, curated, actor.channel, self.guard)
 
     async def remember_conversation(self, platform: str, team: str, key: str,
                                     reference: dict) -> None:

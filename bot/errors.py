@@ -42,9 +42,12 @@ class PhiRefused(PreceptorError):
 
     def __init__(self, kinds: list[str]):
         listed = ", ".join(kinds)
+        colleague = any("name" in kind for kind in kinds)
         super().__init__(
             f"I didn't save or post that: it looks like it contains {listed}. "
             "Preceptor is for staff learning, so please describe what you want without "
             "any patient details, then try again."
+            + (" If you meant a colleague, @-mention them or say who they are "
+               "(\"Dr. …\", \"… from pharmacy\")." if colleague else "")
         )
         self.kinds = kinds

@@ -7,9 +7,9 @@ with or without the `/` and the word `mentor`. All of them end up here.
 import re
 from dataclasses import dataclass, field
 
-from bot import phi
 from bot.domain import MAX_CAPACITY
 from bot.errors import BadCommand
+from bot.privacy.guard import Guard
 
 HELP = """*Preceptor* finds you a mentor for one aspect at a time, and checks in until you wrap up.
 • `/learn <aspect>[: <details>]` — announce what you want to learn (add `--private` to skip the public post)
@@ -71,7 +71,7 @@ def parse(raw: str) -> Command:
         return Command("reply", text=REPLIES[phrase])
     handler = _SIMPLE.get(head)
     if handler is None:
-        shown = f" `{head[:40]}`" if not phi.findings(head) else " that"
+        shown = f" `{head[:40]}`" if not Guard().findings(head) else " that"
         raise BadCommand(f"I don't know{shown}. Type `help` to see what I can do.")
     return handler(rest.strip())
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import outbox, phi
+from bot import outbox
 from bot.domain import MAX_REFLECTION, Outcome
 from bot.errors import BadCommand, UnknownMember
 from bot.grammar import Command
@@ -19,7 +19,7 @@ _MENTION = re.compile(r"^<@([^|>]+)(?:\|[^>]*)?>$")
 
 async def thanks(t: Turn, cmd: Command) -> Message:
     """`/mentor thanks @someone <message>`: the thank-you reaches them by DM."""
-    phi.check(cmd.text)
+    t.check_text(cmd.text)
     if len(cmd.text) > MAX_REFLECTION:
         raise BadCommand(f"Keep it under {MAX_REFLECTION} characters.")
     to = await _person(t, cmd.items[0])

@@ -2,7 +2,7 @@
 
 from sqlmodel import col, select
 
-from bot import aspects, matching, outbox, phi
+from bot import aspects, matching, outbox
 from bot.domain import MAX_DETAILS, Status
 from bot.errors import AlreadyDone, BadCommand
 from bot.grammar import Command
@@ -13,7 +13,7 @@ from storage.queries import LIVE
 
 
 async def learn(t: Turn, cmd: Command) -> Message:
-    phi.check(cmd.items[0], cmd.text)
+    t.check_text(cmd.items[0], cmd.text)
     if len(cmd.text) > MAX_DETAILS:
         raise BadCommand(f"Keep the details under {MAX_DETAILS} characters.")
     aspect = await aspects.resolve(

@@ -4,22 +4,24 @@ from datetime import timedelta
 
 from sqlmodel import col, delete, select
 
-from bot import aspects, outbox, phi
+from bot import aspects, outbox
 from bot.domain import MAX_CAPACITY, ROLES, Source, Status
 from bot.errors import BadCommand
 from bot.grammar import Command
 from bot.messages import Message
+from bot.privacy.guard import Guard
 from bot.turn import Turn, describe, tag
 from bot.waking import is_valid_zone
 from storage.models import AspectSignal, Expertise, Member, Mentorship
 from storage.queries import find_or_insert
 
 TEXT_FIELDS = ("name", "specialty", "department", "site")
+ABOUT_WORK = ("specialty", "department", "site")   # "name" is the person's own, so no name rule
 MAX_FIELD = 120
 
 
 async def offer(t: Turn, cmd: Command) -> Message:
-    phi.check(*cmd.items)
+    t.check_text(*cmd.items)
     names = []
     for text in cmd.items:
         aspect = await aspects.resolve(
@@ -64,7 +66,7 @@ async def profile(t: Turn, cmd: Command) -> Message:
                      "Medicine; site=Main campus; started=2023; quiet=21-7`.",),
             form="profile",
         )
-    save_profile(t.me, cmd.fields, year=t.now.year)
+    save_profile(t.me, cmd.fields, year=t.now.year, guard=t.guard)
     return Message("Saved your profile.", sections=(summary(t.me),))
 
 
@@ -78,10 +80,11 @@ def summary(member: Member) -> str:
     ))
 
 
-def save_profile(member: Member, fields: dict[str, str], *, year: int) -> None:
+def save_profile(member: Member, fields: dict[str, str], *, year: int, guard: Guard) -> None:
     """Check every field first, then apply them all: a bad field changes nothing."""
     changes: dict[str, object] = {}
-    phi.check(*(fields.get(k) for k in TEXT_FIELDS))
+    guard.check(*(fields.get(k) for k in ABOUT_WORK), year=year)
+    guard.check(fields.get("name"), year=year, people=False)
     for key, value in fields.items():
         value = value.strip()
         if key in TEXT_FIELDS:

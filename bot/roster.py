@@ -15,6 +15,7 @@ from pathlib import Path
 from bot import aspects
 from bot.aspects import Catalog
 from bot.errors import PreceptorError
+from bot.privacy.guard import Guard
 from bot.profile import declare, save_profile
 from storage.engine import Database
 from storage.queries import get_or_create_member, get_or_create_workspace
@@ -61,23 +62,23 @@ def read(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 async def import_roster(
     db: Database, *, platform: str, team: str, rows: Iterator[tuple[int, dict[str, str]]],
-    curated: Catalog, now: datetime, progress: Callable[[int], None] = lambda n: None,
+    curated: Catalog, now: datetime, guard: Guard, progress: Callable[[int], None] = lambda n: None,
 ) -> ImportReport:
     report, batch, done = ImportReport(), [], 0
     for line, row in rows:
         batch.append((line, row))
         if len(batch) == BATCH:
-            await _import_batch(db, platform, team, batch, curated, now, report)
+            await _import_batch(db, platform, team, batch, curated, now, guard, report)
             done += len(batch)
             progress(done)
             batch = []
     if batch:
-        await _import_batch(db, platform, team, batch, curated, now, report)
+        await _import_batch(db, platform, team, batch, curated, now, guard, report)
         progress(done + len(batch))
     return report
 
 
-async def _import_batch(db, platform, team, batch, curated, now, report) -> None:
+async def _import_batch(db, platform, team, batch, curated, now, guard, report) -> None:
     async with db.transaction() as session:
         workspace = await get_or_create_workspace(
             session=session, platform=platform, external_id=team, now=now)
@@ -88,7 +89,7 @@ async def _import_batch(db, platform, team, batch, curated, now, report) -> None
                 continue
             try:
                 async with session.begin_nested():
-                    created = await _import_row(session, workspace.id, row, curated, now)
+                    created = await _import_row(session, workspace.id, row, curated, now, guard)
             except PreceptorError as error:
                 report.errors.append(f"line {line}: {error.message} Row skipped.")
                 continue
@@ -97,12 +98,12 @@ async def _import_batch(db, platform, team, batch, curated, now, report) -> None
 
 
 async def _import_row(session, workspace_id: int, row: dict[str, str], curated: Catalog,
-                      now: datetime) -> bool:
+                      now: datetime, guard: Guard) -> bool:
     member, created = await get_or_create_member(
         session=session, workspace_id=workspace_id, platform_user_id=row["platform_user_id"],
         now=now)
     fields = {k: row[k] for k in PROFILE_COLUMNS if row.get(k)}
-    save_profile(member, fields, year=now.year)
+    save_profile(member, fields, year=now.year, guard=guard)
     if row.get("email"):
         member.email = row["email"][:254]
     for text in filter(None, (a.strip() for a in row.get("mentor_aspects", "").split(";"))):

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     preceptor_ask_ttl_hours: int = Field(72, ge=1, le=24 * 60)
     preceptor_tick_seconds: int = Field(60, ge=1, le=3600)
     preceptor_teams_dev: bool = False
+    # A spaCy model for the PHI guard's optional named-entity stage (needs presidio-analyzer).
+    preceptor_phi_ner: str | None = None
     # Encrypts Slack OAuth tokens at rest (a Fernet key: 32 url-safe base64-encoded bytes).
     preceptor_secret_key: str | None = None
 

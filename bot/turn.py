@@ -1,6 +1,6 @@
 """What every use case works with: one transaction, one moment, one workspace, one actor."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import select
@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.aspects import Catalog
 from bot.errors import NotFound, UnknownMember
 from bot.messages import mention
+from bot.privacy.guard import Guard
 from bot.settings import Settings
 from bot.waking import zone
 from storage.models import Aspect, Member, Workspace
@@ -23,6 +24,11 @@ class Turn:
     me: Member
     curated: Catalog
     channel: str | None = None  # where the actor typed the command, if the platform said
+    guard: Guard = field(default_factory=Guard)
+
+    def check_text(self, *texts: str | None) -> None:
+        """Refuse text that looks like it holds patient information (`PhiRefused`)."""
+        self.guard.check(*texts, year=self.now.year)
 
     @property
     def is_admin(self) -> bool:

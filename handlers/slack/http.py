@@ -6,6 +6,7 @@ The OAuth pages are browser requests and go to Bolt's OAuth flow directly.
 """
 
 import json
+import logging
 from urllib.parse import parse_qs, parse_qsl
 
 from aiohttp import web
@@ -17,6 +18,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.admission import Admission
+
+log = logging.getLogger(__name__)
 
 
 class SlackHttp:
@@ -37,9 +40,15 @@ class SlackHttp:
             return web.json_response({"error": "invalid signature"}, status=401)
         if not _well_formed(body, request.content_type):
             return web.json_response({"error": "expected a JSON object"}, status=400)
+        try:
+            bolt = _bolt_request(body, request, headers)
+        except (TypeError, KeyError, AttributeError, ValueError):
+            # Signed, but shaped as Slack never sends (`"user": false`): Bolt cannot read it.
+            log.warning("ignored a signed request Bolt could not read")
+            return web.Response(status=200)
         # Only signed requests make work wait: nobody else can hold it back.
         with self.admission.answering():
-            response = await self.app.async_dispatch(_bolt_request(body, request, headers))
+            response = await self.app.async_dispatch(bolt)
         return await to_aiohttp_response(response)
 
     async def install(self, request: web.Request) -> web.Response:

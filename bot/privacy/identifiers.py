@@ -1,0 +1,202 @@
+"""Stage 2 of the guard: identifiers recognisable by their form, on the normalised text.
+
+Record, account, insurance, licence, plate, device and national id numbers after a label in
+English, Spanish, Portuguese or French ("MRN", "historia clínica nº", "prontuário", "DNI",
+"NHS no"); long or grouped numbers with no label; phones of any country (`phonenumbers` for
+those written with a country code); SSNs, cards (Luhn), IBANs, emails, handles, web and IP
+addresses. Codes that staff quote for their work ("SNOMED 44054006", "NDC 0409-4888-02",
+"CPT 99213", "0800-1200") are not identifiers.
+"""
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+import phonenumbers
+
+from bot.privacy import gazetteer
+
+# What follows a label: one token ("45123987K", "12.345.678-5", "2BX941"), digit groups
+# ("046 454 286"), or up to four letters then digits ("BBBB 1234 5678", "GHL 4412").
+_ID = r"(?P<id>(?:[A-Za-z]{1,4}\s)?[A-Za-z0-9]+(?:(?:[./-]|\s(?=\d))[A-Za-z0-9]+)*)"
+_ID_AFTER = r"(?:\s*(?:number|num|nbr|no\.?|n[º°o]\.?|nr\.?|#|id|is|was|es|:|=|-))*\s*"
+_LABELS = {
+    "a medical record number":
+        r"mrn|mr#|medical record|med rec(?:ord)?|record|chart|fin|csn|encounter|enc|account#?|acct"
+        r"|hosp(?:ital)?\s+(?:no|number|#)|unit record|patient\s*#|pt\s*#|historia(?:\s+cl[ií]nica)?"
+        r"|expediente|prontu[aá]rio|registro|n[uú]mero de paciente|dossier|epic|cerner|mr(?=\s*[:#])",
+    "an insurance number":
+        r"member|subscriber|beneficiary|policy|medicare|medicaid|medi-cal|mbi|cin|insurance|insurer"
+        r"|group\s+(?:no|number|#)|plan\s+(?:no|number|#)|philhealth|tarjeta sanitaria|seguro popular"
+        r"|folio|afiliaci[oó]n|carte vitale|uhc|bcbs|aetna|cigna|humana|kaiser|tricare|ahcccs|masshealth",
+    "an account or card number": r"account|acct|card|visa|mastercard|amex|iban|routing|claim",
+    "a licence or plate number":
+        r"licen[cs]e|dl|cdl|passport|pasaporte|passaporte|plates?|placa|matr[ií]cula|patente|tag"
+        r"|immatriculation|plaque|kennzeichen"
+        r"|vin|certificate|cert|veh(?:icle)?\s+reg(?:istration)?|state\s+id|id\s+card|green card",
+    "a device serial number":
+        r"serial|s/n|sn|udi|transmitter|device\s+id|imei|lot|n[uú]mero de s[eé]rie|s[eé]rie",
+    "a national id number":
+        r"dni|nie|nif|sin|social insurance|aadhaa?r|rut|run|curp|rfc|cpf|rg|c[eé]dula|cc|pesel"
+        r"|personnummer|s[eé]cu|s[eé]curit[eé] sociale|nir|nhs|chi|bsn|codice fiscale|national id"
+        r"|itin|a-number|alien|nss|n[uú]mero de seguro social|seguro social|insee|id number",
+    "a social security number": r"ssn|ss#|ss|social|social security",
+    "an identifying number":
+        r"id|case|claim|badge|employee|emp|file|referral|reference|ref|confirmation|ticket|tracking"
+        r"|usps|ups|fedex|dhl|gu[ií]a|rastreo|order(?!\s+sets?)|dcf|dss|cps|inmate|booking",
+}
+# Codes staff quote for their work, masked before any number is judged: "SNOMED mapping, like
+# 44054006", "NDC 0409-4888-02", "LOINC 2160-0", "ICD-10 Z79.4", "order set v2.3".
+_CODES = re.compile(
+    r"\b(?:snomed(?:\s*ct)?|loinc|cpt|hcpcs|ndc|rxnorm|rxcui|drg|order\s+sets?|version|isbn|doi|pmid"
+    r"|nct|pubmed)\b[^\d\n]{0,25}?(?:[A-Z]{1,4}-?)?\d[\w.-]*"
+    r"|\bicd(?:-?1[01])?(?:-cm)?\b[^\d\n]{0,25}?\b(?-i:[A-TV-Z]\d{2}(?:\.[0-9A-Z]{1,4})?)\b", re.IGNORECASE)
+# Devices and plates carry few digits ("8GM4AB", "GHL 4412"); other numbers at least four.
+_LABELLED = [(kind, re.compile(rf"(?<![\w-])(?:{label})(?![\w-]){_ID_AFTER}{_ID}", re.IGNORECASE),
+              2 if kind.startswith(("a device", "a licence")) else 4) for kind, label in _LABELS.items()]
+# A plate a few words after its label ("la placa del hijo del paciente es ABC-12-34", "vanity
+# plate is GRNDPA1"): letters and digits mixed, in capitals.
+_PLATE_LATER = re.compile(
+    r"\b(?i:plates?|placa|matr[ií]cula|patente|immatriculation|tag)\b(?:\s+[\w'.:]+){0,6}?[\s:]+"
+    r"(?P<id>(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){1,3})\b")
+_CHECKS: list[tuple[str, re.Pattern[str]]] = [
+    ("an identifying number", re.compile(r"(?<![\w&])#\s?\d[\d\s-]{3,}\d")),   # pt #7731-2204
+    ("a social security number", re.compile(r"(?<![\d-])\d{3}([\s-])\d{2}\1\d{4}(?![\d-])")),
+    ("an insurance number", re.compile(r"\b\d[A-Z][A-Z0-9]\d-?[A-Z][A-Z0-9]\d-?[A-Z]{2}\d{2}\b")),  # MBI
+    ("an account or card number", re.compile(   # IBAN
+        r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b")),
+    ("a device serial number", re.compile(r"\(01\)\s?\d{14}")),   # a GS1 device identifier
+    ("an identifying number", re.compile(   # letters and five or more digits: XJH123456789
+        r"\b(?!\d+(?:units?|u|iu|mg|mcg|ml|k|cc|kg|g|mm|cm|ms|am|pm|th|st|nd|rd|s)\b)"
+        r"(?=[A-Za-z-]*\d(?:[A-Za-z-]*\d){4})(?=[\d-]*[A-Za-z])[A-Za-z0-9][\w-]{5,}\b", re.IGNORECASE)),
+    ("an email address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("an email address", re.compile(
+        r"[\w.+-]+\s?(?:@|\bat\b|\barroba\b)\s?(?:gmail|yahoo|hotmail|outlook|aol|icloud|protonmail"
+        r"|proton|live|msn|comcast|verizon|sbcglobal|bellsouth|att|gmx|yandex|qq|bol|uol|terra"
+        r"|prodigy|rediffmail|mail\.ru)\b", re.IGNORECASE)),
+    ("a social media handle", re.compile(
+        r"\b(?:ig|insta(?:gram)?|tiktok|tik tok|twitter|x|snap(?:chat)?|sc|fb|facebook|threads"
+        r"|venmo|cash\s?app|paypal|zelle|discord|telegram|whatsapp|linkedin|youtube|twitch|onlyfans"
+        r"|handle|@)\b.{0,25}?(?:@[\w.-]{2,}|\$[A-Za-z][\w-]{2,}|[\w.]{2,}#\d{3,}|/[A-Za-z][\w.-]{3,}"
+        r"|\b[a-z]+[._][\w.]+\b|\b[a-z]+\d{2,}\b)", re.IGNORECASE)),
+    ("a social media handle", re.compile(r"(?<![\w$])\$[A-Za-z][\w-]*\d[\w-]*")),   # $TinaG1988
+    ("a social media handle", re.compile(                       # "@lil_dre_305 on insta", "u/copd_77"
+        r"@[\w.]*[_\d][\w.]*\s+(?:on|in)\s+(?:ig|insta(?:gram)?|tiktok|twitter|x|snap(?:chat)?|threads|fb)\b"
+        r"|(?<![\w/])u/[\w-]{3,}|\b(?:twitch|reddit|youtube|tiktok|insta(?:gram)?|snap(?:chat)?)\s+(?:is|:)\s+\S{4,}",
+        re.IGNORECASE)),
+    ("an IP address", re.compile(
+        r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")),
+    ("an IP address", re.compile(r"\b(?:10|172|192|169)\s(?:\d{1,3}\s){2}\d{1,3}\b")),
+    ("an IP address", re.compile(
+        r"(?<![\w:])(?=[\w:]*(?:::|[a-f]))(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{1,4}(?![\w:])", re.IGNORECASE)),
+    ("a phone number", re.compile(
+        r"(?<![\w-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]?\d{2}\s?\d{2}(?![\w-])")),
+    ("a phone number", re.compile(
+        r"\b(?:phone|cell|mobile|tel|t[eé]l[eé]?fono|tel[eé]fono|celular|cel|fax|pager|number|n[uú]mero"
+        r"|numero|#|call|text|reach|hmu|whatsapp|contact[oa]?|ext|ph)\b\D{0,15}(?<!\d)\d(?:[\s.-]?\d){6,11}\b",
+        re.IGNORECASE)),
+    ("a phone number", re.compile(r"\b0\d{1,4}(?:[\s.-]\d{2,4}){2,4}\b")),   # 06 12 34 56 78, 0917 123 4567
+    ("a phone number", re.compile(r"(?<![\w-])\+\d{1,3}(?:[\s.-]?\d{2,4}){3,5}(?![\w-])")),
+]
+# A long or grouped number with no label: record numbers, tracking numbers, ids.
+_LONG_NUMBER = re.compile(r"(?<![\w.,/-])\d(?:[\s.-]?\d){6,}(?![\w/])")
+_RANGE_BEFORE = re.compile(r"\b\d{1,2}/\d{1,2}-$")   # "vacation 12/20-1/2"
+_TIME_RANGE = re.compile(r"^(?:[01]\d|2[0-3])[0-5]\d-(?:[01]\d|2[0-3])[0-5]\d$")
+_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+|\b(?:[\w-]+\.)+(?:com|org|net|edu|gov|io|us|health"
+                  r"|ly|gl|ee|be|co|me|gd|cc|at|ru|br|mx|es|uk|ca)\b(?:/\S*)?", re.IGNORECASE)
+# Web addresses that lead to a person: short links, profiles, fundraisers, journals, shared files.
+_PERSONAL_HOSTS = re.compile(
+    r"(?:^|\.)(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|ow\.ly|is\.gd|buff\.ly|rebrand\.ly|cutt\.ly"
+    r"|shorturl\.at|tiny\.cc|lnkd\.in|rb\.gy|youtu\.be|linktr\.ee|facebook\.com|fb\.com|fb\.me"
+    r"|instagram\.com|tiktok\.com|twitter\.com|x\.com|linkedin\.com|youtube\.com|gofundme\.com"
+    r"|caringbridge\.org|legacy\.com|venmo\.com|cash\.app|paypal\.me|dropbox\.com|drive\.google\.com"
+    r"|docs\.google\.com|onedrive\.live\.com|icloud\.com|wetransfer\.com|zoom\.us|mychart\S*"
+    r"|spotify\.com|snapchat\.com|threads\.net|discord\.gg|wa\.me|t\.me|blogspot\.com|wordpress\.com"
+    r"|medium\.com|substack\.com|tumblr\.com|weebly\.com|wixsite\.com|squarespace\.com)$", re.IGNORECASE)
+
+
+def findings(text: str) -> Iterator[str]:
+    """The kinds of identifier `text` (already normalised) holds, in the order found. A number
+    that a label names ("SIN 046 454 286") is reported as that kind alone."""
+    text = _CODES.sub(" code ", text)
+    labelled = []
+    for kind, pattern, digits in _LABELLED:
+        match = pattern.search(text)
+        while match:   # overlapping, so "uhc member id 9124…" is tried from "member" too
+            if sum(c.isdigit() for c in match.group("id")) >= digits:
+                labelled.append(match.span("id"))
+                yield kind
+                break
+            match = pattern.search(text, match.start() + 1)
+    plate = next((m for m in _PLATE_LATER.finditer(text) if len(m.group("id").replace(" ", "")) >= 5), None)
+    if plate:
+        labelled.append(plate.span("id"))
+        yield "a licence or plate number"
+    inside = lambda m: any(a <= m.start() and m.end() <= b for a, b in labelled)  # noqa: E731
+    for kind, pattern in _CHECKS:
+        if any(not inside(m) for m in pattern.finditer(text)):
+            yield kind
+    if any(_is_long_number(text, m) and not inside(m) for m in _LONG_NUMBER.finditer(text)):
+        yield "an identifying number"
+    if _card_number(text):
+        yield "an account or card number"
+    if _international_phone(text):
+        yield "a phone number"
+    if any(_leads_to_a_person(m.group()) for m in _URL.finditer(text)):
+        yield "a web address"
+
+
+def _is_long_number(text: str, match: re.Match) -> bool:
+    number = match.group()
+    if _TIME_RANGE.match(number) or re.fullmatch(r"\d{1,3}(?:,\d{3})+", number):
+        return False
+    return not _RANGE_BEFORE.search(text[:match.start()])
+
+
+def _card_number(text: str) -> bool:
+    """13 to 19 digits, spaced or not, that pass the Luhn check card numbers carry."""
+    for match in re.finditer(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])", text):
+        digits = [int(d) for d in re.sub(r"\D", "", match.group())]
+        odd = sum(digits[-1::-2])
+        even = sum(sum(divmod(2 * d, 10)) for d in digits[-2::-2])
+        if (odd + even) % 10 == 0:
+            return True
+    return False
+
+
+def _international_phone(text: str) -> bool:
+    if "+" not in text:
+        return False
+    matches = phonenumbers.PhoneNumberMatcher(text, None, leniency=phonenumbers.Leniency.POSSIBLE)
+    return any(True for _ in matches)
+
+
+def _leads_to_a_person(url: str) -> bool:
+    """A society's or a guideline's site passes ("acep.org/clinical-policies", "cpr.heart.org",
+    "nice.org.uk"); a short link, a profile, a file share, or a subdomain or path with a name, a
+    number or "my" does not ("annabelles-fight.blogspot.com", "example.com/my-cancer-diary")."""
+    address = re.sub(r"^(?:https?|ftp)://", "", url.rstrip(".,;:!?)"), flags=re.IGNORECASE)
+    host, _, path = address.partition("/")
+    host = host.lower()
+    if re.fullmatch(r"[\d.]+(?::\d+)?", host) or _PERSONAL_HOSTS.search(host):
+        return True
+    if re.search(r"\d{3,}|[?&]\w+=|@|~", path):
+        return True
+    subdomain = _domains()(host).subdomain
+    pieces = re.split(r"[/_.#-]+", f"{subdomain}/{path}".lower())
+    return any(not _ordinary(piece) for piece in pieces if piece and piece != "www")
+
+
+@cache
+def _domains():
+    """The public suffix list as tldextract ships it (never fetched: no network at run time)."""
+    import tldextract
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def _ordinary(piece: str) -> bool:
+    from bot.privacy.words import NAME, WORDNAME, sort_of, vocabulary
+    if piece in ("my", "mi", "our", "meu", "minha") or len(piece) == 1:
+        return False
+    return piece.isdigit() or piece in vocabulary() or (
+        sort_of(piece) not in (NAME, WORDNAME) and piece in gazetteer.words())

@@ -1,0 +1,96 @@
+"""Where a name is a patient's or a relative's whatever else is said: next to a relative ("his
+wife Rosalind"), a bed ("bed 4 okafor", "reyes in 12"), a patient word ("pt greta"), "name
+was", "baby boy", or a household noun ("the Moreau kid")."""
+
+import re
+
+from bot.privacy import gazetteer
+from bot.privacy.colleagues import own
+from bot.privacy.cues import cues
+from bot.privacy.mentions import Mention
+from bot.privacy.words import MARK, NUMBER, Token
+
+LINKS = {"is", "was", "named", "called", "es", "se", "llama", "si", "ni", "niya", "dela", "dele",
+         "the", "a", "w", "our", "su", "sus"}
+_AT_A_BED = {"in", "en", "sa", "do", "no", "na", "el", "la", "the", "burn", "of"}
+# A room: up to three digits and a letter ("12", "14b"), or four that are no year and no time.
+_ROOM = re.compile(r"(?:\d{1,3}[a-d]?|(?!19|20|[01]\d[0-5]\d|2[0-3][0-5]\d)\d{4})$", re.IGNORECASE)
+_APPOSITION = {"she", "he", "she's", "he's", "shes", "hes", "llama", "se", "called", "named", "goes",
+               "by", "paciente", "pt", "patient", "del", "de", "of"}
+_NAMING = {"is", "was", "es", "era", "literally", "actually", ":", "'s", "s"}
+_LITTLE = {"baby", "bebe", "infant", "little", "lil", "peque", "pequeno", "pequena"}
+_PATIENT_AFTER = (["the", "pt"], ["our", "pt"], ["el", "paciente"], ["la", "paciente"], ["the", "patient"])
+
+
+def relative(before: list[str], after: list[str], directly: bool = False) -> int | None:
+    """'his wife Rosalind', 'pt's son (Dmitri)', 'mom is jolene', 'Gregory Tan (son)', 'the pt's
+    dad, viliami', 'his daughter, Dr. Anita Rao': where in `before` the words owning the
+    relative start (len(before) when none), or None. `directly`: nothing but a link between."""
+    c = cues()
+    if after[:1] in (["("], [","]) and after[1:2] and after[1] in c["relatives"]:
+        return len(before)
+    between = LINKS | {"name", "names", "nombre", "'s"} | (set() if directly else _APPOSITION)
+    skipped = 0
+    while skipped < len(before) and (before[skipped] in between or (
+            not directly and before[skipped] not in c["relatives"]
+            and (before[skipped] in c["titles"] or before[skipped] in c["colleague_titles"]))):
+        skipped += 1
+    words = before[skipped:]
+    n = c["relatives"].ending_at(list(reversed(words)), len(words) - 1) if words else 0
+    if not n:
+        return None
+    owner = skipped + n
+    if words[0] in c["colleague_titles"] and not any(w in c["possessives"] for w in before[owner:owner + 2]):
+        return None   # "Sister Bernadette", "Father Mike", "brother Tom"
+    return owner
+
+
+def patient_slot(tokens: list[Token], mention: Mention, before: list[str], after: list[str]) -> bool:
+    c = cues()
+    first, second = (before + ["", ""])[:2]
+    if first in c["patient"] or (second in c["patient"] and first in LINKS):
+        return True
+    named_at = next((i for i, w in enumerate(before[:4]) if w in ("name", "nombre")), None)
+    if named_at is not None and all(w in _NAMING for w in before[:named_at]):
+        return not own(before[named_at + 1:])   # "pt name is literally frank hope"
+    if first in _LITTLE and not _a_place(tokens, mention):
+        return True
+    if second == "baby" and first in ("boy", "girl"):
+        return True
+    words = [w for w in after if w not in ("(", ",")]
+    if words[:1] and words[0] in c["households"]:
+        return True
+    if mention.strong and tokens[mention.last].possessive and words[:1] and words[0] in c["patient_things"]:
+        return True
+    return after[:1] in (["("], [","]) and after[1:3] in _PATIENT_AFTER
+
+
+def _a_place(tokens: list[Token], mention: Mention) -> bool:
+    """'grew up in little haiti': a place, unless the word is a popular name ('little mateo')."""
+    name = " ".join(t.base for t in tokens[mention.first:mention.last + 1])
+    return name in gazetteer.regions() or (name in gazetteer.places()[0]
+                                          and not tokens[mention.first].likely_name)
+
+
+def near_a_bed(tokens: list[Token], mention: Mention) -> bool:
+    """'bed 4 okafor', 'bed 2 is Ferreira', 'reyes in 12', 'Iwu in burn rm 3', 'X (cama 3)'."""
+    beds = cues()["beds"]
+    before = [t for t in tokens[max(0, mention.first - 4):mention.first] if t.sort != MARK]
+    if before[-1:] and before[-1].base in ("is", "es"):
+        before = before[:-1]
+    if len(before) >= 2 and before[-1].sort == NUMBER and before[-2].base in beds:
+        return True
+    after = []
+    for token in tokens[mention.last + 1:mention.last + 6]:
+        if token.text == ",":
+            break   # "lap chole, pod 1": what follows a comma is another thing
+        if token.sort != MARK:
+            after.append(token)
+    for i, token in enumerate(after[:4]):
+        if token.sort == NUMBER:
+            return bool(_ROOM.match(token.text)) and i > 0
+        if token.base not in beds and token.base not in _AT_A_BED:
+            return False
+    return False
+
+

@@ -1,0 +1,59 @@
+"""Stage 3a: dates of a patient's life and ages over 89; staff dates and ordinary ages pass."""
+
+import pytest
+
+from bot.privacy.guard import Guard
+
+REFUSED = {
+    "DOB 3/4/1956": "a date of birth",
+    "fecha de nacimiento 21/07/1949": "a date of birth",
+    "pt's bday is march 3rd and she turned 40 in the ICU": "a date of birth",
+    "admitted 10/30, still no placement": "a date tied to a patient",
+    "LMP 3/1 so she's ~10wk": "a date tied to a patient",
+    "op was Jan 9 and she's still not walking": "a date tied to a patient",
+    "ingresó el 15 de agosto con neumonía": "a date tied to a patient",
+    "she was admitted christmas eve and went home NYE": "a date tied to a patient",
+    "pt's colonoscopy got pushed to the twelfth of may": "a date tied to a patient",
+    "seen 1956-03-04 in clinic": "a date tied to a patient",
+    "92M w hip fx": "an age over 89",
+    "93yoF fell at home": "an age over 89",
+    "a ninety-one yo lady taught me to crochet": "an age over 89",
+    "la señora tiene 97 años": "an age over 89",
+    "learned a ton from my pt (F, 92)": "an age over 89",
+    "she turns 100 next week": "an age over 89",
+    "Patient age: 94.": "an age over 89",
+    "pt born '29 is still sharp": "an age over 89",
+    "born in 1931 and still drives": "an age over 89",
+}
+
+ALLOWED = [
+    "orientation 02/06/2027, anyone else starting then?", "ACLS recert due 3/15",
+    "M&M on the 14th, i'm presenting", "night float starts jan 9", "my bday is 7/4 so i work it",
+    "la capacitación de PALS es el 15 de marzo", "CCRN exam booked for 08/12/2026",
+    "the 4th of july shift is always wild in the ED", "fellowship interviews oct 3 and oct 17",
+    "an 89 yo w a hip fx still crushed PT", "i did 92 compressions a minute in sim",
+    "92% of my charts closed on time", "90 day review went well", "pt born in 1962, same age as my mom",
+    "temp 101 F overnight", "Guillain-Barré: NIF and FVC, 20/30/40 rule",
+]
+
+
+@pytest.mark.parametrize("text, kind", REFUSED.items())
+def test_patient_dates_and_great_ages_are_refused_by_name(kinds, text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", ALLOWED)
+def test_staff_dates_and_ordinary_numbers_pass(kinds, text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize("text", ["orientation 02/06/2027", "admitted 10/30", "LMP 3/1", "seen 1956-03-04"])
+def test_no_date_but_a_birth_is_called_a_date_of_birth(kinds, text):
+    assert "a date of birth" not in kinds(text)
+
+
+def test_a_birth_year_counts_as_over_89_by_the_year_it_is_now():
+    guard = Guard()
+    assert guard.findings("born in 1940", year=2026) == []
+    assert [f.kind for f in guard.findings("born in 1940", year=2031)] == ["an age over 89"]
+    assert [f.kind for f in guard.findings("born in 1940")] == ["an age over 89"]  # no year: safe side

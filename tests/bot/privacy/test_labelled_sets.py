@@ -1,0 +1,57 @@
+"""The guard on the labelled sets of tests/data, each written blind (see bench/phi.py).
+
+Development sets are held to the goal: recall of at least 99% on plain text and 97% on hard
+text, at most 2% of benign text blocked. The acceptance set was never tuned on; it is held to
+what it measured when the guard was finished (README, "Patient information"), so a change that
+makes it worse fails here, while the goal it does not reach yet stays written down.
+"""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parents[2] / "data"
+HIPAA_KINDS = {"name", "mrn", "date", "phone", "email", "address", "ssn", "insurance", "account",
+               "license", "device", "url", "ip"}
+GOAL = {"plain": 0.99, "hard": 0.97, "all": 0.99}
+ACCEPTANCE_FLOOR = {"plain": 0.99, "hard": 0.92, "all": 0.93}
+
+
+def rows(name: str) -> list[dict]:
+    return list(csv.DictReader((DATA / f"{name}.csv").open(encoding="utf-8")))
+
+
+def measure(kinds, name: str, difficulty: str):
+    chosen = [r for r in rows(name) if difficulty == "all" or r.get("difficulty") == difficulty]
+    identifiers = [r for r in chosen if r["kind"] != "benign"]
+    missed = [f"{r['kind']}: {r['text']}" for r in identifiers if not kinds(r["text"])]
+    blocked = [r["text"] for r in chosen if r["kind"] == "benign" and kinds(r["text"])]
+    benign = sum(r["kind"] == "benign" for r in chosen)
+    return 1 - len(missed) / len(identifiers), missed, len(blocked) / benign, blocked
+
+
+@pytest.mark.parametrize("name", ["phi_labelled", "phi_heldout", "phi_staff_chat", "phi_staff_chat_2",
+                                  "phi_acceptance"])
+def test_each_set_is_large_and_covers_every_kind(name):
+    labelled = rows(name)
+    assert sum(r["kind"] == "benign" for r in labelled) >= 150
+    assert sum(r["kind"] != "benign" for r in labelled) >= 130
+    assert {r["kind"] for r in labelled} >= HIPAA_KINDS
+
+
+@pytest.mark.parametrize("name, difficulty", [
+    ("phi_labelled", "all"), ("phi_heldout", "all"), ("phi_staff_chat", "plain"),
+    ("phi_staff_chat", "hard"), ("phi_staff_chat_2", "plain"), ("phi_staff_chat_2", "hard"),
+])
+def test_development_sets_meet_the_goal(kinds, name, difficulty):
+    recall, missed, blocked_share, blocked = measure(kinds, name, difficulty)
+    assert recall >= GOAL[difficulty], missed
+    assert blocked_share <= 0.02, blocked
+
+
+@pytest.mark.parametrize("difficulty", ["plain", "hard", "all"])
+def test_the_acceptance_set_holds_its_measured_floor(kinds, difficulty):
+    recall, _, blocked_share, _ = measure(kinds, "phi_acceptance", difficulty)
+    assert recall >= ACCEPTANCE_FLOOR[difficulty]   # misses are not printed: it stays held out
+    assert blocked_share <= 0.022

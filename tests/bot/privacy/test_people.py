@@ -1,0 +1,76 @@
+"""Stage 4: names of patients and relatives, initials; the colleague rule lets staff pass."""
+
+import pytest
+
+PATIENTS = [
+    "bed 4 okafor still septic", "reyes in 12 finally extubated!!", "the Moreau kid taught me asthma",
+    "baby girl Lindqvist was my first cooling protocol", "her name was Celestine",
+    "sr. quintana (cama 3) me enseñó mucho", "doña Pilar en la 7 no quiere comer",
+    "mrs adeyemi's echo was wild", "Mr. O'Sullivan in bed 11 knew his warfarin",
+    "M. Dubois ne parle pas anglais",
+    "kowalczyk is back again, 4th time this yr", "Priyanka Venkataraman (the pt, not our PA!) asked me",
+    "thanks dr lee for coaching me before i told Tomasz Wiśniewski about his scan",
+    "Rose Park got d/c'd and hugged me", "the Van der Berg case still bugs me",
+    "my patient john smith has refractory afib",
+]
+RELATIVES = [
+    "his wife Rosalind called back", "pt's son (Dmitri) was upset", "the daughter, Ines Paredes, is HCP",
+    "mom is jolene, she's 17", "stepdad jerome is not allowed to visit", "su hija Guadalupe nos ayudó",
+    "next of kin: Gregory Tan (son)", "ang asawa niya si Rolando, very involved",
+]
+INITIALS = ["K.T. 81F w new afib", "JB 5/17 clinic f/u", "RS 67M s/p CABG", "mj 45 yo f with lupus",
+            "thanks team for the resus on JRT (22M)", "Patient initials CK, 29M"]
+COLLEAGUES = [
+    "Nurse manager Ms. Whitcombe approved my CCRN time", "Mr. Adebayo from pharmacy showed me",
+    "dr okafor taught me the LP", "thanks @priya for the ekg tutoring", "shoutout to jen in 5W",
+    "mrs kowalski our educator walked me thru it", "charge nurse Tasha is a legend",
+    "mrs adeyemi (our NM) said i can go", "shoutout to mr. petrov in biomed",
+    "jo from PT taught me transfers",
+    "mang Jun sa security walked me to my car", "doña Rosa de la cafetería nos guarda café",
+    "la enfermera jefe Sra. Beltrán aprobó mis horas", "profile: I'm Dr. Anjali Ramaswamy, PGY-2 IM",
+    "hi i'm Tomás, RN on 7N", "my husband Dev works at the other campus",
+    "my daughter Maya starts kindergarten",
+    "Sister Bernadette from spiritual care taught us", "so grateful for Ivy the therapy dog",
+    "my preceptor Kealoha is teaching me to prioritize", "thanks ms. rose from the float pool",
+]
+THINGS = [
+    "virchow's triad is my DVT personality", "Kussmaul breathing in DKA", "Grey Turner and Cullen signs",
+    "first time scrubbing a whipple!!", "Rivers et al, EGDT 2001", "meeting about the Rose Garden wing",
+    "the Kendall Square shuttle", "Parkinson's meds timing on the floor", "Mallory-Weiss vs Boerhaave",
+    "rotating at Mass General next month", "grace under pressure is my goal",
+    "will someone teach me art lines",
+    "hope to sit for CCRN by summer", "the Young Investigators award deadline is friday",
+    "Mallampati 4 - learned to call anesthesia early", "bed 12 had a rough night",
+    "room 4 debriefs on Tuesday",
+    "patient portal training for the new MyChart release", "1:1 sitter for the pt in bed 7",
+]
+
+
+@pytest.mark.parametrize("text", PATIENTS)
+def test_a_patients_name_is_refused(kinds, text):
+    assert {"a patient's name", "a name that could be a patient's"} & set(kinds(text))
+
+
+@pytest.mark.parametrize("text", RELATIVES)
+def test_a_relatives_name_is_refused_as_one(kinds, text):
+    assert "a relative's name" in kinds(text)
+
+
+@pytest.mark.parametrize("text", INITIALS)
+def test_a_patients_initials_are_refused(kinds, text):
+    assert "a patient's initials" in kinds(text)
+
+
+@pytest.mark.parametrize("text", COLLEAGUES)
+def test_colleagues_and_ones_own_family_pass(kinds, text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize("text", THINGS)
+def test_eponyms_sites_and_words_that_are_names_pass(kinds, text):
+    assert kinds(text) == []
+
+
+def test_a_colleague_and_a_patient_in_one_text_are_told_apart(kinds):
+    assert kinds("thx jess for covering, nguyen in 22 was a LOT") == ["a patient's name"]
+    assert kinds("thx jess for covering, the guy in 22 was a LOT") == []
