@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 # otherwise opens the local `preceptor try` workspace with demo staff.
 run: install
 	$(BIN)/preceptor db upgrade
-	@if $(BIN)/python -c "import sys; from bot.settings import Settings; sys.exit(0 if Settings().has_platform_credentials else 1)"; then \
+	@if $(BIN)/python -c "import sys; from bot.app.settings import Settings; sys.exit(0 if Settings().has_platform_credentials else 1)"; then \
 		$(BIN)/preceptor serve; \
 	else \
 		$(BIN)/preceptor try; \

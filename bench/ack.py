@@ -164,14 +164,14 @@ async def main_async(args) -> None:
                           "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": f"{fake.url}/api/",
                           "PRECEPTOR_CHANNEL": "C1"}
         upgrade = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "db", "upgrade", cwd=ROOT, env=subprocess_env,
+            sys.executable, "-m", "bot.app.cli", "db", "upgrade", cwd=ROOT, env=subprocess_env,
             stdout=asyncio.subprocess.DEVNULL)
         await upgrade.wait()
         floor_port, serve_port = free_port(), free_port()
         floor = await measure("bare Bolt (ack only)", [sys.executable, "-c", FLOOR,
                               str(floor_port), SECRET, f"{fake.url}/api/"],
                               subprocess_env, floor_port, args)
-        serve = await measure("preceptor serve", [sys.executable, "-m", "bot.cli", "serve",
+        serve = await measure("preceptor serve", [sys.executable, "-m", "bot.app.cli", "serve",
                               "--port", str(serve_port)], subprocess_env, serve_port, args,
                               fake)
     await fake.stop()

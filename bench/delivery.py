@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select
 
 from bench.common import ROOT, backend, fresh_database, record
-from bot.cli import prepare_database
+from bot.app.cli import prepare_database
 from storage.engine import Database
 from storage.models import Aspect, Member, Mentorship, Workspace
 from tests.e2e.fake_slack import FakeSlack, PostLimits
@@ -63,7 +63,7 @@ async def seed(url: str, checkins: int) -> None:
 
 def tick(env: dict) -> asyncio.subprocess.Process:
     return asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "tick", cwd=ROOT, env=env,
+        sys.executable, "-m", "bot.app.cli", "tick", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
 
 

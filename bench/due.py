@@ -21,11 +21,11 @@ from sqlalchemy import insert, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bench.common import backend, fresh_database, record
-from bot.app import build_core
-from bot.cli import prepare_database
-from bot.clock import FixedClock
-from bot.core import BATCH
-from bot.settings import Settings
+from bot.app.assembly import build_core
+from bot.app.cli import prepare_database
+from bot.app.settings import Settings
+from bot.core.clock import FixedClock
+from bot.core.preceptor import BATCH
 from storage.engine import Database
 from storage.models import Aspect, Member, Mentorship, Workspace
 from storage.queries import claim_due_mentorships

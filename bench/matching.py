@@ -27,8 +27,8 @@ from pathlib import Path
 from sqlmodel import select
 
 from bench.common import record
-from bot.cli import prepare_database
-from bot.matching import suggest
+from bot.app.cli import prepare_database
+from bot.matching.ranking import suggest
 from storage.engine import Database
 from storage.models import Member
 

@@ -23,7 +23,7 @@ import aiohttp
 from bench import ack
 from bench.common import ROOT, free_port, record
 from bench.matching import generate
-from bot.cli import prepare_database
+from bot.app.cli import prepare_database
 from tests.e2e.fake_slack import FakeSlack
 from tests.e2e.slack_client import SECRET, sign
 
@@ -91,7 +91,7 @@ async def main_async(args) -> None:
         floor = await measure("bare Bolt (ack only)", [sys.executable, "-c", ack.FLOOR,
                               str(floor_port), SECRET, f"{fake.url}/api/"], env, floor_port,
                               *common)
-        serve = await measure("preceptor serve", [sys.executable, "-m", "bot.cli", "serve",
+        serve = await measure("preceptor serve", [sys.executable, "-m", "bot.app.cli", "serve",
                               "--port", str(serve_port)], env, serve_port, *common, fake)
     await fake.stop()
     answered = sum(c.method == "response_url" for c in fake.calls)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
-from bot.cli import prepare_database
+from bot.app.cli import prepare_database
 from storage.engine import sync_url
 from tests.helpers import World
 

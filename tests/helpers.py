@@ -2,11 +2,11 @@
 
 from datetime import datetime, timedelta
 
-from bot.app import build_core
-from bot.clock import FixedClock
-from bot.core import Actor
-from bot.messages import Message, plain
-from bot.settings import Settings
+from bot.app.assembly import build_core
+from bot.app.settings import Settings
+from bot.core.clock import FixedClock
+from bot.core.messages import Message, plain
+from bot.core.preceptor import Actor
 from handlers.console.messenger import ConsoleMessenger
 
 TEAM = "T1"

@@ -13,7 +13,7 @@ What is refused is never logged or echoed.
 
 from dataclasses import dataclass
 
-from bot.errors import PhiRefused
+from bot.core.errors import PhiRefused
 from bot.privacy import dates, identifiers, places
 from bot.privacy import people as names
 from bot.privacy.ner import EntityModel

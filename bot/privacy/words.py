@@ -117,7 +117,7 @@ class Vocabulary:
 
 @cache
 def vocabulary() -> Vocabulary:
-    from bot.aspects import load_taxonomy
+    from bot.matching.aspects import load_taxonomy
     taxonomy = {fold(w) for a in load_taxonomy() for text in (a.name, *a.synonyms)
                 for w in re.findall(r"[^\W\d_]+", text)}
     cue_words = {p[0] for phrases in cues().values() for p in phrases.phrases if len(p) == 1}

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.messages import Message
+from bot.core.messages import Message
 
 
 @dataclass(frozen=True)

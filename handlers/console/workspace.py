@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from rapidfuzz import fuzz, process
 
-from bot.clock import FixedClock
-from bot.core import Actor, Preceptor
-from bot.messages import Message, plain
+from bot.core.clock import FixedClock
+from bot.core.messages import Message, plain
+from bot.core.preceptor import Actor, Preceptor
 from handlers.console.demo import DEMO_STAFF
 from handlers.console.messenger import ConsoleMessenger
 

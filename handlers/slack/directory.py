@@ -5,7 +5,7 @@ import time
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core import Actor
+from bot.core.preceptor import Actor
 
 TTL_SECONDS = 24 * 3600
 

@@ -17,7 +17,7 @@ from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.admission import Admission
+from bot.app.admission import Admission
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from dataclasses import replace
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core import BUTTONS, Preceptor
-from bot.errors import PreceptorError
-from bot.grammar import parse
-from bot.messages import Message
+from bot.core.errors import PreceptorError
+from bot.core.grammar import parse
+from bot.core.messages import Message
+from bot.core.preceptor import BUTTONS, Preceptor
 from handlers.slack import observations, render
 from handlers.slack.directory import Directory
 

@@ -6,9 +6,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.messages import Message
-from bot.messenger import PermanentError, RateLimited, TransientError
-from bot.pacing import Pacer
+from bot.core.messages import Message
+from bot.delivery.messenger import PermanentError, RateLimited, TransientError
+from bot.delivery.pacing import Pacer
 from handlers.slack.render import blocks, fallback
 
 # Errors that retrying cannot fix: the person, channel or installation is gone or forbids us.

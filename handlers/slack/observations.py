@@ -3,7 +3,7 @@ The message text is passed on only to be matched for aspect words in memory."""
 
 import re
 
-from bot.familiarity import Observation
+from bot.matching.familiarity import Observation
 
 MENTIONS = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 

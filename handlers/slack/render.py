@@ -17,8 +17,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.domain import ROLES
-from bot.messages import MENTION, Message, plain
+from bot.core.domain import ROLES
+from bot.core.messages import MENTION, Message, plain
 
 MAX_BLOCKS = 50  # per message; views allow 100
 MAX_TEXT = 3000

@@ -11,9 +11,9 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core import Preceptor
-from bot.messenger import PermanentError
-from bot.settings import Settings
+from bot.app.settings import Settings
+from bot.core.preceptor import Preceptor
+from bot.delivery.messenger import PermanentError
 from handlers.slack import listeners
 from handlers.slack.directory import Directory
 from handlers.slack.http import SlackHttp

@@ -7,9 +7,9 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import ChannelAccount
 
-from bot.core import Actor, Preceptor
-from bot.familiarity import Observation
-from bot.messages import Message
+from bot.core.messages import Message
+from bot.core.preceptor import Actor, Preceptor
+from bot.matching.familiarity import Observation
 from handlers.teams import cards
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity
 
-from bot.messages import CHANNEL, MENTION, Message
+from bot.core.messages import CHANNEL, MENTION, Message
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 _BOLD = re.compile(r"(?<![*\w])\*([^*\n]+)\*(?![*\w])")

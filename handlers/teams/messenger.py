@@ -12,10 +12,10 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import ChannelAccount, ConversationParameters, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
-from bot.core import Preceptor
-from bot.messages import Message
-from bot.messenger import PermanentError, RateLimited, TransientError
-from bot.pacing import Pacer
+from bot.core.messages import Message
+from bot.core.preceptor import Preceptor
+from bot.delivery.messenger import PermanentError, RateLimited, TransientError
+from bot.delivery.pacing import Pacer
 from handlers.teams import cards
 
 PER_CONVERSATION_PER_SECOND = 7

@@ -7,7 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.app.settings import Settings
 
 TEAMS = Path(__file__).resolve().parents[2] / "teams"
 PLACEHOLDER = "00000000-0000-0000-0000-000000000000"

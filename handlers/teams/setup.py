@@ -11,9 +11,9 @@ from botbuilder.integration.aiohttp import (
 )
 from botframework.connector.auth import AuthenticationConstants
 
-from bot.core import Preceptor
-from bot.messages import Message
-from bot.settings import Settings
+from bot.app.settings import Settings
+from bot.core.messages import Message
+from bot.core.preceptor import Preceptor
 from handlers.teams import cards
 from handlers.teams.bot import PreceptorTeamsBot
 from handlers.teams.http import TeamsHttp

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.admission import Admission
+from bot.app.admission import Admission
 
 
 async def test_at_most_running_work_at_once_and_all_of_it_done():

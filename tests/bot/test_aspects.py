@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 from sqlmodel import select
 
-from bot.aspects import Catalog, load_taxonomy, normalize, resolve
+from bot.matching.aspects import Catalog, load_taxonomy, normalize, resolve
 from storage.models import Aspect, Workspace
 
 CATEGORIES = {

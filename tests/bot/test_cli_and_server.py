@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import select
 
-from bot.server import make_server
+from bot.app.server import make_server
 from storage.models import CheckIn
 from tests.bot.test_checkins import paired
 
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def tick(url: str, now: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "tick", "--now", now], cwd=ROOT, capture_output=True,
+        [sys.executable, "-m", "bot.app.cli", "tick", "--now", now], cwd=ROOT, capture_output=True,
         text=True, timeout=60, env={**os.environ, "DATABASE_URL": url},
     )
     assert done.returncode == 0, done.stderr
@@ -36,7 +36,7 @@ async def test_tick_at_the_same_moment_twice_does_the_work_once(world, db_url):
 
 
 def test_tick_refuses_a_malformed_time():
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "tick", "--now", "next tuesday"],
+    done = subprocess.run([sys.executable, "-m", "bot.app.cli", "tick", "--now", "next tuesday"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "not an ISO 8601 time" in done.stderr
 
@@ -45,7 +45,7 @@ async def test_healthz_answers_ok_with_a_database_and_503_without(world):
     async with TestClient(TestServer(make_server(world.core, world.settings, tick=False))) as client:
         response = await client.get("/healthz")
         assert response.status == 200 and (await response.json()) == {"status": "ok"}
-    from bot.app import build_core
+    from bot.app.assembly import build_core
 
     broken = build_core(world.settings, database_url="postgresql://nobody@127.0.0.1:1/none")
     async with TestClient(TestServer(make_server(broken, world.settings, tick=False))) as client:
@@ -60,6 +60,6 @@ async def test_an_inbound_event_is_processed_once(world):
 
 def test_socket_mode_needs_an_app_token():
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "serve", "--socket-mode"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "bot.app.cli", "serve", "--socket-mode"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 2 and "needs SLACK_APP_TOKEN" in done.stderr

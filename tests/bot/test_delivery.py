@@ -5,12 +5,13 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot import delivery, outbox
-from bot.admission import Admission
-from bot.clock import FixedClock
-from bot.delivery import LEASE, LONGEST_SEND, MAX_ATTEMPTS, deliver_due, deliver_until_idle
-from bot.messages import Message
-from bot.messenger import PermanentError, RateLimited, TransientError
+from bot.app.admission import Admission
+from bot.core.clock import FixedClock
+from bot.core.messages import Message
+from bot.delivery import loop as delivery
+from bot.delivery import outbox
+from bot.delivery.loop import LEASE, LONGEST_SEND, MAX_ATTEMPTS, deliver_due, deliver_until_idle
+from bot.delivery.messenger import PermanentError, RateLimited, TransientError
 from handlers.console.messenger import ConsoleMessenger
 from storage.engine import Database
 from storage.models import Outbox, Workspace
@@ -223,7 +224,7 @@ class WaitingClock(FixedClock):
 
 
 async def test_closing_does_not_wait_out_a_rate_limit(world, monkeypatch):
-    monkeypatch.setattr("bot.core.SHUTDOWN_GRACE_SECONDS", 0.2)
+    monkeypatch.setattr("bot.core.preceptor.SHUTDOWN_GRACE_SECONDS", 0.2)
     await queue(world, "a1", team="T1")
     core = world.core
     core.clock, core.messengers, core.deliver_immediately = (
@@ -266,7 +267,7 @@ async def test_a_servers_delivery_gives_way_to_requests_being_answered(world):
 
 
 async def test_a_row_queued_while_delivery_waits_out_a_window_goes_at_once(world, monkeypatch):
-    monkeypatch.setattr("bot.core.SHUTDOWN_GRACE_SECONDS", 0.2)
+    monkeypatch.setattr("bot.core.preceptor.SHUTDOWN_GRACE_SECONDS", 0.2)
     await queue(world, "a1", team="T1")
     core, limited, clock = world.core, Limited(), WaitingClock(world.clock.now())
     core.clock, core.messengers, core.deliver_immediately = clock, {"console": limited}, True

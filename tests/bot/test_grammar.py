@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.errors import BadCommand
-from bot.grammar import parse
+from bot.core.errors import BadCommand
+from bot.core.grammar import parse
 
 
 @pytest.mark.parametrize("text", [

@@ -207,7 +207,7 @@ async def test_another_perspective_prefers_a_different_background(world):
 
 
 async def test_two_instances_racing_on_one_accept_make_one_mentorship(world):
-    from bot.app import build_core
+    from bot.app.assembly import build_core
 
     await asked_souza(world)
     ask_id = button(world.last("souza"), "intro_accept")
@@ -228,7 +228,7 @@ async def test_two_instances_racing_on_one_accept_make_one_mentorship(world):
 
 
 async def test_two_accepts_at_once_never_exceed_the_mentors_capacity(world):
-    from bot.app import build_core
+    from bot.app.assembly import build_core
 
     await hospital(world)
     await world.cmd("souza", "/mentor capacity 1")

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from bot.familiarity import Observation, closeness, decayed
-from bot.matching import WEIGHTS, Features, experience_fit
+from bot.matching.familiarity import Observation, closeness, decayed
+from bot.matching.ranking import WEIGHTS, Features, experience_fit
 from storage.models import Member, Mentorship, Workspace
 from tests.helpers import TEAM, button, text_of
 
@@ -87,7 +87,7 @@ async def test_shared_small_channels_and_mutual_colleagues(world):
 
 
 async def test_big_channels_say_nothing(world):
-    from bot import matching
+    from bot.matching import ranking as matching
 
     await world.person("lee", "role=attending", offers="POCUS")
     await world.person("priya", RESIDENT)

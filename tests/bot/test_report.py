@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot import report
+from bot.usecases import report
 from storage.models import (
     Aspect,
     CheckIn,

@@ -4,7 +4,7 @@ import json
 
 from sqlmodel import select
 
-from bot import audit
+from bot.privacy import audit
 from storage.models import AuditEvent, Expertise, Interaction, LearningRequest, Member
 from tests.bot.test_checkins import paired
 from tests.helpers import TEAM, text_of
@@ -16,7 +16,7 @@ async def test_export_holds_everything_about_me_and_nothing_private_of_others(wo
     await world.cmd("priya", "met")
     await world.person("nguyen", "role=student")
     await world.cmd("nguyen", "/learn --private grant writing: a secret plan")
-    from bot.familiarity import Observation
+    from bot.matching.familiarity import Observation
 
     await world.core.observe("console", TEAM, Observation("mention", "priya", ("souza",), "C1"))
     reply = await world.cmd("priya", "/mentor export")

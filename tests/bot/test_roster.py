@@ -18,7 +18,7 @@ HEADER = ("platform_user_id,name,email,role,specialty,department,site,career_sta
 def run(url: str, path: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "import-roster", str(path), *args], cwd=ROOT,
+        [sys.executable, "-m", "bot.app.cli", "import-roster", str(path), *args], cwd=ROOT,
         capture_output=True, text=True, timeout=120, env={**env, "DATABASE_URL": url})
 
 

@@ -3,10 +3,10 @@
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.app import build_core
-from bot.clock import FixedClock
-from bot.server import make_server
-from bot.settings import Settings
+from bot.app.assembly import build_core
+from bot.app.server import make_server
+from bot.app.settings import Settings
+from bot.core.clock import FixedClock
 from tests.conftest import START
 from tests.e2e.fake_slack import FakeSlack
 from tests.e2e.slack_client import SECRET, SlackClient

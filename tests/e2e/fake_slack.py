@@ -12,7 +12,7 @@ from aiohttp import web
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.pacing import Pacer
+from bot.delivery.pacing import Pacer
 
 MAX_MESSAGE_BLOCKS = 50
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 
-from bot.messages import Message
+from bot.core.messages import Message
 from storage.engine import Database
 from storage.models import Aspect, Member, Mentorship, Outbox, Workspace
 from tests.e2e.slack_client import SECRET
@@ -28,7 +28,7 @@ def env(url: str, fake) -> dict[str, str]:
 
 async def tick(url: str, fake, now: datetime) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "tick", "--now", now.isoformat(), cwd=ROOT,
+        sys.executable, "-m", "bot.app.cli", "tick", "--now", now.isoformat(), cwd=ROOT,
         env=env(url, fake), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 

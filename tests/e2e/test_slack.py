@@ -64,7 +64,7 @@ async def tick_cli(world, now: str) -> str:
            "SLACK_SIGNING_SECRET": world.settings.slack_signing_secret,
            "SLACK_API_URL": world.settings.slack_api_url}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "tick", "--now", now, cwd=ROOT, env=env,
+        sys.executable, "-m", "bot.app.cli", "tick", "--now", now, cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     out, err = await process.communicate()

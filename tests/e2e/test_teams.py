@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.app import build_core
-from bot.clock import FixedClock
-from bot.server import make_server
-from bot.settings import Settings
+from bot.app.assembly import build_core
+from bot.app.server import make_server
+from bot.app.settings import Settings
+from bot.core.clock import FixedClock
 from tests.conftest import START
 from tests.e2e.fake_connector import FakeConnector
 from tests.e2e.teams_client import TENANT, TeamsClient
@@ -62,7 +62,7 @@ async def tick_cli(world: TeamsWorld, now: str) -> str:
     env = {**os.environ, "DATABASE_URL": world.db_url, "PRECEPTOR_TEAMS_DEV": "1",
            "PRECEPTOR_TEAMS_CHANNEL": CHANNEL}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "tick", "--now", now, cwd=ROOT, env=env,
+        sys.executable, "-m", "bot.app.cli", "tick", "--now", now, cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()
@@ -161,7 +161,7 @@ async def test_someone_who_never_wrote_gets_a_new_personal_chat(teams):
     await teams.client.say("29:lee", "offer POCUS")  # leaves a reference for the tenant
     await teams.reply_to("29:lee", 1)
     messenger = teams.core.messengers["teams"]
-    from bot.messages import Message
+    from bot.core.messages import Message
 
     await messenger.send_dm(TENANT, "29:newcomer", Message("Hello"))
     (created,) = teams.connector.created
@@ -213,8 +213,8 @@ async def test_with_credentials_an_activity_without_a_valid_token_gets_401(db_ur
 
 
 async def test_throttling_429_is_retried_after_the_delay_teams_asks_for(teams):
-    from bot.messages import Message
-    from bot.messenger import TransientError
+    from bot.core.messages import Message
+    from bot.delivery.messenger import TransientError
 
     await teams.client.say("29:lee", "offer POCUS")
     await teams.reply_to("29:lee", 1)

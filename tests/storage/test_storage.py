@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
-from bot.cli import prepare_database
+from bot.app.cli import prepare_database
 from storage.engine import Database, sync_url
 from storage.models import Aspect, Member, Mentorship, Workspace
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from bot.errors import PhiRefused
+from bot.core.errors import PhiRefused
 from bot.privacy.guard import Guard
 from storage.models import Aspect, LearningRequest, Member, Reflection, Thanks
 from tests.helpers import text_of

@@ -14,7 +14,7 @@ def run_try(script: str, tmp_path) -> str:
     path = tmp_path / "script.txt"
     path.write_text(script)
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "try", "--now", "2026-12-01T14:00:00Z", "--script",
+        [sys.executable, "-m", "bot.app.cli", "try", "--now", "2026-12-01T14:00:00Z", "--script",
          str(path)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},

@@ -2,9 +2,9 @@
 
 import pytest
 
-from bot.messages import Button, Message
-from bot.messenger import PermanentError, TransientError
-from bot.settings import Settings
+from bot.app.settings import Settings
+from bot.core.messages import Button, Message
+from bot.delivery.messenger import PermanentError, TransientError
 from handlers.slack.setup import messenger
 from storage.engine import Database
 from tests.e2e.fake_slack import FakeSlack

@@ -10,7 +10,7 @@ from botbuilder.schema import (
 )
 from sqlmodel import select
 
-from bot.core import Actor
+from bot.core.preceptor import Actor
 from handlers.teams.bot import PreceptorTeamsBot
 from storage.models import Member
 

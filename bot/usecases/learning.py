@@ -2,12 +2,14 @@
 
 from sqlmodel import col, select
 
-from bot import aspects, matching, outbox
-from bot.domain import MAX_DETAILS, Status
-from bot.errors import AlreadyDone, BadCommand
-from bot.grammar import Command
-from bot.messages import Button, Message, channel_ref
-from bot.turn import Turn, describe, tag
+from bot.core.domain import MAX_DETAILS, Status
+from bot.core.errors import AlreadyDone, BadCommand
+from bot.core.grammar import Command
+from bot.core.messages import Button, Message, channel_ref
+from bot.core.turn import Turn, describe, tag
+from bot.delivery import outbox
+from bot.matching import aspects
+from bot.matching import ranking as matching
 from storage.models import LearningRequest, Member, Mentorship
 from storage.queries import LIVE
 

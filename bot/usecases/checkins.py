@@ -7,13 +7,13 @@ from sqlalchemy import tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import outbox
-from bot.domain import MAX_REFLECTION, NOT_YET_DAYS, SILENT_ROUNDS_TO_PAUSE, Outcome, Status
-from bot.errors import AlreadyDone, BadCommand, NotFound, NotYours
-from bot.grammar import Command
-from bot.messages import Button, Message
-from bot.profile import pause
-from bot.turn import Turn, is_paused, tag
+from bot.core.domain import MAX_REFLECTION, NOT_YET_DAYS, SILENT_ROUNDS_TO_PAUSE, Outcome, Status
+from bot.core.errors import AlreadyDone, BadCommand, NotFound, NotYours
+from bot.core.grammar import Command
+from bot.core.messages import Button, Message
+from bot.core.turn import Turn, is_paused, tag
+from bot.delivery import outbox
+from bot.usecases.profile import pause
 from storage.models import Aspect, CheckIn, LearningRequest, Member, Mentorship, Reflection
 from storage.queries import claim_due_mentorships
 

@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import outbox
-from bot.domain import Status
-from bot.messages import Message
-from bot.turn import tag
+from bot.core.domain import Status
+from bot.core.messages import Message
+from bot.core.turn import tag
+from bot.delivery import outbox
 from storage.models import Aspect, Member, Mentorship
 
 

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import outbox
-from bot.domain import MAX_REFLECTION, Outcome
-from bot.errors import BadCommand, UnknownMember
-from bot.grammar import Command
-from bot.messages import Message
-from bot.turn import Turn, tag
+from bot.core.domain import MAX_REFLECTION, Outcome
+from bot.core.errors import BadCommand, UnknownMember
+from bot.core.grammar import Command
+from bot.core.messages import Message
+from bot.core.turn import Turn, tag
+from bot.delivery import outbox
 from storage.models import Aspect, CheckIn, Member, Mentorship, Thanks, Workspace
 
 _MENTION = re.compile(r"^<@([^|>]+)(?:\|[^>]*)?>$")

@@ -6,12 +6,12 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.aspects import Catalog
-from bot.errors import NotFound, UnknownMember
-from bot.messages import mention
+from bot.app.settings import Settings
+from bot.core.errors import NotFound, UnknownMember
+from bot.core.messages import mention
+from bot.delivery.waking import zone
+from bot.matching.aspects import Catalog
 from bot.privacy.guard import Guard
-from bot.settings import Settings
-from bot.waking import zone
 from storage.models import Aspect, Member, Workspace
 
 

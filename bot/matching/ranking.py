@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlmodel import and_, col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain import DECLINE_MEMORY_DAYS, ROLE_TRACK, Source, Status
-from bot.familiarity import closeness, decayed
-from bot.messages import channel_ref
+from bot.core.domain import DECLINE_MEMORY_DAYS, ROLE_TRACK, Source, Status
+from bot.core.messages import channel_ref
+from bot.matching.familiarity import closeness, decayed
 from storage.models import (
     ChannelMember,
     CheckIn,

@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, or_, update
 from sqlmodel import col
 
-from bot import reachability
-from bot.clock import Clock
-from bot.messages import Message
-from bot.messenger import Messenger, PermanentError, RateLimited, TransientError
+from bot.core.clock import Clock
+from bot.core.messages import Message
+from bot.delivery import reachability
+from bot.delivery.messenger import Messenger, PermanentError, RateLimited, TransientError
 from storage.engine import Database
 from storage.models import Outbox, Workspace
 from storage.queries import claim_due_outbox, due_outbox

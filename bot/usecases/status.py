@@ -2,12 +2,12 @@
 
 from sqlmodel import col, select
 
-from bot import matching
-from bot.domain import Source, Status
-from bot.grammar import HELP, Command
-from bot.messages import Button, Message
-from bot.profile import expertise_of
-from bot.turn import Turn, is_paused, tag
+from bot.core.domain import Source, Status
+from bot.core.grammar import HELP, Command
+from bot.core.messages import Button, Message
+from bot.core.turn import Turn, is_paused, tag
+from bot.matching import ranking as matching
+from bot.usecases.profile import expertise_of
 from storage.models import CheckIn, IntroAsk, LearningRequest, Member, Mentorship
 from storage.queries import LIVE
 

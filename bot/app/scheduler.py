@@ -6,7 +6,7 @@ import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.core import Preceptor
+from bot.core.preceptor import Preceptor
 
 log = logging.getLogger(__name__)
 

@@ -6,11 +6,12 @@ import uuid
 
 from sqlmodel import col, delete, or_, select
 
-from bot import audit, outbox
-from bot.domain import Status
-from bot.grammar import Command
-from bot.messages import Message
-from bot.turn import Turn
+from bot.core.domain import Status
+from bot.core.grammar import Command
+from bot.core.messages import Message
+from bot.core.turn import Turn
+from bot.delivery import outbox
+from bot.privacy import audit
 from storage.models import (
     AspectSignal,
     ChannelMember,

@@ -3,9 +3,9 @@
 from aiohttp import web
 from sqlalchemy import text
 
-from bot.core import Preceptor
-from bot.scheduler import start_ticking
-from bot.settings import Settings
+from bot.app.scheduler import start_ticking
+from bot.app.settings import Settings
+from bot.core.preceptor import Preceptor
 
 CORE = web.AppKey("core", Preceptor)
 

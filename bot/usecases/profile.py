@@ -4,14 +4,15 @@ from datetime import timedelta
 
 from sqlmodel import col, delete, select
 
-from bot import aspects, outbox
-from bot.domain import MAX_CAPACITY, ROLES, Source, Status
-from bot.errors import BadCommand
-from bot.grammar import Command
-from bot.messages import Message
+from bot.core.domain import MAX_CAPACITY, ROLES, Source, Status
+from bot.core.errors import BadCommand
+from bot.core.grammar import Command
+from bot.core.messages import Message
+from bot.core.turn import Turn, describe, tag
+from bot.delivery import outbox
+from bot.delivery.waking import is_valid_zone
+from bot.matching import aspects
 from bot.privacy.guard import Guard
-from bot.turn import Turn, describe, tag
-from bot.waking import is_valid_zone
 from storage.models import AspectSignal, Expertise, Member, Mentorship
 from storage.queries import find_or_insert
 

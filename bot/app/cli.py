@@ -10,10 +10,10 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import build_core, platform_messengers
-from bot.aspects import seed_taxonomy
-from bot.clock import FixedClock
-from bot.settings import Settings
+from bot.app.assembly import build_core, platform_messengers
+from bot.app.settings import Settings
+from bot.core.clock import FixedClock
+from bot.matching.aspects import seed_taxonomy
 from storage.engine import Database
 from storage.migrate import upgrade
 
@@ -100,7 +100,7 @@ async def _tick(settings: Settings, now: datetime | None) -> int:
 
 
 async def _import_roster(settings: Settings, args) -> int:
-    from bot.roster import RosterError, import_roster, read
+    from bot.usecases.roster import RosterError, import_roster, read
 
     core = build_core(settings)
     try:
@@ -122,8 +122,8 @@ async def _import_roster(settings: Settings, args) -> int:
 
 
 async def _report(settings: Settings, args) -> int:
-    from bot import report
-    from bot.messages import plain
+    from bot.core.messages import plain
+    from bot.usecases import report
 
     core = build_core(settings)
     try:
@@ -148,7 +148,7 @@ def _progress(done: int) -> None:
 
 async def _roster_workspace(settings: Settings, core, args) -> tuple[str, str]:
     """--platform/--team, or the configured workspace: Slack first, then Teams."""
-    from bot.roster import RosterError
+    from bot.usecases.roster import RosterError
     from handlers.slack import setup as slack
     from handlers.teams import setup as teams
 
@@ -221,7 +221,7 @@ async def _repl(workspace, script: Path | None) -> None:
 def _serve(settings: Settings, port: int, socket_mode: bool) -> int:
     from aiohttp import web
 
-    from bot.server import make_server
+    from bot.app.server import make_server
 
     core = build_core(settings)
     server = make_server(core, settings, socket_mode=socket_mode)

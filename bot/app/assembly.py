@@ -2,11 +2,11 @@
 
 from collections.abc import Mapping
 
-from bot.clock import Clock, SystemClock
-from bot.core import Preceptor
-from bot.messenger import Messenger
+from bot.app.settings import Settings
+from bot.core.clock import Clock, SystemClock
+from bot.core.preceptor import Preceptor
+from bot.delivery.messenger import Messenger
 from bot.privacy.guard import Guard
-from bot.settings import Settings
 from storage.engine import Database
 
 

@@ -7,8 +7,8 @@ with or without the `/` and the word `mentor`. All of them end up here.
 import re
 from dataclasses import dataclass, field
 
-from bot.domain import MAX_CAPACITY
-from bot.errors import BadCommand
+from bot.core.domain import MAX_CAPACITY
+from bot.core.errors import BadCommand
 from bot.privacy.guard import Guard
 
 HELP = """*Preceptor* finds you a mentor for one aspect at a time, and checks in until you wrap up.

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.messages import Message
-from bot.waking import next_waking_moment
+from bot.core.messages import Message
+from bot.delivery.waking import next_waking_moment
 from storage.models import Member, Outbox
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from bot.messages import Message
+from bot.core.messages import Message
 
 
 class DeliveryError(Exception):

@@ -5,11 +5,13 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import audit, matching, outbox
-from bot.domain import DECLINE_MEMORY_DAYS, Status
-from bot.errors import AlreadyDone, AtCapacity, NotFound, NotYours, Paused
-from bot.messages import Button, Message
-from bot.turn import Turn, is_paused, tag
+from bot.core.domain import DECLINE_MEMORY_DAYS, Status
+from bot.core.errors import AlreadyDone, AtCapacity, NotFound, NotYours, Paused
+from bot.core.messages import Button, Message
+from bot.core.turn import Turn, is_paused, tag
+from bot.delivery import outbox
+from bot.matching import ranking as matching
+from bot.privacy import audit
 from storage.models import Aspect, IntroAsk, LearningRequest, Member, Mentorship
 from storage.queries import LIVE, claim_expired_asks, live_mentee_counts
 

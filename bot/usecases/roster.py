@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot import aspects
-from bot.aspects import Catalog
-from bot.errors import PreceptorError
+from bot.core.errors import PreceptorError
+from bot.matching import aspects
+from bot.matching.aspects import Catalog
 from bot.privacy.guard import Guard
-from bot.profile import declare, save_profile
+from bot.usecases.profile import declare, save_profile
 from storage.engine import Database
 from storage.queries import get_or_create_member, get_or_create_workspace
 

@@ -14,31 +14,22 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col, or_, select
 
-from bot import (
-    admin,
-    checkins,
-    familiarity,
-    impact,
-    intros,
-    learning,
-    outbox,
-    profile,
-    rights,
-    status,
-)
-from bot.admission import Admission
-from bot.aspects import Catalog
-from bot.clock import Clock, FixedClock
-from bot.delivery import DeliveryReport, deliver_until_idle
-from bot.errors import PreceptorError
-from bot.familiarity import Observation
-from bot.grammar import Command, parse
-from bot.messages import Message
-from bot.messenger import Messenger, ReadsRosters
+from bot.app.admission import Admission
+from bot.app.settings import Settings
+from bot.core.clock import Clock, FixedClock
+from bot.core.errors import PreceptorError
+from bot.core.grammar import Command, parse
+from bot.core.messages import Message
+from bot.core.turn import Turn, is_paused
+from bot.delivery import outbox
+from bot.delivery.loop import DeliveryReport, deliver_until_idle
+from bot.delivery.messenger import Messenger, ReadsRosters
+from bot.delivery.waking import is_valid_zone
+from bot.matching import familiarity
+from bot.matching.aspects import Catalog
+from bot.matching.familiarity import Observation
 from bot.privacy.guard import Guard
-from bot.settings import Settings
-from bot.turn import Turn, is_paused
-from bot.waking import is_valid_zone
+from bot.usecases import admin, checkins, impact, intros, learning, profile, rights, status
 from storage.engine import Database
 from storage.models import InboundEvent, Member, Workspace
 from storage.queries import (

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain import Outcome, Status
+from bot.core.domain import Outcome, Status
 from storage.models import Aspect, CheckIn, Expertise, IntroAsk, LearningRequest, Member, Mentorship
 
 MIN_GROUP = 5

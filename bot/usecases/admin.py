@@ -1,11 +1,11 @@
 """Lead-only commands: program leads are the platform user ids in PRECEPTOR_ADMINS."""
 
-from bot import audit
-from bot import report as program_report
-from bot.errors import BadCommand, NotYours
-from bot.grammar import Command
-from bot.messages import Message
-from bot.turn import Turn
+from bot.core.errors import BadCommand, NotYours
+from bot.core.grammar import Command
+from bot.core.messages import Message
+from bot.core.turn import Turn
+from bot.privacy import audit
+from bot.usecases import report as program_report
 
 
 def require_admin(t: Turn) -> None:

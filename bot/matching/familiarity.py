@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.aspects import Catalog
-from bot.domain import Source
+from bot.core.domain import Source
+from bot.matching.aspects import Catalog
 from storage.models import AspectSignal, ChannelMember, Expertise, Interaction
 from storage.queries import find_or_insert, get_or_create_member
 

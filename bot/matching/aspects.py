@@ -14,8 +14,8 @@ from rapidfuzz import fuzz, process
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain import MAX_ASPECT
-from bot.errors import BadCommand
+from bot.core.domain import MAX_ASPECT
+from bot.core.errors import BadCommand
 from storage.models import Aspect, AspectSynonym
 from storage.queries import insert_or_reselect
 
@@ -39,7 +39,7 @@ class CuratedAspect:
 
 
 def load_taxonomy() -> list[CuratedAspect]:
-    data = tomllib.loads(resources.files("bot.data").joinpath("aspects.toml").read_text("utf-8"))
+    data = tomllib.loads(resources.files("bot.matching.data").joinpath("aspects.toml").read_text("utf-8"))
     return [
         CuratedAspect(a["name"], a["category"], tuple(a.get("synonyms", ()))) for a in data["aspect"]
     ]

@@ -1,0 +1,1 @@
+"""Everything that leaves: the outbox, the delivery loop, pacing, waking hours, reachability."""

@@ -1,0 +1,1 @@
+"""Finding the right mentor: aspects, familiarity and the ranking."""
