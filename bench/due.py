@@ -21,14 +21,14 @@ from sqlalchemy import insert, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bench.common import backend, fresh_database, record
-from bot.app.assembly import build_core
+from bot.app.assembly import build
 from bot.app.cli import prepare_database
 from bot.app.settings import Settings
 from bot.core.clock import FixedClock
-from bot.core.preceptor import BATCH
+from bot.core.tick import BATCH
 from storage.engine import Database
 from storage.models import Aspect, Member, Mentorship, Workspace
-from storage.queries import claim_due_mentorships
+from storage.queries.mentorships import claim_due_mentorships
 
 NOW = datetime(2026, 12, 1, 14, tzinfo=UTC)
 DUE_SHARE = 0.001
@@ -100,11 +100,11 @@ async def measure(url: str, size: int) -> dict:
             await session.rollback()
     query_plan = await plan(db)
     await db.dispose()
-    core = build_core(Settings(database_url=url), clock=FixedClock(NOW), messengers={})
+    app = build(Settings(database_url=url), clock=FixedClock(NOW), messengers={})
     start = time.perf_counter()
-    report = await core.tick(NOW)
+    report = await app.tick.run()
     tick_seconds = time.perf_counter() - start
-    await core.close()
+    await app.close()
     row = {"mentorships": size, "due": due, "prompted": report.checkins,
            "claim_p50_ms": round(1000 * statistics.median(claims), 2),
            "claim_max_ms": round(1000 * max(claims), 2),

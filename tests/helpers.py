@@ -2,11 +2,12 @@
 
 from datetime import datetime, timedelta
 
-from bot.app.assembly import build_core
+from bot.app.assembly import Application, build
 from bot.app.settings import Settings
+from bot.core.actor import Actor
 from bot.core.clock import FixedClock
+from bot.core.errors import answered
 from bot.core.messages import Message, plain
-from bot.core.preceptor import Actor
 from handlers.console.messenger import ConsoleMessenger
 
 TEAM = "T1"
@@ -19,16 +20,20 @@ class World:
         self.clock = FixedClock(start)
         self.messenger = ConsoleMessenger()
         self.settings = Settings(_env_file=None, database_url=url, **settings)
-        self.core = build_core(
-            self.settings, clock=self.clock, messengers={"console": self.messenger},
-            channels={"console": CHANNEL},
-        )
-        self.db = self.core.db
+        self.app = self.build()
+        self.db = self.app.db
         self.tz: dict[str, str] = {}
         self.inboxes: dict[str, list[Message]] = {}
 
+    def build(self, **options) -> Application:
+        """An application on this world's database: the console as its platform, unless
+        `options` (any of `build`'s) say otherwise."""
+        defaults = {"clock": self.clock, "messengers": {"console": self.messenger},
+                    "channels": {"console": CHANNEL}}
+        return build(self.settings, **{**defaults, **options})
+
     async def close(self) -> None:
-        await self.db.dispose()
+        await self.app.close()
 
     def actor(self, who: str) -> Actor:
         return Actor("console", self.team, who, name=who.title(), tz=self.tz.get(who))
@@ -36,19 +41,20 @@ class World:
     async def person(self, who: str, profile: str = "", offers: str = "", tz: str = "America/New_York"):
         """Someone who filled in their profile (and maybe offered aspects) through the core."""
         self.tz[who] = tz
-        reply = await self.core.command(self.actor(who), f"mentor profile {profile}" if profile else "status")
+        reply = await self.cmd(who, f"mentor profile {profile}" if profile else "status")
         if offers:
-            reply = await self.core.command(self.actor(who), f"mentor offer {offers}")
+            reply = await self.cmd(who, f"mentor offer {offers}")
         return reply
 
     async def cmd(self, who: str, text: str) -> Message:
-        return await self.core.command(self.actor(who), text)
+        """`text` typed by `who`: the reply, or the refusal's sentence (as the console shows it)."""
+        return await answered(self.app.dispatch.command(self.actor(who), text))
 
     async def press(self, who: str, action_id: str, value: str) -> Message:
-        return await self.core.press(self.actor(who), action_id, value)
+        return await answered(self.app.dispatch.press(self.actor(who), action_id, value))
 
     async def tick(self):
-        report = await self.core.tick()
+        report = await self.app.tick.run()
         self._collect()
         return report
 

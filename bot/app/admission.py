@@ -32,6 +32,7 @@ class Admission:
         self._held = 0  # of those, the ones held back by the full waiting line
         self._quiet = asyncio.Event()
         self._quiet.set()
+        self.giving_way = 0  # pieces of work waiting right now for requests to be answered
 
     @contextmanager
     def answering(self) -> Iterator[None]:
@@ -71,12 +72,15 @@ class Admission:
         """Wait while requests are being answered, at most `patience`; False if still busy."""
         if self._quiet.is_set():
             return True
+        self.giving_way += 1
         try:
             async with asyncio.timeout(self._patience):
                 await self._quiet.wait()
             return True
         except TimeoutError:
             return False
+        finally:
+            self.giving_way -= 1
 
     def _count(self, answering: int = 0, held: int = 0) -> None:
         self._answering += answering

@@ -10,7 +10,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app.assembly import build_core, platform_messengers
+from bot.app.assembly import build
 from bot.app.settings import Settings
 from bot.core.clock import FixedClock
 from bot.matching.aspects import seed_taxonomy
@@ -86,10 +86,11 @@ def prepare_database(url: str) -> None:
 
 
 async def _tick(settings: Settings, now: datetime | None) -> int:
-    core = build_core(settings)
-    core.messengers.update(platform_messengers(settings, core))
-    report = await core.tick(now)
-    await core.db.dispose()
+    app = build(settings, clock=FixedClock(now) if now else None)
+    try:
+        report = await app.tick.run()
+    finally:
+        await app.close()
     delivery = report.delivery
     print(
         f"expired asks: {report.expired_asks}, resumed: {report.resumed}, "
@@ -102,18 +103,18 @@ async def _tick(settings: Settings, now: datetime | None) -> int:
 async def _import_roster(settings: Settings, args) -> int:
     from bot.usecases.roster import RosterError, import_roster, read
 
-    core = build_core(settings)
+    app = build(settings, messengers={})
     try:
-        platform, team = await _roster_workspace(settings, core, args)
+        platform, team = await _roster_workspace(settings, app, args)
         report = await import_roster(
-            core.db, platform=platform, team=team, rows=read(args.file),
-            curated=await core.curated(), now=core.clock.now(), guard=core.guard, progress=_progress,
+            app.db, platform=platform, team=team, rows=read(args.file),
+            curated=await app.work.curated(), now=app.clock.now(), guard=app.guard, progress=_progress,
         )
     except RosterError as error:
         print(f"\nroster not imported: {error}", file=sys.stderr)
         return 1
     finally:
-        await core.db.dispose()
+        await app.close()
     print(f"\n{report.created} added, {report.updated} updated, {len(report.errors)} skipped "
           f"({platform} workspace {team})")
     for error in report.errors:
@@ -125,12 +126,12 @@ async def _report(settings: Settings, args) -> int:
     from bot.core.messages import plain
     from bot.usecases import report
 
-    core = build_core(settings)
+    app = build(settings, messengers={})
     try:
-        async with core.db.transaction() as session:
-            figures = await report.compute(session, now=core.clock.now(), since=args.since)
+        async with app.db.transaction() as session:
+            figures = await report.compute(session, now=app.clock.now(), since=args.since)
     finally:
-        await core.db.dispose()
+        await app.close()
     print("\n\n".join(plain(section) for section in report.to_text(figures)))
     if args.csv:
         args.csv.write_text(report.to_csv(figures), encoding="utf-8")
@@ -146,7 +147,7 @@ def _progress(done: int) -> None:
     sys.stderr.flush()
 
 
-async def _roster_workspace(settings: Settings, core, args) -> tuple[str, str]:
+async def _roster_workspace(settings: Settings, app, args) -> tuple[str, str]:
     """--platform/--team, or the configured workspace: Slack first, then Teams."""
     from bot.usecases.roster import RosterError
     from handlers.slack import setup as slack
@@ -160,7 +161,7 @@ async def _roster_workspace(settings: Settings, core, args) -> tuple[str, str]:
         return platform, args.team
     if platform == "teams" and settings.microsoft_app_tenant_id:
         return platform, settings.microsoft_app_tenant_id
-    known = await core.workspaces(platform)
+    known = await app.events.installed(platform)
     if len(known) == 1:
         return platform, known[0]
     if platform == "slack" and settings.slack_bot_token:
@@ -184,14 +185,14 @@ async def _try(settings: Settings, args) -> int:
         clock, messenger = FixedClock(start), ConsoleMessenger()
         if not settings.preceptor_admins:  # the demo hospital's mentoring lead
             settings = settings.model_copy(update={"preceptor_admins": DEMO_LEAD})
-        core = build_core(settings, clock=clock, messengers={"console": messenger},
-                          database_url=url, channels={"console": "#mentoring"})
-        workspace = ConsoleWorkspace(core, messenger, clock)
+        app = build(settings, clock=clock, messengers={"console": messenger}, database_url=url,
+                    channels={"console": "#mentoring"})
+        workspace = ConsoleWorkspace(app, messenger, clock)
         await workspace.load_demo()
         try:
             await _repl(workspace, args.script)
         finally:
-            await core.db.dispose()
+            await app.close()
     return 0
 
 
@@ -223,8 +224,7 @@ def _serve(settings: Settings, port: int, socket_mode: bool) -> int:
 
     from bot.app.server import make_server
 
-    core = build_core(settings)
-    server = make_server(core, settings, socket_mode=socket_mode)
+    server = make_server(build(settings, immediate_delivery=True), socket_mode=socket_mode)
     # The ~165,000 objects start-up made (modules, frameworks) live as long as the process.
     # Frozen, the full collections a busy server runs every few seconds no longer walk them
     # (80–160 ms each before, stalling every acknowledgement waiting meanwhile).

@@ -6,17 +6,17 @@ import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.core.preceptor import Preceptor
+from bot.app.assembly import Application
 
 log = logging.getLogger(__name__)
 
 
-def start_ticking(core: Preceptor, seconds: int) -> AsyncIOScheduler:
+def start_ticking(app: Application, seconds: int) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
 
     async def tick() -> None:
         try:
-            await core.tick()
+            await app.tick.run()
         except Exception:
             log.exception("tick failed; the next one will retry")
 

@@ -1,64 +1,55 @@
-"""`preceptor serve`: one aiohttp server for Slack, Teams and health, ticking on an interval."""
+"""`preceptor serve`: one aiohttp server for Slack, Teams and health, ticking on an interval.
+It owns the application's immediate delivery and closes the application when it stops."""
 
 from aiohttp import web
 from sqlalchemy import text
 
+from bot.app.assembly import Application
 from bot.app.scheduler import start_ticking
-from bot.app.settings import Settings
-from bot.core.preceptor import Preceptor
+from handlers.slack import setup as slack
+from handlers.teams import setup as teams
 
-CORE = web.AppKey("core", Preceptor)
+APPLICATION = web.AppKey("application", Application)
 
 
-def make_server(core: Preceptor, settings: Settings, *, tick: bool = True,
-                socket_mode: bool = False) -> web.Application:
+def make_server(app: Application, *, tick: bool = True, socket_mode: bool = False) -> web.Application:
     """The server; platform edges are mounted when their credentials are configured."""
-    app = web.Application(client_max_size=1024 * 1024)
-    app[CORE] = core
-    app.router.add_get("/healthz", healthz)
-    _mount_slack(app, core, settings, socket_mode)
-    _mount_teams(app, core, settings)
+    server = web.Application(client_max_size=1024 * 1024)
+    server[APPLICATION] = app
+    server.router.add_get("/healthz", healthz)
+    _mount_slack(server, app, socket_mode)
+    if app.teams_adapter is not None:
+        teams.mount(server, app.teams_adapter, app.settings, app.dispatch, app.events, app.conversations)
     if tick:
-        app.cleanup_ctx.append(_ticking(core, settings.preceptor_tick_seconds))
-    core.deliver_immediately = True
-    app.on_cleanup.append(lambda _app: core.close())
-    return app
+        server.cleanup_ctx.append(_ticking(app))
+    server.on_cleanup.append(lambda _server: app.close())
+    return server
 
 
-def _mount_slack(app: web.Application, core: Preceptor, settings: Settings, socket_mode: bool):
-    from handlers.slack import setup
-
-    if not setup.is_configured(settings, socket_mode):
+def _mount_slack(server: web.Application, app: Application, socket_mode: bool) -> None:
+    if not slack.is_configured(app.settings, socket_mode):
         if socket_mode:
             raise SystemExit("--socket-mode needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN")
         return
+    bolt = slack.bolt_app(app.settings, app.db, app.dispatch, app.events, app.admission)
     if not socket_mode:
-        setup.mount(app, core, settings)
+        slack.mount(server, bolt, app.settings, app.admission)
         return
-    bolt = setup.bolt_app(core, settings)
-    core.messengers["slack"] = setup.messenger(settings, core.db)
 
-    async def socket(_app):
+    async def socket(_server):
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-        handler = AsyncSocketModeHandler(bolt, settings.slack_app_token)
+        handler = AsyncSocketModeHandler(bolt, app.settings.slack_app_token)
         await handler.connect_async()
         yield
         await handler.close_async()
 
-    app.cleanup_ctx.append(socket)
+    server.cleanup_ctx.append(socket)
 
 
-def _mount_teams(app: web.Application, core: Preceptor, settings: Settings):
-    from handlers.teams import setup
-
-    if setup.is_configured(settings):
-        setup.mount(app, core, settings)
-
-
-def _ticking(core: Preceptor, seconds: int):
-    async def ctx(_app):
-        scheduler = start_ticking(core, seconds)
+def _ticking(app: Application):
+    async def ctx(_server):
+        scheduler = start_ticking(app, app.settings.preceptor_tick_seconds)
         yield
         scheduler.shutdown(wait=False)
 
@@ -68,7 +59,7 @@ def _ticking(core: Preceptor, seconds: int):
 async def healthz(request: web.Request) -> web.Response:
     """Up and able to reach the database."""
     try:
-        async with request.app[CORE].db.transaction() as session:
+        async with request.app[APPLICATION].db.transaction() as session:
             await session.exec(text("SELECT 1"))
     except Exception:
         return web.json_response({"status": "database unavailable"}, status=503)

@@ -1,5 +1,10 @@
 """Typed errors that say what the person did wrong; each platform turns them into a private reply."""
 
+from collections.abc import Awaitable
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class PreceptorError(Exception):
     """A refusal with a sentence the person can act on. Nothing was changed."""
@@ -51,3 +56,22 @@ class PhiRefused(PreceptorError):
                "(\"Dr. …\", \"… from pharmacy\")." if colleague else "")
         )
         self.kinds = kinds
+
+
+class Busy(PreceptorError):
+    """The database stayed locked through every retry; nothing was changed."""
+
+    def __init__(self):
+        super().__init__("I'm very busy right now and couldn't do that; please try again in a "
+                         "minute. Nothing was changed.")
+
+
+async def answered(call: Awaitable[T]) -> T:
+    """What the core answered or, refused, the sentence the refusal carries (as a `Message`):
+    how every platform's edge turns a typed error into its polite private reply."""
+    from bot.core.messages import Message
+
+    try:
+        return await call
+    except PreceptorError as error:
+        return Message(error.message)

@@ -25,7 +25,7 @@ from bot.delivery import reachability
 from bot.delivery.messenger import Messenger, PermanentError, RateLimited, TransientError
 from storage.engine import Database
 from storage.models import Outbox, Workspace
-from storage.queries import claim_due_outbox, due_outbox
+from storage.queries.outbox import claim_due_outbox, due_outbox
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)  # how long a claimed batch is ours; a crash delays it this long
@@ -245,7 +245,6 @@ async def send(messenger: Messenger, team: str, kind: str, recipients: list[str]
     elif kind == "channel":
         await messenger.post_channel(team, recipients[0], message)
     elif kind == "group":
-        conversation = await messenger.open_group_dm(team, recipients)
-        await messenger.post_channel(team, conversation, message)
+        await messenger.introduce(team, recipients, message)
     else:
         raise PermanentError(f"unknown outbox kind {kind!r}")

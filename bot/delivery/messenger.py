@@ -46,8 +46,9 @@ class Messenger(Protocol):
 
     async def post_channel(self, team: str, channel: str, message: Message) -> str: ...
 
-    async def open_group_dm(self, team: str, user_ids: Sequence[str]) -> str:
-        """A conversation holding all the users (and the bot); returns its id."""
+    async def introduce(self, team: str, user_ids: Sequence[str], message: Message) -> str:
+        """Introduce the users to each other with `message` (a group DM on Slack; on Teams,
+        which cannot open one for a bot, a card to each with a chat link); returns a reference."""
 
 
 @runtime_checkable

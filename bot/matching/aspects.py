@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.domain import MAX_ASPECT
 from bot.core.errors import BadCommand
 from storage.models import Aspect, AspectSynonym
-from storage.queries import insert_or_reselect
+from storage.queries.common import insert_or_reselect
 
 NEAR_SPELLING = 88
 _NON_WORD = re.compile(r"[^a-z0-9]+")

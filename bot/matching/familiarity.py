@@ -15,7 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.domain import Source
 from bot.matching.aspects import Catalog
 from storage.models import AspectSignal, ChannelMember, Expertise, Interaction
-from storage.queries import find_or_insert, get_or_create_member
+from storage.queries.common import find_or_insert
+from storage.queries.members import get_or_create_member
 
 HALF_LIFE_DAYS = 90
 KIND_WEIGHT = {"reply": 1.0, "mention": 0.6, "reaction": 0.3}

@@ -27,7 +27,8 @@ from storage.models import (
     Member,
     Mentorship,
 )
-from storage.queries import LIVE, live_mentee_counts
+from storage.queries.common import LIVE
+from storage.queries.mentorships import live_mentee_counts
 
 WEIGHTS = {
     # expertise on the aspect

@@ -15,7 +15,7 @@ from bot.core.turn import Turn, is_paused, tag
 from bot.delivery import outbox
 from bot.usecases.profile import pause
 from storage.models import Aspect, CheckIn, LearningRequest, Member, Mentorship, Reflection
-from storage.queries import claim_due_mentorships
+from storage.queries.mentorships import claim_due_mentorships
 
 PAUSED_RECHECK = timedelta(days=7)
 BUTTONS = (
@@ -124,11 +124,12 @@ async def _previous_round_silent(session: AsyncSession, pair: Mentorship, now: d
     return True
 
 
-async def press(t: Turn, action_id: str, value: str) -> Message:
+async def press(t: Turn, value: str, *, outcome: str) -> Message:
+    """A check-in button: `value` names the round, `outcome` is what the button says."""
     if not value.isdigit() or len(value) > 12:
         raise NotFound("That button doesn't point at a check-in I know.")
     checkin = await t.get(CheckIn, int(value), "check-in", lock=True)
-    return await answer(t, checkin, BY_ACTION[action_id])
+    return await answer(t, checkin, outcome)
 
 
 async def typed_reply(t: Turn, cmd: Command) -> Message:

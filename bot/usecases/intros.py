@@ -13,7 +13,9 @@ from bot.delivery import outbox
 from bot.matching import ranking as matching
 from bot.privacy import audit
 from storage.models import Aspect, IntroAsk, LearningRequest, Member, Mentorship
-from storage.queries import LIVE, claim_expired_asks, live_mentee_counts
+from storage.queries.asks import claim_expired_asks
+from storage.queries.common import LIVE
+from storage.queries.mentorships import live_mentee_counts
 
 
 def _ids(value: str, count: int) -> list[int]:

@@ -11,7 +11,7 @@ from bot.delivery import outbox
 from bot.matching import aspects
 from bot.matching import ranking as matching
 from storage.models import LearningRequest, Member, Mentorship
-from storage.queries import LIVE
+from storage.queries.common import LIVE
 
 
 async def learn(t: Turn, cmd: Command) -> Message:

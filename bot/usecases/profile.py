@@ -14,7 +14,7 @@ from bot.delivery.waking import is_valid_zone
 from bot.matching import aspects
 from bot.privacy.guard import Guard
 from storage.models import AspectSignal, Expertise, Member, Mentorship
-from storage.queries import find_or_insert
+from storage.queries.common import find_or_insert
 
 TEXT_FIELDS = ("name", "specialty", "department", "site")
 ABOUT_WORK = ("specialty", "department", "site")   # "name" is the person's own, so no name rule

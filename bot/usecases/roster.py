@@ -18,7 +18,7 @@ from bot.matching.aspects import Catalog
 from bot.privacy.guard import Guard
 from bot.usecases.profile import declare, save_profile
 from storage.engine import Database
-from storage.queries import get_or_create_member, get_or_create_workspace
+from storage.queries.members import get_or_create_member, get_or_create_workspace
 
 COLUMNS = ("platform_user_id", "name", "email", "role", "specialty", "department", "site",
            "career_start_year", "mentor_aspects", "capacity")

@@ -9,7 +9,7 @@ from bot.core.turn import Turn, is_paused, tag
 from bot.matching import ranking as matching
 from bot.usecases.profile import expertise_of
 from storage.models import CheckIn, IntroAsk, LearningRequest, Member, Mentorship
-from storage.queries import LIVE
+from storage.queries.common import LIVE
 
 
 async def help_(t: Turn, cmd: Command) -> Message:

@@ -25,10 +25,10 @@ class ConsoleMessenger:
         self.delivered.append(Delivery(channel, message))
         return str(len(self.delivered))
 
-    async def open_group_dm(self, team: str, user_ids: Sequence[str]) -> str:
+    async def introduce(self, team: str, user_ids: Sequence[str], message: Message) -> str:
         group = "group:" + ",".join(sorted(user_ids))
         self._groups[group] = tuple(user_ids)
-        return group
+        return await self.post_channel(team, group, message)
 
     def members_of(self, group: str) -> tuple[str, ...]:
         return self._groups.get(group, ())

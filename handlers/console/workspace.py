@@ -10,9 +10,11 @@ from datetime import timedelta
 
 from rapidfuzz import fuzz, process
 
+from bot.app.assembly import Application
+from bot.core.actor import Actor
 from bot.core.clock import FixedClock
+from bot.core.errors import answered
 from bot.core.messages import Message, plain
-from bot.core.preceptor import Actor, Preceptor
 from handlers.console.demo import DEMO_STAFF
 from handlers.console.messenger import ConsoleMessenger
 
@@ -23,8 +25,8 @@ _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
 
 class ConsoleWorkspace:
-    def __init__(self, core: Preceptor, messenger: ConsoleMessenger, clock: FixedClock):
-        self.core, self.messenger, self.clock = core, messenger, clock
+    def __init__(self, app: Application, messenger: ConsoleMessenger, clock: FixedClock):
+        self.app, self.messenger, self.clock = app, messenger, clock
         self.people: dict[str, str] = {}  # user id -> name
         self.me: str | None = None
         self._buttons: dict[int, tuple[str, str]] = {}
@@ -34,11 +36,11 @@ class ConsoleWorkspace:
         for person in DEMO_STAFF:
             self.people[person["id"]] = person["name"]
             actor = self._actor(person["id"], person["tz"])
-            await self.core.command(actor, f"mentor profile {person['profile']}")
+            await self.app.dispatch.command(actor, f"mentor profile {person['profile']}")
             if person["offers"]:
-                await self.core.command(actor, f"mentor offer {person['offers']}")
+                await self.app.dispatch.command(actor, f"mentor offer {person['offers']}")
         self.me = DEMO_STAFF[0]["id"]
-        await self.core.tick()
+        await self.app.tick.run()
         self.messenger.take()
 
     def _actor(self, user_id: str, tz: str | None = None) -> Actor:
@@ -68,9 +70,9 @@ class ConsoleWorkspace:
             if int(line) not in self._buttons:
                 return f"There's no button [{line}].\n"
             action_id, value = self._buttons[int(line)]
-            reply = await self.core.press(self._actor(self.me), action_id, value)
+            reply = await answered(self.app.dispatch.press(self._actor(self.me), action_id, value))
         else:
-            reply = await self.core.command(self._actor(self.me), line)
+            reply = await answered(self.app.dispatch.command(self._actor(self.me), line))
         return self._render(f"to {self.people[self.me]} (only you)", reply) + await self._deliveries()
 
     def _switch(self, who: str) -> str:
@@ -84,7 +86,7 @@ class ConsoleWorkspace:
         return f"(you are now {self.people[self.me]})\n"
 
     async def _deliveries(self) -> str:
-        await self.core.tick()
+        await self.app.tick.run()
         out = []
         for delivery in self.messenger.take():
             if delivery.to.startswith("group:"):
@@ -112,3 +114,4 @@ class ConsoleWorkspace:
                 labels.append(f"[{number}] {button.label}")
             lines.append("  " + "   ".join(labels))
         return "\n".join(lines) + "\n"
+

@@ -5,7 +5,7 @@ import time
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.preceptor import Actor
+from bot.core.actor import Actor
 
 TTL_SECONDS = 24 * 3600
 

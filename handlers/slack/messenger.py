@@ -66,10 +66,11 @@ class SlackMessenger:
                 rosters[channel["id"]] = members
         return rosters
 
-    async def open_group_dm(self, team: str, user_ids: Sequence[str]) -> str:
+    async def introduce(self, team: str, user_ids: Sequence[str], message: Message) -> str:
+        """A group DM holding everyone (and the bot), with the introduction in it."""
         client = await self._client_for(team)
         response = await _call(client.conversations_open(users=",".join(user_ids)))
-        return response["channel"]["id"]
+        return await self.post_channel(team, response["channel"]["id"], message)
 
 
 async def _call(request: Awaitable):

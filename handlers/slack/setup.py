@@ -11,11 +11,14 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.app.admission import Admission
 from bot.app.settings import Settings
-from bot.core.preceptor import Preceptor
+from bot.core.dispatch import Dispatch
+from bot.core.workspace_events import WorkspaceEvents
 from bot.delivery.messenger import PermanentError
 from handlers.slack import listeners
 from handlers.slack.directory import Directory
+from handlers.slack.edge import SlackEdge
 from handlers.slack.http import SlackHttp
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.token_vault import EncryptedInstallationStore
@@ -33,9 +36,6 @@ def is_configured(settings: Settings, socket_mode: bool = False) -> bool:
     if socket_mode:  # no public endpoint, so no signing secret needed
         return bool(settings.slack_app_token and settings.slack_bot_token)
     return bool(settings.slack_signing_secret and (settings.slack_bot_token or _oauth(settings)))
-
-
-
 
 
 def _oauth(settings: Settings) -> bool:
@@ -78,7 +78,8 @@ def messenger(settings: Settings, db: Database) -> SlackMessenger:
     return SlackMessenger(per_team)
 
 
-def bolt_app(core: Preceptor, settings: Settings) -> AsyncApp:
+def bolt_app(settings: Settings, db: Database, dispatch: Dispatch, events: WorkspaceEvents,
+             admission: Admission) -> AsyncApp:
     """The Bolt app, with listeners registered; its client retries 429s after Retry-After."""
     client = AsyncWebClient(base_url=settings.slack_api_url,
                             token=None if _oauth(settings) else settings.slack_bot_token)
@@ -87,23 +88,19 @@ def bolt_app(core: Preceptor, settings: Settings) -> AsyncApp:
     options: dict = {"signing_secret": settings.slack_signing_secret, "client": client,
                      "request_verification_enabled": False}
     if _oauth(settings):
-        states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=core.db.reader)
+        states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.reader)
         options["oauth_settings"] = AsyncOAuthSettings(
             client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
-            scopes=BOT_SCOPES, installation_store=_installations(settings, core.db),
+            scopes=BOT_SCOPES, installation_store=_installations(settings, db),
             state_store=states,
         )
     else:
         options["token"] = settings.slack_bot_token
     app = AsyncApp(**options)
-    listeners.register(app, core, Directory())
+    listeners.register(app, SlackEdge(dispatch, events, admission, Directory()))
     return app
 
 
-def mount(web_app: web.Application, core: Preceptor, settings: Settings) -> AsyncApp:
-    """Serve Slack on `web_app` and let the core's outbox send to Slack."""
-    app = bolt_app(core, settings)
-    core.messengers["slack"] = messenger(settings, core.db)
-    http = SlackHttp(app, settings.slack_signing_secret, core.admission)
-    http.add_routes(web_app, oauth=_oauth(settings))
-    return app
+def mount(web_app: web.Application, bolt: AsyncApp, settings: Settings, admission: Admission) -> None:
+    """Serve Slack's requests on `web_app` (the signature checked before Bolt parses them)."""
+    SlackHttp(bolt, settings.slack_signing_secret, admission).add_routes(web_app, oauth=_oauth(settings))

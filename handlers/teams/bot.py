@@ -7,8 +7,12 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import ChannelAccount
 
+from bot.core.actor import Actor
+from bot.core.conversations import ConversationStore
+from bot.core.dispatch import Dispatch
+from bot.core.errors import answered
 from bot.core.messages import Message
-from bot.core.preceptor import Actor, Preceptor
+from bot.core.workspace_events import WorkspaceEvents
 from bot.matching.familiarity import Observation
 from handlers.teams import cards
 
@@ -28,9 +32,9 @@ def tenant_of(activity) -> str:
 
 
 class PreceptorTeamsBot(TeamsActivityHandler):
-    def __init__(self, core: Preceptor):
+    def __init__(self, dispatch: Dispatch, events: WorkspaceEvents, conversations: ConversationStore):
         super().__init__()
-        self.core = core
+        self.dispatch, self.events, self.conversations = dispatch, events, conversations
         self._sign_in: dict[str, tuple[float, str | None]] = {}
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
@@ -40,11 +44,11 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         await self._observe_mentions(actor, activity)
         value = activity.value if isinstance(activity.value, dict) else None
         if value and "action_id" in value:
-            reply = await self.core.press(actor, str(value["action_id"]), str(value.get("value", "")))
+            call = self.dispatch.press(actor, str(value["action_id"]), str(value.get("value", "")))
         else:
             text = (TurnContext.remove_recipient_mention(activity) or activity.text or "").strip()
-            reply = await self.core.command(actor, _core_mentions(activity, text))
-        await turn_context.send_activity(cards.activity(reply))
+            call = self.dispatch.command(actor, _core_mentions(activity, text))
+        await turn_context.send_activity(cards.activity(await answered(call)))
 
     async def _observe_mentions(self, actor: Actor, activity) -> None:
         """Colleagues @mentioned in a channel message: familiarity (never the words)."""
@@ -57,7 +61,7 @@ class PreceptorTeamsBot(TeamsActivityHandler):
                 None, activity.recipient.id, actor.user_id)
         )
         if mentioned:
-            await self.core.observe("teams", actor.team, Observation(
+            await self.events.observe("teams", actor.team, Observation(
                 "mention", actor.user_id, mentioned, activity.conversation.id.split(";")[0]),
                 event_key=f"teams:{activity.id}")
 
@@ -80,7 +84,7 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         conversation = activity.conversation
         key = (conversation.id.split(";")[0] if conversation.conversation_type == "channel"
                else activity.from_property.id)
-        await self.core.remember_conversation("teams", team, key, reference)
+        await self.conversations.remember("teams", team, key, reference)
         return Actor("teams", team, activity.from_property.id, name=activity.from_property.name,
                      tz=getattr(activity, "local_timezone", None),
                      email=await self._sign_in_name(turn_context))

@@ -12,46 +12,41 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import ChannelAccount, ConversationParameters, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from bot.core.conversations import ConversationStore
 from bot.core.messages import Message
-from bot.core.preceptor import Preceptor
 from bot.delivery.messenger import PermanentError, RateLimited, TransientError
 from bot.delivery.pacing import Pacer
 from handlers.teams import cards
 
 PER_CONVERSATION_PER_SECOND = 7
-INTRO = "intro:"
 
 
 class TeamsMessenger:
-    def __init__(self, adapter, app_id: str, core: Preceptor):
-        self.adapter, self.app_id, self.core = adapter, app_id, core
+    def __init__(self, adapter, app_id: str, conversations: ConversationStore):
+        self.adapter, self.app_id, self.conversations = adapter, app_id, conversations
         self._pacer = Pacer(PER_CONVERSATION_PER_SECOND, PER_CONVERSATION_PER_SECOND)
 
     async def send_dm(self, team: str, user_id: str, message: Message,
                       links: tuple[tuple[str, str], ...] = ()) -> str:
-        reference = await self.core.conversation("teams", team, user_id)
+        reference = await self.conversations.find("teams", team, user_id)
         if reference is None:
             reference = await self._create_personal_chat(team, user_id)
         return await self._send(reference, message, links, user_id)
 
     async def post_channel(self, team: str, channel: str, message: Message) -> str:
-        if channel.startswith(INTRO):
-            return await self._introduce(team, channel.removeprefix(INTRO).split(","), message)
-        reference = await self.core.conversation("teams", team, channel)
+        reference = await self.conversations.find("teams", team, channel)
         if reference is None:
             # The team's channel: any saved reference of the tenant gives the service URL.
-            known = await self.core.conversation("teams", team, None)
+            known = await self.conversations.find("teams", team, None)
             if known is None:
                 raise PermanentError("the app is not installed in that team")
             reference = {**known, "conversation": {"id": channel, "isGroup": True,
                                                    "conversationType": "channel"}}
         return await self._send(reference, message, (), None)
 
-    async def open_group_dm(self, team: str, user_ids: Sequence[str]) -> str:
-        return INTRO + ",".join(user_ids)
-
-    async def _introduce(self, team: str, user_ids: list[str], message: Message) -> str:
-        people = await self.core.contacts("teams", team, user_ids)
+    async def introduce(self, team: str, user_ids: Sequence[str], message: Message) -> str:
+        """Teams cannot open a group chat for a bot: a card to each with a "Start chat" link."""
+        people = await self.conversations.contacts("teams", team, list(user_ids))
         names = [people[u].email for u in user_ids if u in people and people[u].email]
         links = (("Start chat", cards.chat_link(names, "Preceptor introduction")),) if len(
             names) == len(user_ids) else ()
@@ -61,7 +56,7 @@ class TeamsMessenger:
 
     async def _create_personal_chat(self, team: str, user_id: str) -> dict:
         """A 1:1 chat with someone who installed the app but never wrote to it."""
-        known = await self.core.conversation("teams", team, None)
+        known = await self.conversations.find("teams", team, None)
         if known is None:
             raise PermanentError("no conversation with this tenant yet", gone=user_id)
         created: dict = {}
@@ -78,7 +73,7 @@ class TeamsMessenger:
             self.app_id, keep, parameters, known.get("channelId", "msteams"),
             known["serviceUrl"], None,
         ), user_id)
-        await self.core.remember_conversation("teams", team, user_id, created)
+        await self.conversations.remember("teams", team, user_id, created)
         return created
 
     async def _send(self, reference: dict, message: Message, links, user_id: str | None) -> str:

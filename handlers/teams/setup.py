@@ -12,8 +12,10 @@ from botbuilder.integration.aiohttp import (
 from botframework.connector.auth import AuthenticationConstants
 
 from bot.app.settings import Settings
+from bot.core.conversations import ConversationStore
+from bot.core.dispatch import Dispatch
 from bot.core.messages import Message
-from bot.core.preceptor import Preceptor
+from bot.core.workspace_events import WorkspaceEvents
 from handlers.teams import cards
 from handlers.teams.bot import PreceptorTeamsBot
 from handlers.teams.http import TeamsHttp
@@ -70,13 +72,13 @@ def adapter(settings: Settings) -> CloudAdapter:
     return cloud
 
 
-def messenger(settings: Settings, core: Preceptor, cloud: CloudAdapter | None = None) -> TeamsMessenger:
-    return TeamsMessenger(cloud or adapter(settings), settings.microsoft_app_id or "", core)
+def messenger(settings: Settings, cloud: CloudAdapter, conversations: ConversationStore) -> TeamsMessenger:
+    return TeamsMessenger(cloud, settings.microsoft_app_id or "", conversations)
 
 
-def mount(web_app: web.Application, core: Preceptor, settings: Settings) -> None:
-    """Serve Teams on `web_app` and let the core's outbox send to Teams."""
-    cloud = adapter(settings)
-    core.messengers["teams"] = messenger(settings, core, cloud)
+def mount(web_app: web.Application, cloud: CloudAdapter, settings: Settings, dispatch: Dispatch,
+          events: WorkspaceEvents, conversations: ConversationStore) -> None:
+    """Serve Teams' activities on `web_app`, through the same adapter the messenger sends with."""
     tenant = settings.microsoft_app_tenant_id if settings.microsoft_app_id else None
-    TeamsHttp(cloud, PreceptorTeamsBot(core), tenant).add_routes(web_app)
+    bot = PreceptorTeamsBot(dispatch, events, conversations)
+    TeamsHttp(cloud, bot, tenant).add_routes(web_app)

@@ -42,20 +42,18 @@ def test_tick_refuses_a_malformed_time():
 
 
 async def test_healthz_answers_ok_with_a_database_and_503_without(world):
-    async with TestClient(TestServer(make_server(world.core, world.settings, tick=False))) as client:
+    async with TestClient(TestServer(make_server(world.app, tick=False))) as client:
         response = await client.get("/healthz")
         assert response.status == 200 and (await response.json()) == {"status": "ok"}
-    from bot.app.assembly import build_core
-
-    broken = build_core(world.settings, database_url="postgresql://nobody@127.0.0.1:1/none")
-    async with TestClient(TestServer(make_server(broken, world.settings, tick=False))) as client:
+    broken = world.build(database_url="postgresql://nobody@127.0.0.1:1/none")
+    async with TestClient(TestServer(make_server(broken, tick=False))) as client:
         assert (await client.get("/healthz")).status == 503
 
 
 async def test_an_inbound_event_is_processed_once(world):
-    assert await world.core.first_time("slack:Ev123")
-    assert not await world.core.first_time("slack:Ev123")
-    assert await world.core.first_time("slack:Ev124")
+    assert await world.app.events.first_time("slack:Ev123")
+    assert not await world.app.events.first_time("slack:Ev123")
+    assert await world.app.events.first_time("slack:Ev124")
 
 
 def test_socket_mode_needs_an_app_token():

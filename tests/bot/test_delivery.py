@@ -8,7 +8,6 @@ from sqlmodel import select
 from bot.app.admission import Admission
 from bot.core.clock import FixedClock
 from bot.core.messages import Message
-from bot.delivery import loop as delivery
 from bot.delivery import outbox
 from bot.delivery.loop import LEASE, LONGEST_SEND, MAX_ATTEMPTS, deliver_due, deliver_until_idle
 from bot.delivery.messenger import PermanentError, RateLimited, TransientError
@@ -223,16 +222,15 @@ class WaitingClock(FixedClock):
         await asyncio.sleep(3600)
 
 
-async def test_closing_does_not_wait_out_a_rate_limit(world, monkeypatch):
-    monkeypatch.setattr("bot.core.preceptor.SHUTDOWN_GRACE_SECONDS", 0.2)
+async def test_closing_does_not_wait_out_a_rate_limit(world):
     await queue(world, "a1", team="T1")
-    core = world.core
-    core.clock, core.messengers, core.deliver_immediately = (
-        WaitingClock(world.clock.now()), {"console": Limited()}, True)
-    core.deliver_soon()
-    await asyncio.sleep(0.3)  # the first pass met the 429 and is now waiting out its window
+    clock = WaitingClock(world.clock.now())
+    app = world.build(clock=clock, messengers={"console": Limited()}, immediate_delivery=True,
+                      shutdown_grace=0.2)
+    app.delivery.soon()
+    await until(lambda: clock.sleeping)  # the first pass met the 429 and waits out its window
     async with asyncio.timeout(5):
-        await core.close()
+        await app.close()
     (row,) = await rows_after_close(world)
     assert row.status == "pending" and row.attempts == 0  # still queued for the next tick
 
@@ -254,51 +252,47 @@ async def rows_after_close(world):
 
 async def test_a_servers_delivery_gives_way_to_requests_being_answered(world):
     await queue(world, "u1")
-    core, console = world.core, ConsoleMessenger()
-    core.messengers, core.deliver_immediately = {"console": console}, True
-    core.admission = Admission(patience=60)  # only the end of the burst can let it go
-    with core.admission.answering():  # a burst of acknowledgements is under way
-        core.deliver_soon()
-        await asyncio.sleep(0.1)
+    console = ConsoleMessenger()
+    app = world.build(messengers={"console": console}, immediate_delivery=True,
+                      admission=Admission(patience=60))  # only the end of the burst lets it go
+    with app.admission.answering():  # a burst of acknowledgements is under way
+        app.delivery.soon()
+        await until(lambda: app.admission.giving_way == 1)
         assert console.delivered == []
     async with asyncio.timeout(2):
-        await core.settle()
+        await app.delivery.settle()
     assert [d.to for d in console.delivered] == ["u1"]
+    await app.close()
 
 
-async def test_a_row_queued_while_delivery_waits_out_a_window_goes_at_once(world, monkeypatch):
-    monkeypatch.setattr("bot.core.preceptor.SHUTDOWN_GRACE_SECONDS", 0.2)
+async def test_a_row_queued_while_delivery_waits_out_a_window_goes_at_once(world):
     await queue(world, "a1", team="T1")
-    core, limited, clock = world.core, Limited(), WaitingClock(world.clock.now())
-    core.clock, core.messengers, core.deliver_immediately = clock, {"console": limited}, True
-    core.deliver_soon()
+    limited, clock = Limited(), WaitingClock(world.clock.now())
+    app = world.build(clock=clock, messengers={"console": limited}, immediate_delivery=True,
+                      shutdown_grace=0.2)
+    app.delivery.soon()
     await until(lambda: clock.sleeping)  # T1 answered 429: delivery waits out its 30 s
     await queue(world, "b1", team="T2")
-    core.deliver_soon()
+    app.delivery.soon()
     await until(lambda: limited.delivered)
     assert [d.to for d in limited.delivered] == ["b1"]  # T2 did not wait for T1's window
     async with asyncio.timeout(5):
-        await core.close()
+        await app.close()
 
 
-async def test_rows_queued_while_delivery_gives_way_go_in_the_same_claim(world, monkeypatch):
-    claims = []
-    real_claim = delivery.claim_due_outbox
-
-    async def counted(**kwargs):
-        claims.append(kwargs["now"])
-        return await real_claim(**kwargs)
-
-    monkeypatch.setattr(delivery, "claim_due_outbox", counted)
-    core, console = world.core, ConsoleMessenger()
-    core.messengers, core.deliver_immediately = {"console": console}, True
-    core.admission = Admission(patience=60)
-    with core.admission.answering():  # a burst: delivery waits, commands keep queueing
+async def test_rows_queued_while_delivery_gives_way_go_in_the_same_claim(world):
+    console = ConsoleMessenger()
+    app = world.build(messengers={"console": console}, immediate_delivery=True,
+                      admission=Admission(patience=60))
+    with app.admission.answering():  # a burst: delivery waits, commands keep queueing
         await queue(world, "u1")
-        core.deliver_soon()
-        await asyncio.sleep(0.05)
+        app.delivery.soon()
+        await until(lambda: app.admission.giving_way == 1)
         await queue(world, "u2", team="T2")
-        core.deliver_soon()
+        app.delivery.soon()
     async with asyncio.timeout(2):
-        await core.settle()
-    assert sorted(d.to for d in console.delivered) == ["u1", "u2"] and len(claims) == 1
+        await app.delivery.settle()
+    sent = await rows(world)
+    assert [d.to for d in console.delivered] == ["u1", "u2"]
+    assert len({row.claim_token for row in sent}) == 1   # one claim took both
+    await app.close()

@@ -4,6 +4,7 @@ import asyncio
 
 from sqlmodel import func, select
 
+from bot.core.errors import answered
 from storage.models import IntroAsk, LearningRequest, Mentorship, Outbox
 from tests.helpers import CHANNEL, button, text_of
 
@@ -207,19 +208,17 @@ async def test_another_perspective_prefers_a_different_background(world):
 
 
 async def test_two_instances_racing_on_one_accept_make_one_mentorship(world):
-    from bot.app.assembly import build_core
-
     await asked_souza(world)
     ask_id = button(world.last("souza"), "intro_accept")
-    other = build_core(world.settings, clock=world.clock, messengers={"console": world.messenger})
+    other = world.build()   # a second instance on the same database
     try:
         replies = await asyncio.gather(
             world.press("souza", "intro_accept", ask_id),
-            other.press(world.actor("souza"), "intro_accept", ask_id),
+            answered(other.dispatch.press(world.actor("souza"), "intro_accept", ask_id)),
             world.press("souza", "intro_accept", ask_id),
         )
     finally:
-        await other.db.dispose()
+        await other.close()
     said = sorted(text_of(r) for r in replies)
     assert sum("introduced you" in s for s in said) == 1
     assert await count(world, Mentorship) == 1
@@ -228,8 +227,6 @@ async def test_two_instances_racing_on_one_accept_make_one_mentorship(world):
 
 
 async def test_two_accepts_at_once_never_exceed_the_mentors_capacity(world):
-    from bot.app.assembly import build_core
-
     await hospital(world)
     await world.cmd("souza", "/mentor capacity 1")
     await world.person("nguyen", "role=student; specialty=Internal Medicine")
@@ -240,14 +237,14 @@ async def test_two_accepts_at_once_never_exceed_the_mentors_capacity(world):
         await world.press("souza", "offer_help", button(world.last(CHANNEL), "offer_help"))
         await world.tick()
         asks.append(button(world.last(mentee), "intro_accept"))
-    other = build_core(world.settings, clock=world.clock, messengers={"console": world.messenger})
+    other = world.build()   # a second instance on the same database
     try:
         replies = await asyncio.gather(
             world.press("priya", "intro_accept", asks[0]),
-            other.press(world.actor("nguyen"), "intro_accept", asks[1]),
+            answered(other.dispatch.press(world.actor("nguyen"), "intro_accept", asks[1])),
         )
     finally:
-        await other.db.dispose()
+        await other.close()
     assert sum("introduced you" in text_of(r) for r in replies) == 1
     assert sum("no room for another mentee" in text_of(r) for r in replies) == 1
     assert await count(world, Mentorship) == 1

@@ -146,5 +146,5 @@ async def test_admin_report_is_for_leads_only(world):
     assert "Only program leads" in text_of(await world.cmd("priya", "/mentor admin report"))
     shown = text_of(await world.cmd("lead", "/mentor admin report"))
     assert "Mentoring program report" in shown and "*Overall*: 0 learning requests" in shown
-    home, _ = await world.core.home(world.actor("lead"))
+    home, _ = await world.app.dispatch.home(world.actor("lead"))
     assert text_of(home).startswith("Your mentoring at a glance\n*Program*: 0 learning requests")

@@ -18,7 +18,7 @@ async def test_export_holds_everything_about_me_and_nothing_private_of_others(wo
     await world.cmd("nguyen", "/learn --private grant writing: a secret plan")
     from bot.matching.familiarity import Observation
 
-    await world.core.observe("console", TEAM, Observation("mention", "priya", ("souza",), "C1"))
+    await world.app.events.observe("console", TEAM, Observation("mention", "priya", ("souza",), "C1"))
     reply = await world.cmd("priya", "/mentor export")
     name, content = reply.file
     data = json.loads(content)

@@ -3,7 +3,7 @@
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.app.assembly import build_core
+from bot.app.assembly import build
 from bot.app.server import make_server
 from bot.app.settings import Settings
 from bot.core.clock import FixedClock
@@ -35,8 +35,8 @@ class SlackWorld:
         self.server: TestServer | None = None
 
     async def start(self) -> SlackClient:
-        self.core = build_core(self.settings, clock=self.clock)
-        self.server = TestServer(make_server(self.core, self.settings, tick=False))
+        self.app = build(self.settings, clock=self.clock, immediate_delivery=True)
+        self.server = TestServer(make_server(self.app, tick=False))
         await self.server.start_server()
         return SlackClient(str(self.server.make_url("")).rstrip("/"), self.fake)
 
@@ -49,8 +49,8 @@ class SlackWorld:
 
     async def deliver(self):
         """What the server's interval tick would do now (after any delivery in flight)."""
-        await self.core.settle()
-        return await self.core.tick()
+        await self.app.delivery.settle()
+        return await self.app.tick.run()
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def db_url(tmp_path, sqlite_template):
 
 
 async def state(world) -> tuple[int, ...]:
-    async with world.core.db.transaction() as session:
+    async with world.app.db.transaction() as session:
         return tuple([(await session.exec(select(func.count()).select_from(m))).one()
                       for m in (LearningRequest, IntroAsk, Mentorship, Outbox)])
 
@@ -68,7 +68,7 @@ async def test_generated_button_presses_change_nothing(slack_world, action, valu
     before = await state(slack_world)
     response = await slack_world.client.click("U_FUZZ", action, value)
     assert response.status == 200
-    await slack_world.core.settle()
+    await slack_world.app.delivery.settle()
     assert await state(slack_world) == before
 
 

@@ -33,7 +33,7 @@ def text(params: dict) -> str:
 
 
 async def count(world, model) -> int:
-    async with world.core.db.transaction() as session:
+    async with world.app.db.transaction() as session:
         return (await session.exec(select(func.count()).select_from(model))).one()
 
 
@@ -298,7 +298,7 @@ async def _until(world, check, timeout: float = 10) -> None:
     from storage.models import Interaction
 
     for _ in range(int(timeout / 0.05)):
-        async with world.core.db.transaction() as session:
+        async with world.app.db.transaction() as session:
             if check((await session.exec(select(Interaction))).all()):
                 return
         await asyncio.sleep(0.05)

@@ -7,7 +7,7 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 from cryptography.fernet import Fernet
 
-from bot.app.assembly import build_core
+from bot.app.assembly import build
 from bot.app.server import make_server
 from bot.app.settings import Settings
 from bot.core.clock import FixedClock
@@ -21,8 +21,8 @@ async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token
         slack_signing_secret=SECRET, slack_api_url=f"{fake.url}/api/", preceptor_admins="U_LEAD",
         preceptor_secret_key=Fernet.generate_key().decode(),
     )
-    core = build_core(settings, clock=FixedClock(START))
-    server = TestServer(make_server(core, settings, tick=False))
+    app = build(settings, clock=FixedClock(START), immediate_delivery=True)
+    server = TestServer(make_server(app, tick=False))
     await server.start_server()
     base = str(server.make_url("")).rstrip("/")
     try:
@@ -47,7 +47,7 @@ async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token
         await slack_team2.command("U_PRIYA", "/learn", "POCUS: nights")
         await fake.wait_for("response_url", 4)
         assert {c.token for c in fake.calls if c.method == "users.info"} == {"xoxb-team2"}
-        await core.tick()
+        await app.tick.run()
         (post,) = [c for c in fake.calls if c.method == "chat.postMessage"]
         assert post.token == "xoxb-team2" and post.params["channel"] == "C_M"
     finally:
@@ -57,8 +57,8 @@ async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token
         for path in folder.glob("*.db*"):
             assert b"xoxb-team2" not in path.read_bytes(), path.name
     else:  # nor in any row of any table, each read whole as text
-        assert await _tables_holding(core.db, "xoxb-team2") == []
-    async with core.db.engine.connect() as conn:
+        assert await _tables_holding(app.db, "xoxb-team2") == []
+    async with app.db.engine.connect() as conn:
         stored = (await conn.exec_driver_sql("SELECT bot_token FROM slack_bots")).scalars().all()
     assert stored and all(token.startswith("enc:") for token in stored)
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.app.assembly import build_core
+from bot.app.assembly import build
 from bot.app.server import make_server
 from bot.app.settings import Settings
 from bot.core.clock import FixedClock
@@ -32,8 +32,8 @@ class TeamsWorld:
         self.db_url, self.connector = db_url, connector
         self.settings = Settings(_env_file=None, database_url=db_url, preceptor_teams_dev=True,
                                  preceptor_teams_channel=CHANNEL, **settings)
-        self.core = build_core(self.settings, clock=FixedClock(START))
-        self.server = TestServer(make_server(self.core, self.settings, tick=False))
+        self.app = build(self.settings, clock=FixedClock(START), immediate_delivery=True)
+        self.server = TestServer(make_server(self.app, tick=False))
 
     async def __aenter__(self):
         await self.server.start_server()
@@ -45,8 +45,8 @@ class TeamsWorld:
         await self.server.close()
 
     async def deliver(self):
-        await self.core.settle()
-        return await self.core.tick()
+        await self.app.delivery.settle()
+        return await self.app.tick.run()
 
     async def reply_to(self, user: str, count: int) -> list:
         return await self.connector.wait_for(f"a:chat-{user}", count)
@@ -160,7 +160,7 @@ async def test_mentions_are_removed_in_channels(teams):
 async def test_someone_who_never_wrote_gets_a_new_personal_chat(teams):
     await teams.client.say("29:lee", "offer POCUS")  # leaves a reference for the tenant
     await teams.reply_to("29:lee", 1)
-    messenger = teams.core.messengers["teams"]
+    messenger = teams.app.messengers["teams"]
     from bot.core.messages import Message
 
     await messenger.send_dm(TENANT, "29:newcomer", Message("Hello"))
@@ -181,7 +181,7 @@ async def test_bot_removed_from_a_chat_marks_the_person_unreachable_and_tells_th
     await client.press("29:lee", "intro_accept", ask.actions("intro_accept")[0]["data"]["value"])
     await teams.deliver()
     connector.refuse["a:chat-29:lee"] = (403, {})
-    teams.core.clock.advance(timedelta(days=15))
+    teams.app.clock.advance(timedelta(days=15))
     report = await teams.deliver()
     assert report.delivery.failed == 1
     await teams.deliver()
@@ -220,10 +220,10 @@ async def test_throttling_429_is_retried_after_the_delay_teams_asks_for(teams):
     await teams.reply_to("29:lee", 1)
     teams.connector.refuse["a:chat-29:lee"] = (429, {"Retry-After": "30"})
     with pytest.raises(TransientError) as error:
-        await teams.core.messengers["teams"].send_dm(TENANT, "29:lee", Message("Hello"))
+        await teams.app.messengers["teams"].send_dm(TENANT, "29:lee", Message("Hello"))
     assert error.value.retry_after == 30
     del teams.connector.refuse["a:chat-29:lee"]
-    await teams.core.messengers["teams"].send_dm(TENANT, "29:lee", Message("Hello"))
+    await teams.app.messengers["teams"].send_dm(TENANT, "29:lee", Message("Hello"))
     assert teams.connector.to("a:chat-29:lee")[-1].text == "Hello"
 
 

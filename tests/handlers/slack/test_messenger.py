@@ -33,10 +33,11 @@ async def test_a_dm_is_posted_with_valid_blocks_and_slack_mentions(slack):
     assert call["text"] == "Hello @Ann"  # the notification text has no markup
 
 
-async def test_a_group_dm_opens_a_conversation_with_everyone(slack):
+async def test_an_introduction_opens_a_group_dm_with_everyone_and_posts_there(slack):
     fake, sender = slack
-    assert await sender.open_group_dm("T1", ["U2", "U1"]) == "GU1-U2"
+    await sender.introduce("T1", ["U2", "U1"], HELLO)
     assert fake.to("conversations.open")[0]["users"] == "U2,U1"
+    assert fake.to("chat.postMessage", channel="GU1-U2")
 
 
 async def test_429_becomes_a_retry_after_the_platforms_delay(slack):

@@ -10,9 +10,13 @@ from botbuilder.schema import (
 )
 from sqlmodel import select
 
-from bot.core.preceptor import Actor
+from bot.core.actor import Actor
 from handlers.teams.bot import PreceptorTeamsBot
 from storage.models import Member
+
+
+def teams_bot(world) -> PreceptorTeamsBot:
+    return PreceptorTeamsBot(world.app.dispatch, world.app.events, world.app.conversations)
 
 
 def card_text(activity: Activity) -> str:
@@ -38,7 +42,7 @@ def message(text: str = "", value: dict | None = None, user: str = "29:kim") -> 
 
 
 async def test_words_with_or_without_slash_and_mentor_reach_the_core(world):
-    adapter = TestAdapter(PreceptorTeamsBot(world.core).on_turn)
+    adapter = TestAdapter(teams_bot(world).on_turn)
     for words in ("offer POCUS", "/mentor offer POCUS", "mentor offer bedside ultrasound"):
         reply = await reply_to(adapter, message(words))
         assert "listed as a mentor for: Point-of-care ultrasound" in card_text(reply)
@@ -46,7 +50,7 @@ async def test_words_with_or_without_slash_and_mentor_reach_the_core(world):
 
 
 async def test_an_at_mention_of_the_bot_is_removed(world):
-    adapter = TestAdapter(PreceptorTeamsBot(world.core).on_turn)
+    adapter = TestAdapter(teams_bot(world).on_turn)
     activity = message("<at>Preceptor</at> status")
     activity.entities = [Entity().deserialize({
         "type": "mention", "text": "<at>Preceptor</at>",
@@ -55,7 +59,7 @@ async def test_an_at_mention_of_the_bot_is_removed(world):
 
 
 async def test_action_submit_data_presses_the_named_button(world):
-    adapter = TestAdapter(PreceptorTeamsBot(world.core).on_turn)
+    adapter = TestAdapter(teams_bot(world).on_turn)
     accept = message(value={"action_id": "intro_accept", "value": "12345"})
     assert "can't find that ask" in card_text(await reply_to(adapter, accept))
     unknown = message(value={"action_id": "self_destruct", "value": "1"})
@@ -63,11 +67,11 @@ async def test_action_submit_data_presses_the_named_button(world):
 
 
 async def test_the_persons_time_zone_and_conversation_are_kept(world):
-    adapter = TestAdapter(PreceptorTeamsBot(world.core).on_turn)
+    adapter = TestAdapter(teams_bot(world).on_turn)
     await reply_to(adapter, message("status"))
-    reference = await world.core.conversation("teams", "tenant-9", "29:kim")
+    reference = await world.app.conversations.find("teams", "tenant-9", "29:kim")
     assert reference["conversation"]["id"] == "a:29:kim" and reference["user"]["id"] == "29:kim"
-    fields = await world.core.profile_fields(Actor("teams", "tenant-9", "29:kim"))
+    fields = await world.app.dispatch.profile_fields(Actor("teams", "tenant-9", "29:kim"))
     assert fields["quiet_hours"] == "21-7"
     async with world.db.transaction() as session:
         kim = (await session.exec(select(Member).where(Member.platform_user_id == "29:kim"))).one()

@@ -1,0 +1,118 @@
+"""What a command or a button means: the tables that name each use case, and the calls the
+platform edges make. Every use case runs through the unit of work; refusals are raised."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from functools import partial
+
+from bot.core.actor import Actor
+from bot.core.errors import BadCommand
+from bot.core.grammar import Command, parse
+from bot.core.messages import Message
+from bot.core.turn import Turn, is_paused
+from bot.core.unit_of_work import UnitOfWork
+from bot.usecases import (
+    admin,
+    checkins,
+    impact,
+    intros,
+    learning,
+    profile,
+    rights,
+    status,
+)
+from storage.models import Member
+
+MAX_COMMAND = 4000
+
+COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
+    "help": status.help_,
+    "status": status.status,
+    "learn": learning.learn,
+    "offer": profile.offer,
+    "profile": profile.profile,
+    "capacity": profile.capacity,
+    "pause": profile.pause,
+    "resume": profile.resume,
+    "reply": checkins.typed_reply,
+    "reflect": checkins.reflect,
+    "admin_channel": admin.set_channel,
+    "admin_report": admin.report,
+    "clear_inferred": profile.clear_inferred,
+    "thanks": impact.thanks,
+    "impact": impact.impact,
+    "export": rights.export,
+    "forget_me": rights.forget_me,
+}
+
+# Every button handler takes (turn, the button's value).
+BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
+    "offer_help": intros.volunteer,
+    "request_intro": intros.request_intro,
+    "intro_accept": intros.accept,
+    "intro_decline": intros.decline,
+    **{action: partial(checkins.press, outcome=outcome) for action, outcome in checkins.BY_ACTION.items()},
+}
+
+
+class Dispatch:
+    def __init__(self, work: UnitOfWork):
+        self.work = work
+
+    @staticmethod
+    def form(text: str) -> str | None:
+        """The form a command asks for ("profile" for a bare `/mentor profile`), if any: a
+        platform opens it at once instead of answering in words."""
+        try:
+            cmd = parse(text)
+        except BadCommand:
+            return None
+        return "profile" if cmd.name == "profile" and not cmd.fields else None
+
+    async def command(self, actor: Actor, text: str, event_key: str | None = None) -> Message | None:
+        """Words typed or sent as a slash command. With `event_key`, None means "already
+        handled" (a platform retry)."""
+        if len(text) > MAX_COMMAND:
+            raise BadCommand(f"That's longer than I take ({MAX_COMMAND:,} characters); please "
+                             "shorten it. Nothing was changed.")
+        cmd = parse(text)
+        return await self.work.run(actor, partial(COMMANDS[cmd.name], cmd=cmd), event_key)
+
+    async def press(self, actor: Actor, action_id: str, value: str,
+                    event_key: str | None = None) -> Message | None:
+        """A button: `action_id` says what, `value` names the object it acts on."""
+        handler = BUTTONS.get(action_id)
+        if handler is None:
+            raise BadCommand("That button isn't one I know.")
+        return await self.work.run(actor, partial(handler, value=str(value)[:100]), event_key)
+
+    async def home(self, actor: Actor) -> tuple[Message, bool]:
+        """The status for a platform's home tab, and whether the person is paused."""
+        return await self.work.run(actor, _home)
+
+    async def profile_fields(self, actor: Actor) -> dict[str, str]:
+        """Current profile values, as strings, to fill a platform's profile form."""
+        return await self.work.run(actor, lambda t: _as_fields(t.me))
+
+    async def save_profile(self, actor: Actor, fields: dict[str, str]) -> Message:
+        """A submitted profile form."""
+        cmd = Command("profile", fields=dict(fields))
+        return await self.work.run(actor, partial(profile.profile, cmd=cmd))
+
+
+async def _home(t: Turn) -> tuple[Message, bool]:
+    mine = await status.status(t, Command("status"))
+    lead = await admin.headline(t)
+    if lead:
+        mine = replace(mine, sections=(lead, *mine.sections))
+    return mine, is_paused(t.me, t.now)
+
+
+async def _as_fields(member: Member) -> dict[str, str]:
+    values = {
+        "role": member.role, "specialty": member.specialty, "department": member.department,
+        "site": member.site, "career_start_year": member.career_start_year,
+        "capacity": member.capacity,
+        "quiet_hours": f"{member.quiet_start_hour}-{member.quiet_end_hour}",
+    }
+    return {k: str(v) for k, v in values.items() if v is not None}

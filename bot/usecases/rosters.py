@@ -1,0 +1,38 @@
+"""Channel membership, read on install and refreshed daily from platforms that can list it
+(a step of the tick): each member becomes a "joined" observation for familiarity."""
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
+
+from bot.delivery.messenger import Messenger, ReadsRosters
+from bot.matching.familiarity import Observation
+from storage.engine import Database
+from storage.queries.workspaces import claim_rosters_due
+
+log = logging.getLogger(__name__)
+EVERY = timedelta(days=1)
+Observe = Callable[[str, str, Observation], Awaitable[None]]
+
+
+async def read_due(db: Database, messengers: Mapping[str, Messenger], now: datetime,
+                   observe: Observe) -> int:
+    """Read the rosters of every workspace due a read; returns how many were read."""
+    read = 0
+    for platform, messenger in messengers.items():
+        if not isinstance(messenger, ReadsRosters):
+            continue
+        async with db.transaction() as session:
+            due = await claim_rosters_due(session=session, platform=platform, now=now, every=EVERY)
+            teams = [w.external_id for w in due]
+        for team in teams:
+            try:
+                rosters = await messenger.channel_rosters(team)
+            except Exception as error:
+                log.warning("reading channel rosters failed: %s", type(error).__name__)
+                continue
+            for channel, members in rosters.items():
+                for user in members:
+                    await observe(platform, team, Observation("joined", user, channel=channel))
+            read += 1
+    return read

@@ -1,0 +1,1 @@
+"""Every query with a name, by subject; keyword-only functions the use cases call."""

@@ -1,0 +1,33 @@
+"""What the named queries share: insert-or-reselect against concurrent inserts, claiming rows."""
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+LIVE = ("active", "paused")   # mentorship statuses that hold a mentor's capacity
+
+
+async def find_or_insert(session: AsyncSession, query, make):
+    """The row `query` finds, or a new one from `make()` (safe against a concurrent insert)."""
+    found = (await session.exec(query)).first()
+    if found is not None:
+        return found
+    row, _ = await insert_or_reselect(session, make(), query)
+    return row
+
+
+async def insert_or_reselect(session: AsyncSession, row, query):
+    """Insert `row` and return (row, True); if another process inserted the same key
+    first, return (theirs, False)."""
+    try:
+        async with session.begin_nested():
+            session.add(row)
+        return row, True
+    except IntegrityError:
+        return (await session.exec(query)).one(), False
+
+
+async def claim(session: AsyncSession, query, limit: int) -> list:
+    """Rows other transactions have not locked, locked until ours commits (PostgreSQL);
+    on SQLite, BEGIN IMMEDIATE already makes this transaction the only writer."""
+    return list((await session.exec(query.limit(limit).with_for_update(skip_locked=True))).all())
+

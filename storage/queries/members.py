@@ -1,0 +1,64 @@
+"""Workspaces and members: found or created on first sight, looked up by platform id."""
+
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Member, Workspace
+from storage.queries.common import claim, insert_or_reselect
+
+
+async def get_or_create_workspace(
+    *, session: AsyncSession, platform: str, external_id: str, now: datetime
+) -> Workspace:
+    found = (
+        await session.exec(
+            select(Workspace).where(
+                Workspace.platform == platform, Workspace.external_id == external_id
+            )
+        )
+    ).first()
+    if found:
+        return found
+    workspace, _ = await insert_or_reselect(
+        session,
+        Workspace(platform=platform, external_id=external_id, created_at=now),
+        select(Workspace).where(
+            Workspace.platform == platform, Workspace.external_id == external_id
+        ),
+    )
+    return workspace
+
+
+async def get_or_create_member(
+    *, session: AsyncSession, workspace_id: int, platform_user_id: str, now: datetime
+) -> tuple[Member, bool]:
+    """The member and whether it was just created."""
+    query = select(Member).where(
+        Member.workspace_id == workspace_id, Member.platform_user_id == platform_user_id
+    )
+    found = (await session.exec(query)).first()
+    if found:
+        return found, False
+    member = Member(
+        workspace_id=workspace_id, platform_user_id=platform_user_id, created_at=now
+    )
+    return await insert_or_reselect(session, member, query)
+
+
+async def members_by_platform_id(*, session: AsyncSession, platform: str, team: str,
+                                 user_ids: list[str]) -> dict[str, Member]:
+    rows = await session.exec(
+        select(Member)
+        .join(Workspace)
+        .where(Workspace.platform == platform, Workspace.external_id == team,
+               col(Member.platform_user_id).in_(user_ids))
+    )
+    return {m.platform_user_id: m for m in rows.all()}
+
+
+async def claim_pauses_ended(*, session: AsyncSession, now: datetime, limit: int) -> list[Member]:
+    """People whose pause with an end date is over, locked for this transaction."""
+    return await claim(session, select(Member).where(
+        Member.paused == True, col(Member.paused_until) <= now), limit)  # noqa: E712
