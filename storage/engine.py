@@ -72,10 +72,6 @@ class Database:
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
 
-    @property
-    def is_postgres(self) -> bool:
-        return self.engine.dialect.name == "postgresql"
-
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose work commits together on success and rolls back on any error.
@@ -93,6 +89,11 @@ class Database:
         if self._reader is None:
             self._reader = make_engine(self.url, immediate=False)
         return self._reader
+
+    async def ping(self) -> None:
+        """Raises unless the database answers."""
+        async with self.reader.connect() as connection:
+            await connection.exec_driver_sql("SELECT 1")
 
     async def dispose(self) -> None:
         await self.engine.dispose()

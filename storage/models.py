@@ -158,6 +158,10 @@ class Mentorship(SQLModel, table=True):
     started_at: datetime = _when()
     ended_at: datetime | None = _when(default=None, nullable=True)
 
+    def other_side(self, member_id: int) -> int:
+        """The other person of the pair, seen from `member_id`'s side."""
+        return self.mentee_id if member_id == self.mentor_id else self.mentor_id
+
 
 class CheckIn(SQLModel, table=True):
     """One round of "how is it going?" sent to both sides; the first answer settles it."""

@@ -124,7 +124,7 @@ async def _import_roster(settings: Settings, args) -> int:
 
 async def _report(settings: Settings, args) -> int:
     from bot.core.messages import plain
-    from bot.usecases import report
+    from bot.usecases import report, report_output
 
     app = build(settings, messengers={})
     try:
@@ -132,12 +132,12 @@ async def _report(settings: Settings, args) -> int:
             figures = await report.compute(session, now=app.clock.now(), since=args.since)
     finally:
         await app.close()
-    print("\n\n".join(plain(section) for section in report.to_text(figures)))
+    print("\n\n".join(plain(section) for section in report_output.to_text(figures)))
     if args.csv:
-        args.csv.write_text(report.to_csv(figures), encoding="utf-8")
+        args.csv.write_text(report_output.to_csv(figures), encoding="utf-8")
         print(f"\nwrote {args.csv}")
     if args.chart:
-        report.chart(figures, args.chart)
+        report_output.chart(figures, args.chart)
         print(f"wrote {args.chart}")
     return 0
 

@@ -2,7 +2,6 @@
 It owns the application's immediate delivery and closes the application when it stops."""
 
 from aiohttp import web
-from sqlalchemy import text
 
 from bot.app.assembly import Application
 from bot.app.scheduler import start_ticking
@@ -59,8 +58,7 @@ def _ticking(app: Application):
 async def healthz(request: web.Request) -> web.Response:
     """Up and able to reach the database."""
     try:
-        async with request.app[APPLICATION].db.transaction() as session:
-            await session.exec(text("SELECT 1"))
+        await request.app[APPLICATION].db.ping()
     except Exception:
         return web.json_response({"status": "database unavailable"}, status=503)
     return web.json_response({"status": "ok"})

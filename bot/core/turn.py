@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app.settings import Settings
@@ -13,6 +12,7 @@ from bot.delivery.waking import zone
 from bot.matching.aspects import Catalog
 from bot.privacy.guard import Guard
 from storage.models import Aspect, Member, Workspace
+from storage.queries.members import member_by_platform_id
 
 
 @dataclass
@@ -49,14 +49,8 @@ class Turn:
         return member
 
     async def member_by_platform_id(self, platform_user_id: str) -> Member:
-        found = (
-            await self.session.exec(
-                select(Member).where(
-                    Member.workspace_id == self.workspace.id,
-                    Member.platform_user_id == platform_user_id,
-                )
-            )
-        ).first()
+        found = await member_by_platform_id(session=self.session, workspace_id=self.workspace.id,
+                                            platform_user_id=platform_user_id)
         if found is None:
             raise UnknownMember("I don't know that person yet: they haven't used Preceptor here.")
         return found

@@ -16,16 +16,20 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, or_, update
-from sqlmodel import col
-
 from bot.core.clock import Clock
 from bot.core.messages import Message
 from bot.delivery import reachability
 from bot.delivery.messenger import Messenger, PermanentError, RateLimited, TransientError
 from storage.engine import Database
 from storage.models import Outbox, Workspace
-from storage.queries.outbox import claim_due_outbox, due_outbox
+from storage.queries.outbox import (
+    claim_due_outbox,
+    defer_outbox_rows,
+    due_outbox,
+    hold_workspace_outbox,
+    release_outbox_rows,
+    settle_outbox_row,
+)
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)  # how long a claimed batch is ours; a crash delays it this long
@@ -116,36 +120,10 @@ async def deliver_due(
             await before_batch()
         token, now = uuid.uuid4().hex, clock.now()
         async with db.transaction() as session:
-            rows = await claim_due_outbox(
-                session=session, now=now, limit=batch, lease=LEASE, token=token,
-                platforms=platforms,
-            )
-            workspaces = {
-                i: await session.get_one(Workspace, i) for i in {r.workspace_id for r in rows}
-            }
-        held: set[int] = set()  # workspaces a 429 deferred while this batch was ours
-        deferred: list[tuple[int, datetime]] = []
-        for index, row in enumerate(rows):
-            if row.workspace_id in held:
-                continue
-            if clock.now() + LONGEST_SEND >= row.claimed_until:
-                await _release(db, rows[index:], token)  # not ours long enough to send safely
-                break
-            conversation = (row.workspace_id, row.kind, *row.recipients)
-            if conversation in paced:  # queue behind this conversation's earlier rows, in order
-                slot, spacing = paced[conversation]
-                paced[conversation] = (slot + spacing, spacing)
-                deferred.append((row.id, slot + spacing))
-                continue
-            workspace = workspaces[row.workspace_id]
-            try:
-                if await _deliver_one(db, row, messengers[workspace.platform],
-                                      workspace.external_id, token, clock.now(), report):
-                    held.add(row.workspace_id)
-            except RateLimited as limit:  # this conversation alone must wait
-                slot = clock.now() + timedelta(seconds=limit.retry_after)
-                paced[conversation] = (slot, timedelta(seconds=limit.spacing))
-                deferred.append((row.id, slot))
+            rows = await claim_due_outbox(session=session, now=now, limit=batch, lease=LEASE, token=token,
+                                          platforms=platforms)
+            workspaces = {i: await session.get_one(Workspace, i) for i in {r.workspace_id for r in rows}}
+        deferred = await _send_batch(db, rows, workspaces, messengers, clock, token, paced, report)
         report.deferred += len(deferred)
         await _defer(db, deferred, token)
         if len(rows) < batch:
@@ -153,6 +131,35 @@ async def deliver_due(
     async with db.transaction() as session:
         report.next_due = await due_outbox(session=session, platforms=platforms)
     return report
+
+
+async def _send_batch(db, rows: list[Outbox], workspaces, messengers, clock: Clock, token: str,
+                      paced: dict, report: DeliveryReport) -> list[tuple[int, datetime]]:
+    """Send a claimed batch in order; returns the rows a paced conversation holds back."""
+    held: set[int] = set()  # workspaces a 429 deferred while this batch was ours
+    deferred: list[tuple[int, datetime]] = []
+    for index, row in enumerate(rows):
+        if row.workspace_id in held:
+            continue
+        if clock.now() + LONGEST_SEND >= row.claimed_until:
+            await _release(db, rows[index:], token)  # not ours long enough to send safely
+            break
+        conversation = (row.workspace_id, row.kind, *row.recipients)
+        if conversation in paced:  # queue behind this conversation's earlier rows, in order
+            slot, spacing = paced[conversation]
+            paced[conversation] = (slot + spacing, spacing)
+            deferred.append((row.id, slot + spacing))
+            continue
+        workspace = workspaces[row.workspace_id]
+        try:
+            if await _deliver_one(db, row, messengers[workspace.platform], workspace.external_id, token,
+                                  clock.now(), report):
+                held.add(row.workspace_id)
+        except RateLimited as limit:  # this conversation alone must wait
+            slot = clock.now() + timedelta(seconds=limit.retry_after)
+            paced[conversation] = (slot, timedelta(seconds=limit.spacing))
+            deferred.append((row.id, slot))
+    return deferred
 
 
 async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> bool:
@@ -187,55 +194,24 @@ async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> 
         report.failed += parked
         report.retried += not parked
     async with db.transaction() as session:
-        await session.exec(
-            update(Outbox)
-            .where(col(Outbox.id) == row.id, col(Outbox.claim_token) == token)
-            .values(**values)
-        )
+        await settle_outbox_row(session=session, row_id=row.id, token=token, values=values)
         if gone:
             await reachability.unreachable(session, row.workspace_id, gone, now)
         if hold:
-            await _hold_workspace(session, row.workspace_id, hold, token, now)
+            await hold_workspace_outbox(session=session, workspace_id=row.workspace_id, until=hold,
+                                        token=token, now=now)
     return hold is not None
 
 
-async def _hold_workspace(session, workspace_id: int, until: datetime, token: str,
-                          now: datetime) -> None:
-    """Defer every waiting row of the workspace (ours or unclaimed) until the limit lifts."""
-    await session.exec(
-        update(Outbox)
-        .where(
-            col(Outbox.workspace_id) == workspace_id, Outbox.status == "pending",
-            col(Outbox.not_before) < until,
-            or_(col(Outbox.claim_token) == token, col(Outbox.claimed_until).is_(None),
-                col(Outbox.claimed_until) <= now),
-        )
-        .values(not_before=until, claimed_until=None, claim_token=None)
-    )
-
-
 async def _defer(db: Database, rows: list[tuple[int, datetime]], token: str) -> None:
-    """Rows a paced conversation holds back, each to its own moment, in one statement."""
-    if not rows:
-        return
-    table = Outbox.__table__
-    async with db.transaction() as session:
-        connection = await session.connection()
-        await connection.execute(
-            table.update()
-            .where(table.c.id == bindparam("row"), table.c.claim_token == token)
-            .values(not_before=bindparam("moment"), claimed_until=None, claim_token=None),
-            [{"row": row, "moment": moment} for row, moment in rows],
-        )
+    if rows:
+        async with db.transaction() as session:
+            await defer_outbox_rows(session=session, rows=rows, token=token)
 
 
 async def _release(db: Database, rows: list[Outbox], token: str) -> None:
     async with db.transaction() as session:
-        await session.exec(
-            update(Outbox)
-            .where(col(Outbox.id).in_([r.id for r in rows]), col(Outbox.claim_token) == token)
-            .values(claimed_until=None, claim_token=None)
-        )
+        await release_outbox_rows(session=session, ids=[r.id for r in rows], token=token)
 
 
 async def send(messenger: Messenger, team: str, kind: str, recipients: list[str],

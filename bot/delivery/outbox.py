@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.messages import Message
 from bot.delivery.waking import next_waking_moment
-from storage.models import Member, Outbox
+from storage.models import Member
+from storage.queries.outbox import insert_outbox_row
 
 
 async def to_channel(
@@ -39,17 +39,9 @@ def _awake(member: Member, now: datetime) -> datetime:
     return next_waking_moment(now, member.tz, member.quiet_start_hour, member.quiet_end_hour)
 
 
-# Built once: a row whose dedupe key is already queued is skipped, since sending the same
-# message once is the point.
-_INSERT = {
-    "postgresql": postgresql.insert(Outbox).on_conflict_do_nothing(index_elements=["dedupe_key"]),
-    "sqlite": sqlite.insert(Outbox).on_conflict_do_nothing(index_elements=["dedupe_key"]),
-}
-
-
 async def _enqueue(session, workspace_id, kind, recipients, message, now, not_before, dedupe_key):
     session.info["outbox"] = True  # the core delivers right after commit when it can
-    await session.exec(_INSERT[session.bind.dialect.name], params={
+    await insert_outbox_row(session=session, values={
         "workspace_id": workspace_id, "kind": kind, "recipients": recipients,
         "payload": message.to_dict(), "dedupe_key": dedupe_key, "status": "pending",
         "attempts": 0, "not_before": not_before, "created_at": now,

@@ -3,41 +3,29 @@ mentorships, and tell the other side of each, once."""
 
 from datetime import datetime
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.domain import Status
 from bot.core.messages import Message
 from bot.core.turn import tag
 from bot.delivery import outbox
-from storage.models import Aspect, Member, Mentorship
+from storage.models import Aspect, Member
+from storage.queries.members import member_by_platform_id
+from storage.queries.mentorships import active_pairs_of
 
 
 async def unreachable(session: AsyncSession, workspace_id: int, platform_user_id: str,
                       now: datetime) -> None:
-    member = (
-        await session.exec(
-            select(Member).where(
-                Member.workspace_id == workspace_id, Member.platform_user_id == platform_user_id
-            ).with_for_update()
-        )
-    ).first()
+    member = await member_by_platform_id(session=session, workspace_id=workspace_id,
+                                         platform_user_id=platform_user_id, lock=True)
     if member is None or member.unreachable:
         return
     member.unreachable = True
-    pairs = (
-        await session.exec(
-            select(Mentorship).where(
-                Mentorship.status == Status.ACTIVE,
-                (Mentorship.mentor_id == member.id) | (Mentorship.mentee_id == member.id),
-            )
-        )
-    ).all()
+    pairs = await active_pairs_of(session=session, member_id=member.id)
     for pair in pairs:
         pair.status = Status.PAUSED
         other = await session.get_one(
-            Member, pair.mentee_id if pair.mentor_id == member.id else pair.mentor_id
-        )
+            Member, pair.other_side(member.id))
         aspect = (await session.get_one(Aspect, pair.aspect_id)).name
         await outbox.to_members(session, members=[other], now=now, message=Message(
             f"I can't reach {tag(member)} here any more, so I've paused your mentorship on "

@@ -11,13 +11,17 @@ from dataclasses import dataclass
 from importlib import resources
 
 from rapidfuzz import fuzz, process
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.domain import MAX_ASPECT
 from bot.core.errors import BadCommand
 from storage.models import Aspect, AspectSynonym
-from storage.queries.common import insert_or_reselect
+from storage.queries.aspects import (
+    curated_aspects,
+    insert_workspace_aspect,
+    synonym_keys,
+    synonyms_of,
+)
 
 NEAR_SPELLING = 88
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -47,13 +51,8 @@ def load_taxonomy() -> list[CuratedAspect]:
 
 async def seed_taxonomy(session: AsyncSession) -> int:
     """Add curated aspects and synonyms that are missing; returns how many aspects were added."""
-    existing = {
-        a.slug: a
-        for a in (await session.exec(select(Aspect).where(col(Aspect.workspace_id).is_(None)))).all()
-    }
-    known = {
-        (s.aspect_id, s.text) for s in (await session.exec(select(AspectSynonym))).all()
-    }
+    existing = await curated_aspects(session=session)
+    known = await synonym_keys(session=session)
     added = 0
     for entry in load_taxonomy():
         aspect = existing.get(entry.slug)
@@ -81,15 +80,7 @@ class Catalog:
 
     @classmethod
     async def load(cls, session: AsyncSession, workspace_id: int | None) -> "Catalog":
-        owner = (
-            col(Aspect.workspace_id).is_(None)
-            if workspace_id is None
-            else Aspect.workspace_id == workspace_id
-        )
-        rows = await session.exec(
-            select(AspectSynonym.text, AspectSynonym.aspect_id).join(Aspect).where(owner)
-        )
-        return cls(list(rows.all()))
+        return cls(await synonyms_of(session=session, workspace_id=workspace_id))
 
     def mentioned_in(self, text: str) -> set[int]:
         """Aspects whose name or synonym appears, as whole words, in `text` (in memory only)."""
@@ -130,11 +121,8 @@ async def resolve(
     if aspect_id is not None:
         return await session.get_one(Aspect, aspect_id)
     slug = normalize(text).replace(" ", "-")
-    aspect, created = await insert_or_reselect(
-        session,
-        Aspect(workspace_id=workspace_id, slug=slug, name=text[0].upper() + text[1:]),
-        select(Aspect).where(Aspect.workspace_id == workspace_id, Aspect.slug == slug),
-    )
+    aspect, created = await insert_workspace_aspect(
+        session=session, workspace_id=workspace_id, slug=slug, name=text[0].upper() + text[1:])
     if created:
         session.add(AspectSynonym(aspect_id=aspect.id, text=normalize(text)))
     return aspect

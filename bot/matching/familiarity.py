@@ -9,13 +9,15 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.domain import Source
 from bot.matching.aspects import Catalog
-from storage.models import AspectSignal, ChannelMember, Expertise, Interaction
-from storage.queries.common import find_or_insert
+from storage.queries.familiarity import (
+    join_channel,
+    locked_edge,
+    locked_inferred_expertise,
+    locked_signal,
+)
 from storage.queries.members import get_or_create_member
 
 HALF_LIFE_DAYS = 90
@@ -50,13 +52,8 @@ async def observe(session: AsyncSession, *, workspace_id: int, obs: Observation,
                                        platform_user_id=obs.user, now=now)
     if obs.kind == "joined":
         if obs.channel:
-            await find_or_insert(
-                session,
-                select(ChannelMember).where(ChannelMember.workspace_id == workspace_id,
-                                            ChannelMember.channel == obs.channel,
-                                            ChannelMember.member_id == me.id),
-                lambda: ChannelMember(workspace_id=workspace_id, channel=obs.channel,
-                                      member_id=me.id))
+            await join_channel(session=session, workspace_id=workspace_id, channel=obs.channel,
+                               member_id=me.id)
         return
     others = [o for o in dict.fromkeys(obs.others) if o != obs.user][:MAX_OTHERS]
     for other_id in others:
@@ -71,13 +68,8 @@ async def observe(session: AsyncSession, *, workspace_id: int, obs: Observation,
 
 
 async def _strengthen(session, member_id: int, other_id: int, obs: Observation, now) -> None:
-    """Read-modify-write of one edge, under a row lock (PostgreSQL's default isolation
-    would otherwise lose one of two concurrent updates)."""
-    row = await find_or_insert(
-        session,
-        select(Interaction).where(Interaction.member_id == member_id,
-                                  Interaction.other_id == other_id).with_for_update(),
-        lambda: Interaction(member_id=member_id, other_id=other_id, last_at=now))
+    """Read-modify-write of one edge, under its row lock."""
+    row = await locked_edge(session=session, member_id=member_id, other_id=other_id, now=now)
     row.weight = decayed(row.weight, row.last_at, now) + KIND_WEIGHT[obs.kind]
     row.count += 1
     row.threads += obs.kind == "reply"
@@ -86,21 +78,12 @@ async def _strengthen(session, member_id: int, other_id: int, obs: Observation, 
 
 
 async def _answered(session, member_id: int, aspect_id: int, now: datetime) -> None:
-    signal = await find_or_insert(
-        session,
-        select(AspectSignal).where(AspectSignal.member_id == member_id,
-                                   AspectSignal.aspect_id == aspect_id).with_for_update(),
-        lambda: AspectSignal(member_id=member_id, aspect_id=aspect_id, last_at=now))
+    signal = await locked_signal(session=session, member_id=member_id, aspect_id=aspect_id, now=now)
     signal.answers += 1
     signal.last_at = now
     if signal.answers < INFER_AFTER_ANSWERS:
         return
-    inferred = await find_or_insert(
-        session,
-        select(Expertise).where(Expertise.member_id == member_id,
-                                Expertise.aspect_id == aspect_id,
-                                Expertise.source == Source.INFERRED).with_for_update(),
-        lambda: Expertise(member_id=member_id, aspect_id=aspect_id, source=Source.INFERRED,
-                          updated_at=now))
+    inferred = await locked_inferred_expertise(session=session, member_id=member_id,
+                                               aspect_id=aspect_id, now=now)
     inferred.weight = min(1.0, signal.answers / 10)
     inferred.updated_at = now

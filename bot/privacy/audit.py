@@ -5,11 +5,10 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import text
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import AuditEvent
+from storage.queries.audit import audit_events, last_audit_event
 
 GENESIS = "0" * 64
 
@@ -21,12 +20,8 @@ def _digest(prev_hash: str, at: datetime, kind: str, detail: dict) -> str:
 
 
 async def record(session: AsyncSession, *, kind: str, detail: dict, now: datetime) -> None:
-    """Append one event. Writers take turns (SQLite has one writer; on PostgreSQL a
-    transaction-scoped advisory lock), so the chain never forks."""
-    if session.bind.dialect.name == "postgresql":
-        await session.exec(text("SELECT pg_advisory_xact_lock(7201)"))
-    last = (await session.exec(
-        select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1))).first()
+    """Append one event; writers take turns, so the chain never forks."""
+    last = await last_audit_event(session=session)
     prev = last.hash if last else GENESIS
     session.add(AuditEvent(at=now, kind=kind, detail=detail, prev_hash=prev,
                            hash=_digest(prev, now, kind, detail)))
@@ -36,7 +31,7 @@ async def record(session: AsyncSession, *, kind: str, detail: dict, now: datetim
 async def verify(session: AsyncSession) -> int | None:
     """None when the chain is intact, else the id of the first row that does not fit."""
     prev = GENESIS
-    for event in (await session.exec(select(AuditEvent).order_by(AuditEvent.id))).all():
+    for event in await audit_events(session=session):
         if event.prev_hash != prev or event.hash != _digest(prev, event.at, event.kind,
                                                             event.detail):
             return event.id

@@ -6,6 +6,7 @@ from bot.core.messages import Message
 from bot.core.turn import Turn
 from bot.privacy import audit
 from bot.usecases import report as program_report
+from bot.usecases import report_output
 
 
 def require_admin(t: Turn) -> None:
@@ -30,7 +31,7 @@ async def report(t: Turn, cmd: Command) -> Message:
     figures = await program_report.compute(t.session, now=t.now, workspace_id=t.workspace.id)
     await audit.record(t.session, kind="admin_report", now=t.now,
                        detail={"lead": t.me.id, "workspace": t.workspace.id})
-    return Message("Mentoring program report", sections=tuple(program_report.to_text(figures)),
+    return Message("Mentoring program report", sections=tuple(report_output.to_text(figures)),
                    context=("Counts only; groups of fewer than 5 people are not shown. "
                             "`preceptor report --csv FILE --chart FILE.png` for the full set.",))
 
@@ -40,4 +41,4 @@ async def headline(t: Turn) -> str | None:
     if not t.is_admin:
         return None
     figures = await program_report.compute(t.session, now=t.now, workspace_id=t.workspace.id)
-    return "*Program*: " + program_report.headline(figures.overall)
+    return "*Program*: " + report_output.headline(figures.overall)

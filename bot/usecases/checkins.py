@@ -1,10 +1,7 @@
 """Check-ins: ask both sides on a cadence, in their waking hours, until they wrap up."""
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import tuple_
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.domain import MAX_REFLECTION, NOT_YET_DAYS, SILENT_ROUNDS_TO_PAUSE, Outcome, Status
@@ -14,7 +11,8 @@ from bot.core.messages import Button, Message
 from bot.core.turn import Turn, is_paused, tag
 from bot.delivery import outbox
 from bot.usecases.profile import pause
-from storage.models import Aspect, CheckIn, LearningRequest, Member, Mentorship, Reflection
+from storage.models import CheckIn, LearningRequest, Member, Mentorship, Reflection
+from storage.queries.checkins import open_rounds_of, prompt_context, unreflected_wrapped_pair
 from storage.queries.mentorships import claim_due_mentorships
 
 PAUSED_RECHECK = timedelta(days=7)
@@ -35,7 +33,7 @@ async def run_due(session: AsyncSession, now: datetime, limit: int) -> int:
     due = await claim_due_mentorships(session=session, now=now, limit=limit)
     if not due:
         return 0
-    batch = await _Batch.load(session, due)
+    batch = await prompt_context(session=session, pairs=due)
     asked: list[tuple[Mentorship, CheckIn, str]] = []
     for pair in due:
         mentor, mentee = batch.members[pair.mentor_id], batch.members[pair.mentee_id]
@@ -76,30 +74,6 @@ async def run_due(session: AsyncSession, now: datetime, limit: int) -> int:
     return len(due)
 
 
-@dataclass
-class _Batch:
-    """What prompting a batch of pairs needs, read in four queries rather than five a pair."""
-
-    members: dict[int, Member]
-    aspects: dict[int, str]
-    goals: dict[int | None, str]  # the mentee's own words from `/learn`, by request
-    last_rounds: dict[int, CheckIn]  # each pair's latest check-in, if it had one
-
-    @classmethod
-    async def load(cls, session: AsyncSession, due: list[Mentorship]) -> "_Batch":
-        people = {p.mentor_id for p in due} | {p.mentee_id for p in due}
-        members = await session.exec(select(Member).where(col(Member.id).in_(people)))
-        aspects = await session.exec(select(Aspect.id, Aspect.name).where(
-            col(Aspect.id).in_({p.aspect_id for p in due})))
-        goals = await session.exec(select(LearningRequest.id, LearningRequest.details).where(
-            col(LearningRequest.id).in_({p.request_id for p in due if p.request_id})))
-        rounds = [(p.id, p.rounds) for p in due if p.rounds]
-        last = await session.exec(select(CheckIn).where(
-            tuple_(CheckIn.mentorship_id, CheckIn.round).in_(rounds))) if rounds else []
-        return cls(members={m.id: m for m in members}, aspects=dict(aspects.all()),
-                   goals=dict(goals.all()), last_rounds={c.mentorship_id: c for c in last})
-
-
 def _prompt(checkin: CheckIn, aspect: str, other: Member, goal: str) -> Message:
     value = str(checkin.id)
     return Message(
@@ -108,20 +82,6 @@ def _prompt(checkin: CheckIn, aspect: str, other: Member, goal: str) -> Message:
         buttons=tuple(Button(label, action, value, style) for label, action, style in BUTTONS),
         context=("You can also type `met`, `not yet`, `pause` or `wrap up`.",),
     )
-
-
-async def _previous_round_silent(session: AsyncSession, pair: Mentorship, now: datetime) -> bool:
-    if pair.rounds == 0:
-        return False
-    last = (
-        await session.exec(
-            select(CheckIn).where(CheckIn.mentorship_id == pair.id, CheckIn.round == pair.rounds)
-        )
-    ).one()
-    if last.outcome is not None:
-        return False
-    last.outcome, last.answered_at = Outcome.SILENT, now
-    return True
 
 
 async def press(t: Turn, value: str, *, outcome: str) -> Message:
@@ -135,20 +95,7 @@ async def press(t: Turn, value: str, *, outcome: str) -> Message:
 async def typed_reply(t: Turn, cmd: Command) -> Message:
     """A typed "met" / "not yet" / "pause" / "wrap up" answers my open check-in; with
     several open, I'm asked which one (with buttons), rather than guessing."""
-    open_rounds = (
-        await t.session.exec(
-            select(CheckIn)
-            .join(Mentorship)
-            .where(
-                col(CheckIn.outcome).is_(None),
-                Mentorship.status == Status.ACTIVE,
-                CheckIn.round == Mentorship.rounds,
-                (Mentorship.mentor_id == t.me.id) | (Mentorship.mentee_id == t.me.id),
-            )
-            .order_by(col(CheckIn.asked_at).desc(), col(CheckIn.id).desc())
-            .with_for_update(of=CheckIn)
-        )
-    ).all()
+    open_rounds = await open_rounds_of(session=t.session, member_id=t.me.id)
     if not open_rounds:
         if cmd.text == Outcome.PAUSE:
             return await pause(t, Command("pause"))
@@ -163,7 +110,7 @@ async def typed_reply(t: Turn, cmd: Command) -> Message:
     buttons = []
     for checkin in open_rounds:
         pair = await t.session.get_one(Mentorship, checkin.mentorship_id)
-        other = await t.member(pair.mentee_id if t.me.id == pair.mentor_id else pair.mentor_id)
+        other = await t.member(pair.other_side(t.me.id))
         aspect = await t.aspect_name(pair.aspect_id)
         buttons.append(Button(f"{label}: {aspect} with {other.name}", action, str(checkin.id)))
     return Message(f"You have {len(open_rounds)} check-ins waiting. Which one?",
@@ -177,7 +124,7 @@ async def answer(t: Turn, checkin: CheckIn, outcome: str) -> Message:
     if checkin.outcome is not None or checkin.round != pair.rounds or pair.status != Status.ACTIVE:
         settled = f" ({checkin.outcome.replace('_', ' ')})" if checkin.outcome else ""
         raise AlreadyDone(f"This check-in was already settled{settled}.")
-    other = await t.member(pair.mentee_id if t.me.id == pair.mentor_id else pair.mentor_id)
+    other = await t.member(pair.other_side(t.me.id))
     aspect = await t.aspect_name(pair.aspect_id)
     checkin.outcome, checkin.answered_by_id, checkin.answered_at = outcome, t.me.id, t.now
     pair.silent_rounds = 0
@@ -221,18 +168,7 @@ async def reflect(t: Turn, cmd: Command) -> Message:
     t.check_text(cmd.text)
     if len(cmd.text) > MAX_REFLECTION:
         raise BadCommand(f"Keep it to one line (under {MAX_REFLECTION} characters).")
-    reflected = select(Reflection.mentorship_id).where(Reflection.member_id == t.me.id)
-    pair = (
-        await t.session.exec(
-            select(Mentorship)
-            .where(
-                Mentorship.status == Status.WRAPPED,
-                (Mentorship.mentor_id == t.me.id) | (Mentorship.mentee_id == t.me.id),
-                col(Mentorship.id).not_in(reflected),
-            )
-            .order_by(col(Mentorship.ended_at).desc())
-        )
-    ).first()
+    pair = await unreflected_wrapped_pair(session=t.session, member_id=t.me.id)
     if pair is None:
         raise BadCommand("There's no wrapped-up mentorship waiting for your reflection.")
     t.session.add(Reflection(mentorship_id=pair.id, member_id=t.me.id, text=cmd.text,

@@ -3,16 +3,20 @@
 import re
 from datetime import datetime, timedelta
 
-from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.domain import MAX_REFLECTION, Outcome
+from bot.core.domain import MAX_REFLECTION
 from bot.core.errors import BadCommand, UnknownMember
 from bot.core.grammar import Command
 from bot.core.messages import Message
 from bot.core.turn import Turn, tag
+from bot.core.wording import plural
 from bot.delivery import outbox
-from storage.models import Aspect, CheckIn, Member, Mentorship, Thanks, Workspace
+from storage.models import Aspect, Member, Mentorship, Thanks
+from storage.queries.members import members_named
+from storage.queries.mentorships import digest_pairs, mentorships_as_mentor, met_checkins_as_mentor
+from storage.queries.thanks import thanks_received
+from storage.queries.workspaces import claim_digest_workspaces
 
 _MENTION = re.compile(r"^<@([^|>]+)(?:\|[^>]*)?>$")
 
@@ -41,8 +45,7 @@ async def _person(t: Turn, ref: str) -> Member:
     try:
         return await t.member_by_platform_id(user)
     except UnknownMember:
-        by_name = (await t.session.exec(select(Member).where(
-            Member.workspace_id == t.workspace.id, func.lower(Member.name) == user.lower()))).all()
+        by_name = await members_named(session=t.session, workspace_id=t.workspace.id, name=user)
         if len(by_name) == 1:
             return by_name[0]
         raise UnknownMember("I don't know who that is: mention them with @ so I can tell.") from None
@@ -50,10 +53,8 @@ async def _person(t: Turn, ref: str) -> Member:
 
 async def impact(t: Turn, cmd: Command) -> Message:
     """`/mentor impact`: who I helped, on what, for how long, check-ins kept, thanks."""
-    pairs = (await t.session.exec(select(Mentorship).where(Mentorship.mentor_id == t.me.id))).all()
-    received = (await t.session.exec(
-        select(Thanks).where(Thanks.to_id == t.me.id).order_by(col(Thanks.created_at).desc())
-    )).all()
+    pairs = await mentorships_as_mentor(session=t.session, member_id=t.me.id)
+    received = await thanks_received(session=t.session, member_id=t.me.id)
     if not pairs and not received:
         return Message("No mentoring yet. `/mentor offer <aspect>` says what you can mentor; "
                        "people who want to learn it will see you suggested.")
@@ -63,14 +64,12 @@ async def impact(t: Turn, cmd: Command) -> Message:
         name = await t.aspect_name(pair.aspect_id)
         aspects[name] = aspects.get(name, 0) + 1
     days = sum(((p.ended_at or t.now) - p.started_at).days for p in pairs)
-    kept = (await t.session.exec(
-        select(func.count()).select_from(CheckIn).join(Mentorship)
-        .where(Mentorship.mentor_id == t.me.id, CheckIn.outcome == Outcome.MET))).one()
+    kept = await met_checkins_as_mentor(session=t.session, member_id=t.me.id)
     on = ", ".join(f"{name} ({n})" for name, n in sorted(aspects.items(), key=lambda a: -a[1]))
     sections = [
-        f"You have helped *{len(people)} {'person' if len(people) == 1 else 'people'}*"
+        f"You have helped *{plural(len(people), 'person', 'people')}*"
         + (f" on {on}" if on else "") + f", over {days / 30.4:.1f} months of mentoring, "
-        f"with {kept} check-in{'s' * (kept != 1)} where you met.",
+        f"with {plural(kept, 'check-in')} where you met.",
         f"Thanks received: {len(received)}.",
     ]
     quotes = [r for r in received if r.quotable][:3]
@@ -93,11 +92,7 @@ async def send_quarterly(session: AsyncSession, now: datetime, limit: int) -> in
     """Once a quarter per workspace: "your mentoring last quarter" to every mentor who
     mentored in it and did not opt out; held for each person's waking hours."""
     quarter = quarter_of(now)
-    workspaces = (await session.exec(
-        select(Workspace).where(Workspace.active == True,  # noqa: E712
-                                or_(col(Workspace.digest_quarter).is_(None),
-                                    Workspace.digest_quarter != quarter))
-        .limit(limit).with_for_update(skip_locked=True))).all()
+    workspaces = await claim_digest_workspaces(session=session, quarter=quarter, limit=limit)
     end = _quarter_start(now)
     start = _quarter_start(end - timedelta(days=1))
     for workspace in workspaces:
@@ -105,11 +100,7 @@ async def send_quarterly(session: AsyncSession, now: datetime, limit: int) -> in
         workspace.digest_quarter = quarter
         if first:
             continue
-        pairs = (await session.exec(
-            select(Mentorship).join(Member, Member.id == Mentorship.mentor_id)
-            .where(Member.workspace_id == workspace.id, Member.quarterly_digest == True,  # noqa: E712
-                   Mentorship.started_at < end,
-                   or_(col(Mentorship.ended_at).is_(None), Mentorship.ended_at >= start)))).all()
+        pairs = await digest_pairs(session=session, workspace_id=workspace.id, start=start, end=end)
         by_mentor: dict[int, list[Mentorship]] = {}
         for pair in pairs:
             by_mentor.setdefault(pair.mentor_id, []).append(pair)
@@ -119,8 +110,8 @@ async def send_quarterly(session: AsyncSession, now: datetime, limit: int) -> in
             people = len({p.mentee_id for p in mine})
             await outbox.to_members(session, members=[mentor], now=now,
                                     dedupe_key=f"digest:{mentor.id}:{quarter}", message=Message(
-                f"Your mentoring last quarter: you helped {people} "
-                f"{'person' if people == 1 else 'people'} on {', '.join(names)}. Thank you!",
+                f"Your mentoring last quarter: you helped {plural(people, 'person', 'people')} "
+                f"on {', '.join(names)}. Thank you!",
                 context=("`/mentor impact` shows it all. Not wanted? "
                          "`/mentor profile digest=off`.",)))
     return len(workspaces)

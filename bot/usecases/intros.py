@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.domain import DECLINE_MEMORY_DAYS, Status
@@ -13,9 +12,14 @@ from bot.delivery import outbox
 from bot.matching import ranking as matching
 from bot.privacy import audit
 from storage.models import Aspect, IntroAsk, LearningRequest, Member, Mentorship
-from storage.queries.asks import claim_expired_asks
-from storage.queries.common import LIVE
-from storage.queries.mentorships import live_mentee_counts
+from storage.queries.asks import (
+    claim_expired_asks,
+    declined_since,
+    other_pending_asks,
+    pending_ask_between,
+)
+from storage.queries.candidates import has_expertise
+from storage.queries.mentorships import has_live_pair, live_mentee_counts
 
 
 def _ids(value: str, count: int) -> list[int]:
@@ -57,7 +61,7 @@ async def request_intro(t: Turn, value: str) -> Message:
     if request.status != Status.OPEN:
         raise AlreadyDone("You already have a mentor for this request; `/mentor status` shows it.")
     mentor = await t.member(mentor_id)
-    if not await matching.offers(t.session, member_id=mentor.id, aspect_id=request.aspect_id):
+    if not await has_expertise(session=t.session, member_id=mentor.id, aspect_id=request.aspect_id):
         raise NotFound("That person doesn't mentor this aspect; pick one of your suggestions.")
     ask = await _create_ask(t, request, mentor=mentor, mentee=t.me, asked=mentor, origin="request")
     aspect = await t.aspect_name(request.aspect_id)
@@ -85,14 +89,7 @@ def _answer_buttons(ask: IntroAsk) -> tuple[Button, ...]:
 async def _create_ask(t: Turn, request, *, mentor: Member, mentee: Member, asked: Member,
                       origin: str) -> IntroAsk:
     await _check_can_mentor(t, mentor, mentee, request.aspect_id)
-    pending = (
-        await t.session.exec(
-            select(IntroAsk).where(
-                IntroAsk.request_id == request.id, IntroAsk.mentor_id == mentor.id,
-                IntroAsk.status == Status.PENDING,
-            )
-        )
-    ).first()
+    pending = await pending_ask_between(session=t.session, request_id=request.id, mentor_id=mentor.id)
     if pending:
         waiting_on = "you: answer it with its buttons or in `/mentor status`" if (
             pending.asked_id == t.me.id) else "them"
@@ -129,26 +126,11 @@ async def _check_can_mentor(t: Turn, mentor: Member, mentee: Member, aspect_id: 
             "or wrap up a mentorship first." if you
             else f"{tag(mentor)} has no room for another mentee right now."
         )
-    live = (
-        await t.session.exec(
-            select(Mentorship.id).where(
-                Mentorship.mentor_id == mentor.id, Mentorship.mentee_id == mentee.id,
-                Mentorship.aspect_id == aspect_id, col(Mentorship.status).in_(LIVE),
-            )
-        )
-    ).first()
-    if live:
+    if await has_live_pair(session=t.session, mentor_id=mentor.id, mentee_id=mentee.id,
+                           aspect_id=aspect_id):
         raise AlreadyDone("You two already have a mentorship on this.")
     since = t.now - timedelta(days=DECLINE_MEMORY_DAYS)
-    declined = (
-        await t.session.exec(
-            select(IntroAsk.id).where(
-                IntroAsk.mentor_id == mentor.id, IntroAsk.mentee_id == mentee.id,
-                IntroAsk.status == Status.DECLINED, IntroAsk.answered_at >= since,
-            )
-        )
-    ).first()
-    if declined:
+    if await declined_since(session=t.session, mentor_id=mentor.id, mentee_id=mentee.id, since=since):
         raise AlreadyDone("One of you declined an intro recently, so I won't ask again for now.")
 
 
@@ -206,14 +188,7 @@ async def accept(t: Turn, value: str) -> Message:
 
 
 async def _withdraw_others(t, request, accepted, mentee, aspect) -> None:
-    others = (
-        await t.session.exec(
-            select(IntroAsk).where(
-                IntroAsk.request_id == request.id, IntroAsk.status == Status.PENDING,
-                IntroAsk.id != accepted.id,
-            )
-        )
-    ).all()
+    others = await other_pending_asks(session=t.session, request_id=request.id, except_id=accepted.id)
     for ask in others:
         ask.status, ask.answered_at = Status.WITHDRAWN, t.now
         if ask.asked_id != mentee.id:

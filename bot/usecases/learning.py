@@ -1,8 +1,6 @@
 """`/learn`: record what someone wants to learn, announce it, and suggest mentors."""
 
-from sqlmodel import col, select
-
-from bot.core.domain import MAX_DETAILS, Status
+from bot.core.domain import MAX_DETAILS
 from bot.core.errors import AlreadyDone, BadCommand
 from bot.core.grammar import Command
 from bot.core.messages import Button, Message, channel_ref
@@ -10,8 +8,9 @@ from bot.core.turn import Turn, describe, tag
 from bot.delivery import outbox
 from bot.matching import aspects
 from bot.matching import ranking as matching
-from storage.models import LearningRequest, Member, Mentorship
-from storage.queries.common import LIVE
+from storage.models import LearningRequest
+from storage.queries.mentorships import mentors_of
+from storage.queries.requests import open_request_on
 
 
 async def learn(t: Turn, cmd: Command) -> Message:
@@ -37,16 +36,7 @@ async def learn(t: Turn, cmd: Command) -> Message:
 
 
 async def _check_not_duplicate(t: Turn, aspect_id: int, name: str, another: bool) -> None:
-    mentors = (
-        await t.session.exec(
-            select(Member)
-            .join(Mentorship, Mentorship.mentor_id == Member.id)
-            .where(
-                Mentorship.mentee_id == t.me.id, Mentorship.aspect_id == aspect_id,
-                col(Mentorship.status).in_(LIVE),
-            )
-        )
-    ).all()
+    mentors = await mentors_of(session=t.session, mentee_id=t.me.id, aspect_id=aspect_id)
     if another and not mentors:
         raise BadCommand(
             f"You don't have a mentor on {name} yet, so there's no first perspective: "
@@ -57,14 +47,7 @@ async def _check_not_duplicate(t: Turn, aspect_id: int, name: str, another: bool
             f"{tag(mentors[0])} is already your mentor on {name}. For a second view, "
             f"use `/learn --another-perspective {name}`."
         )
-    open_request = (
-        await t.session.exec(
-            select(LearningRequest).where(
-                LearningRequest.member_id == t.me.id, LearningRequest.aspect_id == aspect_id,
-                LearningRequest.status == Status.OPEN,
-            )
-        )
-    ).first()
+    open_request = await open_request_on(session=t.session, member_id=t.me.id, aspect_id=aspect_id)
     if open_request:
         raise AlreadyDone(
             f"You already asked to learn {name} on {t.date(open_request.created_at)}; "

@@ -2,8 +2,6 @@
 
 from datetime import timedelta
 
-from sqlmodel import col, delete, select
-
 from bot.core.domain import MAX_CAPACITY, ROLES, Source, Status
 from bot.core.errors import BadCommand
 from bot.core.grammar import Command
@@ -13,8 +11,14 @@ from bot.delivery import outbox
 from bot.delivery.waking import is_valid_zone
 from bot.matching import aspects
 from bot.privacy.guard import Guard
-from storage.models import AspectSignal, Expertise, Member, Mentorship
-from storage.queries.common import find_or_insert
+from storage.models import Member
+from storage.queries.expertise import (
+    declare_expertise,
+    expertise_aspect_ids,
+    forget_inferred,
+    inferred_signals,
+)
+from storage.queries.mentorships import pairs_to_resume
 
 TEXT_FIELDS = ("name", "specialty", "department", "site")
 ABOUT_WORK = ("specialty", "department", "site")   # "name" is the person's own, so no name rule
@@ -40,13 +44,8 @@ async def offer(t: Turn, cmd: Command) -> Message:
 
 async def declare(session, *, member_id: int, aspect_id: int, now) -> None:
     """The person says they can mentor the aspect (once; saying it again changes nothing)."""
-    await find_or_insert(
-        session,
-        select(Expertise).where(Expertise.member_id == member_id,
-                                Expertise.aspect_id == aspect_id,
-                                Expertise.source == Source.DECLARED),
-        lambda: Expertise(member_id=member_id, aspect_id=aspect_id, source=Source.DECLARED,
-                          updated_at=now))
+    await declare_expertise(session=session, member_id=member_id, aspect_id=aspect_id,
+                            source=Source.DECLARED, now=now)
 
 
 async def profile(t: Turn, cmd: Command) -> Message:
@@ -154,21 +153,12 @@ async def resume(t: Turn, cmd: Command) -> Message:
 async def resume_pairs(t: Turn, member: Member) -> int:
     """Restart the mentorships this person paused, or that the bot paused (silence); a pair
     the other side paused stays paused. Tell the other side of each."""
-    paused = (
-        await t.session.exec(
-            select(Mentorship).where(
-                Mentorship.status == Status.PAUSED,
-                (Mentorship.mentor_id == member.id) | (Mentorship.mentee_id == member.id),
-                (Mentorship.paused_by_id == member.id) | col(Mentorship.paused_by_id).is_(None),
-            )
-        )
-    ).all()
+    paused = await pairs_to_resume(session=t.session, member_id=member.id)
     for pair in paused:
         pair.status, pair.silent_rounds, pair.paused_by_id = Status.ACTIVE, 0, None
         pair.next_checkin_at = t.now + timedelta(days=pair.cadence_days)
         other = await t.session.get_one(
-            Member, pair.mentee_id if pair.mentor_id == member.id else pair.mentor_id
-        )
+            Member, pair.other_side(member.id))
         aspect = await t.aspect_name(pair.aspect_id)
         await outbox.to_members(t.session, members=[other], now=t.now, message=Message(
             f"{tag(member)} resumed your mentorship on *{aspect}*. "
@@ -178,27 +168,17 @@ async def resume_pairs(t: Turn, member: Member) -> int:
 
 
 async def expertise_of(t: Turn, member: Member, source: str | None = None) -> list[str]:
-    query = select(Expertise.aspect_id).where(Expertise.member_id == member.id)
-    if source:
-        query = query.where(Expertise.source == source)
-    return [await t.aspect_name(a) for a in (await t.session.exec(query.distinct())).all()]
+    ids = await expertise_aspect_ids(session=t.session, member_id=member.id, source=source)
+    return [await t.aspect_name(a) for a in ids]
 
 
 async def _inferred(t: Turn) -> str:
-    rows = await t.session.exec(
-        select(AspectSignal).join(Expertise, (Expertise.member_id == AspectSignal.member_id)
-                                  & (Expertise.aspect_id == AspectSignal.aspect_id))
-        .where(AspectSignal.member_id == t.me.id, Expertise.source == Source.INFERRED)
-    )
-    return ", ".join([f"{await t.aspect_name(s.aspect_id)} ({s.answers} answers)"
-                      for s in rows.all()])
+    rows = await inferred_signals(session=t.session, member_id=t.me.id)
+    return ", ".join([f"{await t.aspect_name(s.aspect_id)} ({s.answers} answers)" for s in rows])
 
 
 async def clear_inferred(t: Turn, cmd: Command) -> Message:
     """Forget everything inferred about me from conversations (declared offers stay)."""
-    removed = (await t.session.exec(
-        delete(Expertise).where(Expertise.member_id == t.me.id,
-                                Expertise.source == Source.INFERRED))).rowcount
-    await t.session.exec(delete(AspectSignal).where(AspectSignal.member_id == t.me.id))
+    removed = await forget_inferred(session=t.session, member_id=t.me.id)
     return Message(f"Done: I forgot {removed} inferred aspect(s) and the counts behind them. "
                    "What you offered yourself stays.")

@@ -1,15 +1,16 @@
 """`/mentor status`: everything in flight for one person, on both sides."""
 
-from sqlmodel import col, select
-
 from bot.core.domain import Source, Status
 from bot.core.grammar import HELP, Command
 from bot.core.messages import Button, Message
 from bot.core.turn import Turn, is_paused, tag
 from bot.matching import ranking as matching
 from bot.usecases.profile import expertise_of
-from storage.models import CheckIn, IntroAsk, LearningRequest, Member, Mentorship
-from storage.queries.common import LIVE
+from storage.models import LearningRequest, Member
+from storage.queries.asks import has_pending_ask, pending_asks_involving
+from storage.queries.checkins import last_answered_round
+from storage.queries.mentorships import live_mentorships_of
+from storage.queries.requests import open_requests_of
 
 
 async def help_(t: Turn, cmd: Command) -> Message:
@@ -44,19 +45,13 @@ async def status(t: Turn, cmd: Command) -> Message:
 
 async def _requests(t: Turn) -> tuple[list[str], list[Button]]:
     """Open requests, each with fresh suggestions while nobody has been asked."""
-    rows = (
-        await t.session.exec(
-            select(LearningRequest)
-            .where(LearningRequest.member_id == t.me.id, LearningRequest.status == Status.OPEN)
-            .order_by(LearningRequest.created_at)
-        )
-    ).all()
+    rows = await open_requests_of(session=t.session, member_id=t.me.id)
     lines, buttons = [], []
     for request in rows:
         aspect = await t.aspect_name(request.aspect_id)
         lines.append(f"• {aspect} ({'public' if request.public else 'private'}, "
                      f"since {t.date(request.created_at)})")
-        if await _has_pending_ask(t, request.id):
+        if await has_pending_ask(session=t.session, request_id=request.id):
             continue
         for s in await matching.suggest(
             t.session, mentee=t.me, aspect_id=request.aspect_id, aspect_name=aspect, now=t.now,
@@ -68,24 +63,8 @@ async def _requests(t: Turn) -> tuple[list[str], list[Button]]:
     return (["*Looking for a mentor*\n" + "\n".join(lines)] if lines else []), buttons
 
 
-async def _has_pending_ask(t: Turn, request_id: int) -> bool:
-    return (
-        await t.session.exec(
-            select(IntroAsk.id).where(
-                IntroAsk.request_id == request_id, IntroAsk.status == Status.PENDING
-            )
-        )
-    ).first() is not None
-
-
 async def _mentorships(t: Turn, side: str, other_side: str) -> list[str]:
-    me = getattr(Mentorship, f"{side}_id")
-    rows = (
-        await t.session.exec(
-            select(Mentorship).where(me == t.me.id, col(Mentorship.status).in_(LIVE))
-            .order_by(Mentorship.started_at)
-        )
-    ).all()
+    rows = await live_mentorships_of(session=t.session, member_id=t.me.id, side=side)
     lines = []
     for pair in rows:
         other = await t.session.get_one(Member, getattr(pair, f"{other_side}_id"))
@@ -93,13 +72,7 @@ async def _mentorships(t: Turn, side: str, other_side: str) -> list[str]:
             f"next check-in {t.date(pair.next_checkin_at)}" if pair.status == Status.ACTIVE
             else "paused"
         )
-        last = (
-            await t.session.exec(
-                select(CheckIn)
-                .where(CheckIn.mentorship_id == pair.id, col(CheckIn.outcome).is_not(None))
-                .order_by(col(CheckIn.round).desc())
-            )
-        ).first()
+        last = await last_answered_round(session=t.session, mentorship_id=pair.id)
         last_text = (
             f"; last check-in {t.date(last.answered_at)}: {last.outcome.replace('_', ' ')}"
             if last else ""
@@ -111,14 +84,7 @@ async def _mentorships(t: Turn, side: str, other_side: str) -> list[str]:
 
 
 async def _asks(t: Turn) -> tuple[list[str], list[Button]]:
-    pending = (
-        await t.session.exec(
-            select(IntroAsk).where(
-                IntroAsk.status == Status.PENDING,
-                (IntroAsk.asked_id == t.me.id) | (IntroAsk.asker_id == t.me.id),
-            ).order_by(IntroAsk.created_at)
-        )
-    ).all()
+    pending = await pending_asks_involving(session=t.session, member_id=t.me.id)
     mine, theirs, buttons = [], [], []
     for ask in pending:
         request = await t.session.get_one(LearningRequest, ask.request_id)

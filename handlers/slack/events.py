@@ -11,6 +11,23 @@ from handlers.slack.edge import SlackEdge
 
 
 def register(app: AsyncApp, edge: SlackEdge) -> None:
+    _people(app, edge)
+    _workspace(app, edge)
+
+    # Registered last: Bolt runs the first listener that matches.
+    @app.event(re.compile(".*"))
+    async def on_anything_else(body):
+        """Events we do not use are acknowledged (200), so Slack does not retry them."""
+
+    @app.error
+    async def on_error(error, body, logger):
+        """Real failures are logged with their traceback; the person hears nothing false."""
+        logger.exception("Slack request failed: %s", type(error).__name__, exc_info=error)
+
+
+def _people(app: AsyncApp, edge: SlackEdge) -> None:
+    """The home tab, and messages: typed words in the bot's DM, familiarity in channels."""
+
     @app.event("app_home_opened")
     async def on_home(body, event, client):
         if event.get("tab", "home") != "home" or not await edge.first_time(body["event_id"]):
@@ -37,6 +54,11 @@ def register(app: AsyncApp, edge: SlackEdge) -> None:
             if reply is not None:  # None: Slack's retry of an event already handled
                 await say(text=render.fallback(reply), blocks=render.blocks(reply))
 
+
+
+def _workspace(app: AsyncApp, edge: SlackEdge) -> None:
+    """Uninstalls, and the signals of a workspace: reactions and channel joins."""
+
     @app.event(re.compile("^(app_uninstalled|tokens_revoked)$"))
     async def on_removed(body):
         """Stop all sending there, and forget the workspace's tokens (OAuth)."""
@@ -53,16 +75,6 @@ def register(app: AsyncApp, edge: SlackEdge) -> None:
         if seen is not None:
             await edge.events.observe("slack", body["team_id"], seen,
                                       event_key=f"slack:{body['event_id']}")
-
-    # Registered last: Bolt runs the first listener that matches.
-    @app.event(re.compile(".*"))
-    async def on_anything_else(body):
-        """Events we do not use are acknowledged (200), so Slack does not retry them."""
-
-    @app.error
-    async def on_error(error, body, logger):
-        """Real failures are logged with their traceback; the person hears nothing false."""
-        logger.exception("Slack request failed: %s", type(error).__name__, exc_info=error)
 
 
 async def _acknowledged() -> None:

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -62,3 +63,16 @@ async def claim_pauses_ended(*, session: AsyncSession, now: datetime, limit: int
     """People whose pause with an end date is over, locked for this transaction."""
     return await claim(session, select(Member).where(
         Member.paused == True, col(Member.paused_until) <= now), limit)  # noqa: E712
+
+
+async def members_named(*, session: AsyncSession, workspace_id: int, name: str) -> list[Member]:
+    """Members whose display name is `name`, whatever its case."""
+    return list((await session.exec(select(Member).where(
+        Member.workspace_id == workspace_id, func.lower(Member.name) == name.lower()))).all())
+
+
+async def member_by_platform_id(*, session: AsyncSession, workspace_id: int, platform_user_id: str,
+                                lock: bool = False) -> Member | None:
+    query = select(Member).where(Member.workspace_id == workspace_id,
+                                 Member.platform_user_id == platform_user_id)
+    return (await session.exec(query.with_for_update() if lock else query)).first()

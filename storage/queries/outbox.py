@@ -2,7 +2,8 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import bindparam, func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -57,3 +58,50 @@ async def due_outbox(*, session: AsyncSession, platforms: list[str]) -> datetime
         *waiting, col(Outbox.claimed_until).is_(None)))).one()
     leased = (await session.exec(select(func.min(Outbox.claimed_until)).where(*waiting))).one()
     return min((t for t in (free, leased) if t is not None), default=None)
+
+
+# Built once: a row whose dedupe key is already queued is skipped, since sending the same
+# message once is the point.
+_INSERT = {
+    "postgresql": postgresql.insert(Outbox).on_conflict_do_nothing(index_elements=["dedupe_key"]),
+    "sqlite": sqlite.insert(Outbox).on_conflict_do_nothing(index_elements=["dedupe_key"]),
+}
+
+
+async def insert_outbox_row(*, session: AsyncSession, values: dict) -> None:
+    """Queue one row (skipped when its dedupe key is already queued)."""
+    await session.exec(_INSERT[session.bind.dialect.name], params=values)
+
+
+async def settle_outbox_row(*, session: AsyncSession, row_id: int, token: str, values: dict) -> None:
+    """Record how a send went, if the row is still leased to `token`."""
+    await session.exec(update(Outbox).where(col(Outbox.id) == row_id, col(Outbox.claim_token) == token)
+                       .values(**values))
+
+
+async def hold_workspace_outbox(*, session: AsyncSession, workspace_id: int, until: datetime, token: str,
+                                now: datetime) -> None:
+    """Defer every waiting row of the workspace (ours or unclaimed) until the limit lifts."""
+    await session.exec(
+        update(Outbox)
+        .where(col(Outbox.workspace_id) == workspace_id, Outbox.status == "pending",
+               col(Outbox.not_before) < until,
+               or_(col(Outbox.claim_token) == token, col(Outbox.claimed_until).is_(None),
+                   col(Outbox.claimed_until) <= now))
+        .values(not_before=until, claimed_until=None, claim_token=None))
+
+
+async def defer_outbox_rows(*, session: AsyncSession, rows: list[tuple[int, datetime]], token: str) -> None:
+    """Rows a paced conversation holds back, each to its own moment, in one statement."""
+    table = Outbox.__table__
+    connection = await session.connection()
+    await connection.execute(
+        table.update().where(table.c.id == bindparam("row"), table.c.claim_token == token)
+        .values(not_before=bindparam("moment"), claimed_until=None, claim_token=None),
+        [{"row": row, "moment": moment} for row, moment in rows])
+
+
+async def release_outbox_rows(*, session: AsyncSession, ids: list[int], token: str) -> None:
+    """Give leased rows back unsent."""
+    await session.exec(update(Outbox).where(col(Outbox.id).in_(ids), col(Outbox.claim_token) == token)
+                       .values(claimed_until=None, claim_token=None))

@@ -34,3 +34,12 @@ async def claim_rosters_due(*, session: AsyncSession, platform: str, now: dateti
     for workspace in due:
         workspace.rosters_read_at = now
     return due
+
+
+async def claim_digest_workspaces(*, session: AsyncSession, quarter: str, limit: int) -> list[Workspace]:
+    """Installed workspaces whose quarterly digest for `quarter` has not gone out, locked."""
+    return list((await session.exec(
+        select(Workspace).where(Workspace.active == True,  # noqa: E712
+                                or_(col(Workspace.digest_quarter).is_(None),
+                                    Workspace.digest_quarter != quarter))
+        .limit(limit).with_for_update(skip_locked=True))).all())

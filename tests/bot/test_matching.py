@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from bot.matching.familiarity import Observation, closeness, decayed
-from bot.matching.ranking import WEIGHTS, Features, experience_fit
-from storage.models import Member, Mentorship, Workspace
+from bot.matching.features import WEIGHTS, Features, experience_fit
+from bot.matching.ranking import SMALL_CHANNEL
+from storage.models import ChannelMember, Member, Mentorship, Workspace
 from tests.helpers import TEAM, button, text_of
 
 RESIDENT = "role=resident; specialty=Internal Medicine; site=Main campus; started=2025"
@@ -87,17 +88,19 @@ async def test_shared_small_channels_and_mutual_colleagues(world):
 
 
 async def test_big_channels_say_nothing(world):
-    from bot.matching import ranking as matching
-
     await world.person("lee", "role=attending", offers="POCUS")
     await world.person("priya", RESIDENT)
-    for who in ("lee", "priya", "x1", "x2"):
+    for who in ("lee", "priya"):
         await world.app.events.observe("console", TEAM, Observation("joined", who, channel="GENERAL"))
-    original, matching.SMALL_CHANNEL = matching.SMALL_CHANNEL, 3
-    try:
-        (line,) = await reasons_for(world, "priya")
-    finally:
-        matching.SMALL_CHANNEL = original
+    async with world.db.transaction() as session:   # the rest of a big channel, in one go
+        lee = (await session.exec(select(Member).where(Member.platform_user_id == "lee"))).one()
+        crowd = [Member(workspace_id=lee.workspace_id, platform_user_id=f"x{n}", created_at=world.clock.now())
+                 for n in range(SMALL_CHANNEL - 1)]
+        session.add_all(crowd)
+        await session.flush()
+        session.add_all(ChannelMember(workspace_id=lee.workspace_id, channel="GENERAL", member_id=m.id)
+                        for m in crowd)
+    (line,) = await reasons_for(world, "priya")
     assert "channel" not in line
 
 

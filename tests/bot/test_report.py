@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.usecases import report
+from bot.usecases import report, report_output
 from storage.models import (
     Aspect,
     CheckIn,
@@ -125,7 +125,7 @@ async def test_groups_under_five_are_suppressed_and_an_idle_department_shows_zer
 
 async def test_golden_csv_and_no_free_text(world):
     await seed(world)
-    csv_text = report.to_csv(await computed(world))
+    csv_text = report_output.to_csv(await computed(world))
     assert "private words" not in csv_text
     assert csv_text == GOLDEN.read_text()  # reviewed by hand against the seed above
 
@@ -133,7 +133,7 @@ async def test_golden_csv_and_no_free_text(world):
 async def test_chart_is_a_png_of_the_expected_size(world, tmp_path):
     await seed(world)
     path = tmp_path / "report.png"
-    report.chart(await computed(world), path)
+    report_output.chart(await computed(world), path)
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", data[16:24]) == (1000, 400)

@@ -86,6 +86,11 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self._arrived = asyncio.Event()   # set whenever a call is recorded
+
+    def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        self._arrived.set()
 
     async def start(self) -> str:
         app = web.Application()
@@ -111,13 +116,29 @@ class FakeSlack:
         return [c.params for c in self.calls if c.method == method
                 and all(c.params.get(k) == v for k, v in match.items())]
 
+    async def first(self, found, timeout: float = 10):
+        """The first truthy `found()` as calls arrive (None when `timeout` passes)."""
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    self._arrived.clear()
+                    if result := found():
+                        return result
+                    await self._arrived.wait()
+        except TimeoutError:
+            return None
+
     async def wait_for(self, method: str, count: int = 1, timeout: float = 10, **match) -> list[dict]:
         """Bolt answers Slack first and works after, so tests wait for the work to show up."""
-        for _ in range(int(timeout / 0.02)):
-            found = self.to(method, **match)
-            if len(found) >= count:
-                return found
-            await asyncio.sleep(0.02)
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    self._arrived.clear()
+                    if len(found := self.to(method, **match)) >= count:
+                        return found
+                    await self._arrived.wait()
+        except TimeoutError:
+            pass
         raise AssertionError(f"expected {count} {method} call(s) matching {match}, got "
                              f"{len(self.to(method, **match))}: {[c.method for c in self.calls]}")
 
@@ -152,7 +173,7 @@ class FakeSlack:
             await asyncio.sleep(self.delay)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") or params.get("token")
-        self.calls.append(Call(method, params, token))
+        self._record(Call(method, params, token))
         self._check_blocks(method, params)
         if self.failures.get(method):
             status, body, headers = self.failures[method].pop(0)
@@ -169,8 +190,8 @@ class FakeSlack:
         return web.json_response({"ok": True, **answer(params)})
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        params = await request.json()
-        self.calls.append(Call("response_url", params))
+        params = {**await request.json(), "url": request.match_info["token"]}
+        self._record(Call("response_url", params))
         self._check_blocks("response_url", params)
         return web.Response(text="ok")
 
@@ -182,7 +203,7 @@ class FakeSlack:
                 "is_enterprise_install": False}
 
     async def _upload(self, request: web.Request) -> web.Response:
-        self.calls.append(Call("upload", {"file": request.match_info["file"],
+        self._record(Call("upload", {"file": request.match_info["file"],
                                           "content": (await request.read()).decode()}))
         return web.Response(text="OK")
 

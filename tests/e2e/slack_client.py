@@ -38,7 +38,9 @@ class SlackClient:
             return response
 
     async def command(self, user: str, command: str, text: str = "", channel: str = "D1"):
+        """Returns the HTTP response; `self.last` names where the reply will be posted."""
         n = next(self._ids)
+        self.last = f"cmd{n}"
         body = urlencode({
             "token": "legacy", "team_id": TEAM, "team_domain": "hospital", "channel_id": channel,
             "channel_name": "directmessage", "user_id": user, "user_name": user.lower(),
@@ -58,6 +60,7 @@ class SlackClient:
                          "block_id": "actions-0", "action_ts": f"{time.time():.6f}",
                          "text": {"type": "plain_text", "text": "x"}}],
         }
+        self.last = f"click{n}"
         if container == "message":
             payload["response_url"] = self.fake.response_url(f"click{n}")
             payload["channel"] = {"id": "C1", "name": "mentoring"}

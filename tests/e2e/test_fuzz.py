@@ -1,6 +1,6 @@
 """10,000 generated slash commands, interaction payloads and event bodies, all correctly
 signed, at `/slack/events`: never a 500, never a change from a malformed request, and every
-refusal a clear private sentence."""
+command and click answered by the core with a private sentence (or its form)."""
 
 import json
 import shutil
@@ -40,14 +40,31 @@ async def state(world) -> tuple[int, ...]:
                       for m in (LearningRequest, IntroAsk, Mentorship, Outbox)])
 
 
+async def answer_to(world, client) -> dict:
+    """The private reply to the request just sent, or the form it opened (within 5 s)."""
+    trigger = f"trigger-{client.last.replace('cmd', 'cmd-')}"
+
+    def found():
+        replies = world.fake.to("response_url", url=client.last)
+        forms = world.fake.to("views.open", trigger_id=trigger)
+        return replies[0] if replies else {"form": forms[0]} if forms else None
+
+    answer = await world.fake.first(found, timeout=5)
+    assert answer is not None, f"no answer to {client.last}"
+    return answer
+
+
 @FUZZ
 @given(command=st.sampled_from(["/learn", "/mentor"]), text=COMMAND_TEXT)
-async def test_generated_commands_never_fail(slack_world, command, text):
+async def test_every_generated_command_gets_a_private_answer_from_the_core(slack_world, command, text):
     response = await slack_world.client.command("U_FUZZ", command, text)
     assert response.status == 200
+    reply = await answer_to(slack_world, slack_world.client)
+    assert reply.get("form") or (reply["response_type"] == "ephemeral" and reply["text"].strip()
+                                 and "went wrong" not in reply["text"]), reply
 
 
-async def test_after_the_command_fuzz_every_reply_was_a_private_sentence(slack_world):
+async def test_oversized_commands_are_refused_with_the_limit_named(slack_world):
     client = slack_world.client
     for text in ("x" * 5000, "learn " + "y" * 2000, "offer " + "z" * 300, "learn A: " + "w" * 1500):
         await client.command("U_FUZZ", "/mentor", text)
@@ -64,10 +81,13 @@ async def test_after_the_command_fuzz_every_reply_was_a_private_sentence(slack_w
                                          "request_intro", "offer_help", "checkin_wrap_up"]),
                         st.text(max_size=30)),
        value=st.one_of(st.text(max_size=60), st.integers().map(str)))
-async def test_generated_button_presses_change_nothing(slack_world, action, value):
+async def test_generated_button_presses_change_nothing_and_are_answered(slack_world, action, value):
     before = await state(slack_world)
     response = await slack_world.client.click("U_FUZZ", action, value)
     assert response.status == 200
+    reply = await answer_to(slack_world, slack_world.client)
+    assert reply["response_type"] == "ephemeral" and reply["text"].strip(), reply
+    assert "went wrong" not in reply["text"]
     await slack_world.app.delivery.settle()
     assert await state(slack_world) == before
 

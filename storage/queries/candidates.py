@@ -1,0 +1,139 @@
+"""What ranking mentors reads: who may mentor an aspect, and the signals about each candidate,
+each a bulk query over the candidate set (never a scan of everyone)."""
+
+from collections import Counter
+from datetime import datetime
+
+from sqlmodel import and_, col, func, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import (
+    ChannelMember,
+    CheckIn,
+    Expertise,
+    Interaction,
+    IntroAsk,
+    LearningRequest,
+    Member,
+    Mentorship,
+)
+from storage.queries.common import LIVE
+
+CANDIDATE_FIELDS = ("id", "name", "role", "specialty", "department", "site", "career_start_year",
+                    "capacity", "last_active_at")
+
+
+async def eligible_mentors(*, session: AsyncSession, mentee_id: int, workspace_id: int, aspect_id: int,
+                           now: datetime, declined_since: datetime) -> list[tuple]:
+    """`CANDIDATE_FIELDS` of people with expertise on the aspect who pass the hard filters
+    (capacity aside): not the mentee, reachable, not paused, not declined by or declining the
+    mentee since `declined_since`, not already their mentor on it."""
+    declined = select(IntroAsk.mentor_id).where(
+        IntroAsk.mentee_id == mentee_id, IntroAsk.status == "declined",
+        IntroAsk.answered_at >= declined_since)
+    already = select(Mentorship.mentor_id).where(
+        Mentorship.mentee_id == mentee_id, Mentorship.aspect_id == aspect_id,
+        col(Mentorship.status).in_(LIVE))
+    rows = await session.exec(
+        select(*(getattr(Member, f) for f in CANDIDATE_FIELDS))
+        .join(Expertise, Expertise.member_id == Member.id)
+        .where(Expertise.aspect_id == aspect_id, Member.workspace_id == workspace_id,
+               Member.id != mentee_id, Member.unreachable == False,  # noqa: E712
+               Member.capacity > 0, col(Member.id).not_in(declined), col(Member.id).not_in(already),
+               or_(Member.paused == False, and_(col(Member.paused_until).is_not(None),  # noqa: E712
+                                                 col(Member.paused_until) <= now)))
+        .distinct())
+    return list(rows.all())
+
+
+async def edges_from(*, session: AsyncSession, member_id: int, others: list[int]) -> dict[int, Interaction]:
+    """The member's interaction edges to `others`, by the other person (a few dozen rows)."""
+    rows = await session.exec(select(Interaction).where(Interaction.member_id == member_id))
+    wanted = set(others)
+    return {e.other_id: e for e in rows.all() if e.other_id in wanted}
+
+
+async def expertise_weights(*, session: AsyncSession, member_ids: list[int],
+                            aspect_id: int) -> dict[int, dict[str, float]]:
+    """Each member's expertise on the aspect: source -> weight."""
+    rows = await session.exec(
+        select(Expertise.member_id, Expertise.source, Expertise.weight)
+        .where(Expertise.aspect_id == aspect_id, col(Expertise.member_id).in_(member_ids)))
+    found: dict[int, dict[str, float]] = {}
+    for member_id, source, weight in rows.all():
+        found.setdefault(member_id, {})[source] = weight
+    return found
+
+
+async def has_expertise(*, session: AsyncSession, member_id: int, aspect_id: int) -> bool:
+    return (await session.exec(select(Expertise.id).where(
+        Expertise.member_id == member_id, Expertise.aspect_id == aspect_id))).first() is not None
+
+
+async def wrapped_counts(*, session: AsyncSession, mentor_ids: list[int],
+                         aspect_id: int | None = None) -> dict[int, int]:
+    """Mentorships each mentor saw through to a wrap-up (on the aspect, when given)."""
+    query = (select(Mentorship.mentor_id, func.count())
+             .where(col(Mentorship.mentor_id).in_(mentor_ids), Mentorship.status == "wrapped")
+             .group_by(Mentorship.mentor_id))
+    if aspect_id is not None:
+        query = query.where(Mentorship.aspect_id == aspect_id)
+    return dict((await session.exec(query)).all())
+
+
+async def shared_small_channels(*, session: AsyncSession, member_id: int, others: list[int],
+                                small: int) -> dict[int, int]:
+    """How many channels of at most `small` members each of `others` shares with the member."""
+    mine = select(ChannelMember.channel).where(ChannelMember.member_id == member_id)
+    sizes = dict((await session.exec(
+        select(ChannelMember.channel, func.count())
+        .where(col(ChannelMember.channel).in_(mine)).group_by(ChannelMember.channel))).all())
+    shared = [c for c, n in sizes.items() if n <= small]
+    if not shared:
+        return {}
+    rows = await session.exec(
+        select(ChannelMember.member_id, func.count())
+        .where(col(ChannelMember.channel).in_(shared), col(ChannelMember.member_id).in_(others))
+        .group_by(ChannelMember.member_id))
+    return dict(rows.all())
+
+
+async def mutual_contacts(*, session: AsyncSession, member_id: int, others: list[int]) -> dict[int, int]:
+    """Colleagues in common: the member's contacts who also interacted with each of `others`."""
+    contacts = select(Interaction.other_id).where(Interaction.member_id == member_id)
+    rows = await session.exec(
+        select(Interaction.other_id, func.count())
+        .where(col(Interaction.member_id).in_(contacts), col(Interaction.other_id).in_(others),
+               Interaction.other_id != member_id)
+        .group_by(Interaction.other_id))
+    return dict(rows.all())
+
+
+async def checkin_answers(*, session: AsyncSession, member_ids: list[int]) -> tuple[dict, dict]:
+    """(check-ins each member answered, rounds asked of the pairs each mentors)."""
+    answered = dict((await session.exec(
+        select(CheckIn.answered_by_id, func.count())
+        .where(col(CheckIn.answered_by_id).in_(member_ids)).group_by(CheckIn.answered_by_id))).all())
+    asked = dict((await session.exec(
+        select(Mentorship.mentor_id, func.sum(Mentorship.rounds))
+        .where(col(Mentorship.mentor_id).in_(member_ids)).group_by(Mentorship.mentor_id))).all())
+    return answered, asked
+
+
+async def learning_since(*, session: AsyncSession, member_ids: list[int], since: datetime) -> set[int]:
+    """Who of `member_ids` asked to learn something at `since` or later."""
+    rows = await session.exec(select(LearningRequest.member_id).where(
+        col(LearningRequest.member_id).in_(member_ids), LearningRequest.created_at >= since).distinct())
+    return set(rows.all())
+
+
+async def ask_answers(*, session: AsyncSession, member_ids: list[int]) -> Counter:
+    """(member, status) -> how many asks to mentor they accepted, declined or let expire."""
+    counts: Counter = Counter()
+    for asked_id, status, n in (await session.exec(
+            select(IntroAsk.asked_id, IntroAsk.status, func.count())
+            .where(col(IntroAsk.asked_id).in_(member_ids), IntroAsk.mentor_id == IntroAsk.asked_id,
+                   col(IntroAsk.status).in_(("accepted", "declined", "expired")))
+            .group_by(IntroAsk.asked_id, IntroAsk.status))).all():
+        counts[(asked_id, status)] = n
+    return counts
