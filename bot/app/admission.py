@@ -33,6 +33,8 @@ class Admission:
         self._quiet = asyncio.Event()
         self._quiet.set()
         self.giving_way = 0  # pieces of work waiting right now for requests to be answered
+        self.busy = 0  # pieces of work taken on and not yet done
+        self.taken = 0  # pieces of work taken on since the start
 
     @contextmanager
     def answering(self) -> Iterator[None]:
@@ -50,10 +52,16 @@ class Admission:
         async with AsyncExitStack() as places:
             async with self._in_line():
                 await acknowledge()
+                self.busy += 1
+                self.taken += 1
+                places.callback(self._done)
                 if not await self.give_way():
                     await places.enter_async_context(self._overdue)
                 await places.enter_async_context(self._running)
             yield
+
+    def _done(self) -> None:
+        self.busy -= 1
 
     @asynccontextmanager
     async def _in_line(self) -> AsyncIterator[None]:
@@ -81,6 +89,11 @@ class Admission:
             return False
         finally:
             self.giving_way -= 1
+
+    @property
+    def held(self) -> int:
+        """Acknowledgements held back right now because the waiting line is full."""
+        return self._held
 
     def _count(self, answering: int = 0, held: int = 0) -> None:
         self._answering += answering

@@ -33,7 +33,7 @@ async def test_a_full_waiting_line_holds_the_next_acknowledgement_back():
             await release.wait()
 
     tasks = [asyncio.create_task(request(n)) for n in range(4)]
-    await asyncio.sleep(0.05)
+    await until(lambda: admission.held == 1)
     assert acked == [0, 1, 2]  # one working, two waiting; the fourth is not yet answered
     release.set()
     await asyncio.gather(*tasks)
@@ -54,7 +54,7 @@ async def test_work_waits_while_a_request_is_being_answered():
     admission, acked, started = Admission(patience=5), [], []
     with admission.answering():  # the next request arrived before this work could start
         work = await _request(admission, acked, 0, started=started)
-        await asyncio.sleep(0.05)
+        await until(lambda: admission.giving_way == 1)
         assert acked == [0] and started == []
     async with asyncio.timeout(1):
         await work
@@ -86,7 +86,7 @@ async def test_requests_held_back_by_the_full_line_do_not_keep_the_work_waiting(
     with admission.answering():  # some request under way
         waiting = [await _request(admission, acked, n) for n in (1, 2)]  # giving way
         held = asyncio.create_task(_request(admission, acked, 3))  # the line is full
-        await asyncio.sleep(0.01)
+        await until(lambda: admission.held == 1)
         assert acked == [0, 1, 2]
     release.set()  # only the held request is left being answered: it must not stop the work
     async with asyncio.timeout(1):
@@ -113,6 +113,13 @@ async def _request(admission, acked, n, hold=None, started=None) -> asyncio.Task
         work = asyncio.create_task(listener())
         await acknowledged.wait()
     return work
+
+
+async def until(condition, seconds: float = 2) -> None:
+    """Wait on state (bounded), never for a guessed while."""
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0)
 
 
 async def _append(acked, n):

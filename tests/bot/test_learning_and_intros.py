@@ -136,6 +136,25 @@ async def test_decline_tells_the_asker_and_hides_the_pair_for_90_days(world):
     assert names == ["Request intro: Chair"]
 
 
+async def close_requests(world) -> None:
+    async with world.db.transaction() as session:
+        for request in (await session.exec(select(LearningRequest))).all():
+            request.status = "closed"
+
+
+async def test_a_decline_keeps_the_pair_apart_for_90_days_and_no_longer(world):
+    await asked_souza(world)
+    await world.press("souza", "intro_decline", button(world.last("souza"), "intro_decline"))
+    await close_requests(world)
+    await world.advance(days=89, hours=23)
+    within = await world.cmd("priya", "/learn POCUS")
+    assert [b.label for b in within.buttons] == ["Request intro: Chair"]
+    await close_requests(world)
+    await world.advance(hours=2)   # 90 days and an hour since the decline
+    after = await world.cmd("priya", "/learn POCUS")
+    assert [b.label for b in after.buttons] == ["Request intro: Souza", "Request intro: Chair"]
+
+
 async def test_at_capacity_mentor_is_not_suggested_and_cannot_accept(world):
     await hospital(world)
     await world.cmd("souza", "/mentor capacity 1")

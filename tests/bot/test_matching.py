@@ -164,6 +164,17 @@ async def test_hard_filters(world):
     assert names == ["1. @Ok"]
 
 
+async def test_a_pause_with_an_end_keeps_the_mentor_out_until_it_ends(world):
+    await world.person("priya", RESIDENT)
+    await world.person("lee", "role=attending", offers="POCUS")
+    await world.cmd("lee", "/mentor pause 2")
+    await world.advance(days=13)
+    assert await reasons_for(world, "priya") == []
+    world.clock.advance(timedelta(days=1, hours=1))   # over, even before a tick resumes it
+    (line,) = await reasons_for(world, "priya")
+    assert line.startswith("1. @Lee")
+
+
 @given(weight=st.floats(0, 1e6), extra=st.floats(0, 100), days=st.floats(0, 3650))
 def test_adding_an_interaction_never_lowers_familiarity(weight, extra, days):
     since = datetime(2026, 1, 1, tzinfo=UTC)

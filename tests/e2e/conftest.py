@@ -1,5 +1,7 @@
 """`preceptor serve`'s aiohttp app on a real port, Slack's Web API as a local fake."""
 
+import asyncio
+
 import pytest
 from aiohttp.test_utils import TestServer
 
@@ -46,6 +48,12 @@ class SlackWorld:
     async def restart(self) -> SlackClient:
         await self.stop()
         return await self.start()
+
+    async def work_done(self, taken: int) -> None:
+        """Wait until the server has taken on `taken` pieces of work in all and finished them."""
+        async with asyncio.timeout(10):
+            while self.app.admission.taken < taken or self.app.admission.busy:
+                await asyncio.sleep(0.01)
 
     async def deliver(self):
         """What the server's interval tick would do now (after any delivery in flight)."""

@@ -80,8 +80,7 @@ async def test_a_deliverer_killed_mid_run_loses_nothing_and_repeats_at_most_one(
     await db.dispose()
     fake.delay = 0.01  # slow enough to be killed in the middle
     first = await tick(db_url, fake, T0)
-    while sum(c.method == "chat.postMessage" for c in fake.calls) < 50:
-        await asyncio.sleep(0.01)
+    await fake.wait_for("chat.postMessage", 50, timeout=60)
     first.send_signal(signal.SIGKILL)
     await first.wait()
     fake.delay = 0

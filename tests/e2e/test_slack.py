@@ -151,7 +151,7 @@ async def test_a_retried_event_is_handled_once_and_answered_200(slack_world):
                                                                   "X-Slack-Retry-Reason": "http_timeout"})
     assert (first.status, retry.status) == (200, 200)
     await fake.wait_for("chat.postMessage", 1, channel="D1")
-    await asyncio.sleep(0.3)
+    await slack_world.work_done(taken=2)   # the first and the retry, each through the core
     (answer,) = fake.to("chat.postMessage", channel="D1")
     assert "/learn <aspect>" in text(answer)
 

@@ -1,23 +1,19 @@
 """manifest.yaml is valid for Slack and matches what the code listens for and asks for."""
 
-import json
 from pathlib import Path
 
 import jsonschema
-import pytest
 import yaml
 
 from handlers.slack.setup import BOT_SCOPES
+from tests.schemas import schema
 
 ROOT = Path(__file__).resolve().parents[3]
-SCHEMA = ROOT.parent / "shared" / "schemas" / "slack-app-manifest.schema.json"
 MANIFEST = yaml.safe_load((ROOT / "manifest.yaml").read_text())
 
 
-@pytest.mark.skipif(not SCHEMA.exists(), reason="../shared/schemas is not beside this checkout")
 def test_manifest_validates_against_slacks_schema():
-    schema = json.loads(SCHEMA.read_text())
-    jsonschema.Draft7Validator(schema).validate(MANIFEST)
+    jsonschema.Draft7Validator(schema("slack-app-manifest.schema.json")).validate(MANIFEST)
 
 
 def test_manifest_declares_both_commands_app_home_interactivity_and_events():
