@@ -191,8 +191,10 @@ async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> 
             "not_before": now + backoff(attempts, getattr(error, "retry_after", None)),
             "claimed_until": None, "last_error": (str(error) or type(error).__name__)[:500],
         }
-        report.failed += parked
-        report.retried += not parked
+        if parked:
+            report.failed += 1
+        else:
+            report.retried += 1
     async with db.transaction() as session:
         await settle_outbox_row(session=session, row_id=row.id, token=token, values=values)
         if gone:

@@ -72,7 +72,8 @@ async def _strengthen(session, member_id: int, other_id: int, obs: Observation, 
     row = await locked_edge(session=session, member_id=member_id, other_id=other_id, now=now)
     row.weight = decayed(row.weight, row.last_at, now) + KIND_WEIGHT[obs.kind]
     row.count += 1
-    row.threads += obs.kind == "reply"
+    if obs.kind == "reply":
+        row.threads += 1
     row.channel = obs.channel or row.channel
     row.last_at = now
 

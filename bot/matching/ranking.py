@@ -116,10 +116,13 @@ def _shortlist(mentee: Member, candidates: dict[int, Candidate],
     start = mentee.career_start_year
 
     def cheap(c: Candidate) -> float:
-        score = WEIGHTS["specialty"] * (
-            bool(specialty) and (c.specialty or c.department or "").strip().lower() == specialty)
-        score += WEIGHTS["site"] * (bool(site) and (c.site or "").strip().lower() == site)
-        score += WEIGHTS["role_track"] * (track is not None and ROLE_TRACK.get(c.role or "") == track)
+        score = 0.0
+        if specialty and (c.specialty or c.department or "").strip().lower() == specialty:
+            score += WEIGHTS["specialty"]
+        if site and (c.site or "").strip().lower() == site:
+            score += WEIGHTS["site"]
+        if track is not None and ROLE_TRACK.get(c.role or "") == track:
+            score += WEIGHTS["role_track"]
         if start and c.career_start_year:
             score += WEIGHTS["experience"] * experience_fit(start - c.career_start_year)
         return score

@@ -93,8 +93,10 @@ async def _import_batch(db, platform, team, batch, curated, now, guard, report) 
             except PreceptorError as error:
                 report.errors.append(f"line {line}: {error.message} Row skipped.")
                 continue
-            report.created += created
-            report.updated += not created
+            if created:
+                report.created += 1
+            else:
+                report.updated += 1
 
 
 async def _import_row(session, workspace_id: int, row: dict[str, str], curated: Catalog,

@@ -7,6 +7,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Aspect, CheckIn, LearningRequest, Member, Mentorship, Reflection
+from storage.queries.common import either_side
 
 
 @dataclass
@@ -39,7 +40,7 @@ async def open_rounds_of(*, session: AsyncSession, member_id: int) -> list[Check
         select(CheckIn).join(Mentorship)
         .where(col(CheckIn.outcome).is_(None), Mentorship.status == "active",
                CheckIn.round == Mentorship.rounds,
-               (Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id))
+               either_side(Mentorship, member_id))
         .order_by(col(CheckIn.asked_at).desc(), col(CheckIn.id).desc())
         .with_for_update(of=CheckIn))).all())
 
@@ -56,6 +57,6 @@ async def unreflected_wrapped_pair(*, session: AsyncSession, member_id: int) -> 
     return (await session.exec(
         select(Mentorship)
         .where(Mentorship.status == "wrapped",
-               (Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id),
+               either_side(Mentorship, member_id),
                col(Mentorship.id).not_in(reflected))
         .order_by(col(Mentorship.ended_at).desc()))).first()

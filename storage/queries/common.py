@@ -1,6 +1,7 @@
 """What the named queries share: insert-or-reselect against concurrent inserts, claiming rows."""
 
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import or_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 LIVE = ("active", "paused")   # mentorship statuses that hold a mentor's capacity
@@ -31,3 +32,8 @@ async def claim(session: AsyncSession, query, limit: int) -> list:
     on SQLite, BEGIN IMMEDIATE already makes this transaction the only writer."""
     return list((await session.exec(query.limit(limit).with_for_update(skip_locked=True))).all())
 
+
+
+def either_side(model, member_id: int):
+    """The member as mentor or mentee of a pair (or of an ask)."""
+    return or_(model.mentor_id == member_id, model.mentee_id == member_id)

@@ -7,7 +7,7 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import CheckIn, Member, Mentorship
-from storage.queries.common import LIVE, claim
+from storage.queries.common import LIVE, claim, either_side
 
 
 async def live_mentee_counts(*, session: AsyncSession, mentor_ids: list[int]) -> dict[int, int]:
@@ -82,18 +82,18 @@ async def pairs_to_resume(*, session: AsyncSession, member_id: int) -> list[Ment
     """Paused pairs of the person that they, or the bot (silence), paused."""
     return list((await session.exec(select(Mentorship).where(
         Mentorship.status == "paused",
-        (Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id),
+        either_side(Mentorship, member_id),
         (Mentorship.paused_by_id == member_id) | col(Mentorship.paused_by_id).is_(None)))).all())
 
 
 async def active_pairs_of(*, session: AsyncSession, member_id: int) -> list[Mentorship]:
     return list((await session.exec(select(Mentorship).where(
         Mentorship.status == "active",
-        (Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id)))).all())
+        either_side(Mentorship, member_id)))).all())
 
 
 async def live_pairs_of(*, session: AsyncSession, member_id: int) -> list[Mentorship]:
     """Active or paused, on either side."""
     return list((await session.exec(select(Mentorship).where(
-        (Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id),
+        either_side(Mentorship, member_id),
         col(Mentorship.status).in_(LIVE)))).all())

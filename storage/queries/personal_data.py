@@ -19,6 +19,7 @@ from storage.models import (
     Reflection,
     Thanks,
 )
+from storage.queries.common import either_side
 
 
 @dataclass
@@ -40,7 +41,7 @@ async def personal_rows(*, session: AsyncSession, member_id: int) -> PersonalRow
     def all_of(query):
         return session.exec(query)
 
-    pairs = list((await all_of(select(Mentorship).where(_either(Mentorship, member_id)))).all())
+    pairs = list((await all_of(select(Mentorship).where(either_side(Mentorship, member_id)))).all())
     checkins: dict[int, list[CheckIn]] = {p.id: [] for p in pairs}
     for checkin in (await all_of(select(CheckIn).where(col(CheckIn.mentorship_id).in_(checkins)))).all():
         checkins[checkin.mentorship_id].append(checkin)
@@ -49,7 +50,7 @@ async def personal_rows(*, session: AsyncSession, member_id: int) -> PersonalRow
         signals=list((await all_of(select(AspectSignal).where(AspectSignal.member_id == member_id))).all()),
         requests=list((await all_of(select(LearningRequest).where(
             LearningRequest.member_id == member_id))).all()),
-        asks=list((await all_of(select(IntroAsk).where(_either(IntroAsk, member_id)))).all()),
+        asks=list((await all_of(select(IntroAsk).where(either_side(IntroAsk, member_id)))).all()),
         pairs=pairs, checkins=checkins,
         reflections=list((await all_of(select(Reflection).where(Reflection.member_id == member_id))).all()),
         thanks_sent=list((await all_of(select(Thanks).where(Thanks.from_id == member_id))).all()),
@@ -60,11 +61,6 @@ async def personal_rows(*, session: AsyncSession, member_id: int) -> PersonalRow
         channels=list((await all_of(select(ChannelMember.channel).where(
             ChannelMember.member_id == member_id))).all()),
     )
-
-
-def _either(model, member_id: int):
-    """The person on either side: mentor or mentee."""
-    return or_(model.mentor_id == member_id, model.mentee_id == member_id)
 
 
 async def erase_personal_rows(*, session: AsyncSession, member_id: int, workspace_id: int,
@@ -81,10 +77,10 @@ async def erase_personal_rows(*, session: AsyncSession, member_id: int, workspac
             LearningRequest.member_id == member_id))).all():
         request.details = ""
         request.status = "closed" if request.status == "open" else request.status
-    for ask in (await session.exec(select(IntroAsk).where(_either(IntroAsk, member_id)))).all():
+    for ask in (await session.exec(select(IntroAsk).where(either_side(IntroAsk, member_id)))).all():
         ask.reasons = []
         ask.status = "withdrawn" if ask.status == "pending" else ask.status
-    for pair in (await session.exec(select(Mentorship).where(_either(Mentorship, member_id)))).all():
+    for pair in (await session.exec(select(Mentorship).where(either_side(Mentorship, member_id)))).all():
         pair.reasons = []
     for thanks in (await session.exec(select(Thanks).where(
             or_(Thanks.from_id == member_id, Thanks.to_id == member_id)))).all():
