@@ -138,6 +138,15 @@ class Mentorship(SQLModel, table=True):
             sqlite_where=text("status != 'wrapped'"),
             postgresql_where=text("status != 'wrapped'"),
         ),
+        # One live mentorship per request, whatever interleaving of clicks created it; a
+        # second mentor on the same aspect comes from its own ("another perspective") request.
+        Index(
+            "uq_mentorship_request_live",
+            "request_id",
+            unique=True,
+            sqlite_where=text("status != 'wrapped' AND request_id IS NOT NULL"),
+            postgresql_where=text("status != 'wrapped' AND request_id IS NOT NULL"),
+        ),
         Index("ix_mentorship_due", "status", "next_checkin_at"),
         Index("ix_mentorship_mentee", "mentee_id", "aspect_id"),
         Index("ix_mentorship_mentor_status", "mentor_id", "status"),

@@ -32,7 +32,7 @@ def _ids(value: str, count: int) -> list[int]:
 async def volunteer(t: Turn, value: str) -> Message:
     """`offer_help`: the actor offers to mentor the person behind a public request."""
     (request_id,) = _ids(value, 1)
-    request = await t.get(LearningRequest, request_id, "request")
+    request = await t.get(LearningRequest, request_id, "request", lock=True)
     mentee = await t.member(request.member_id)
     if mentee.id == t.me.id:
         raise NotYours("That's your own request; your colleagues can volunteer on it.")
@@ -55,7 +55,7 @@ async def volunteer(t: Turn, value: str) -> Message:
 async def request_intro(t: Turn, value: str) -> Message:
     """`request_intro`: the mentee asks a suggested mentor."""
     request_id, mentor_id = _ids(value, 2)
-    request = await t.get(LearningRequest, request_id, "request")
+    request = await t.get(LearningRequest, request_id, "request", lock=True)
     if request.member_id != t.me.id:
         raise NotYours("Only the person who asked to learn this can request that intro.")
     if request.status != Status.OPEN:
@@ -134,23 +134,32 @@ async def _check_can_mentor(t: Turn, mentor: Member, mentee: Member, aspect_id: 
         raise AlreadyDone("One of you declined an intro recently, so I won't ask again for now.")
 
 
-async def _pending_ask_for_me(t: Turn, value: str) -> IntroAsk:
+async def _pending_ask_for_me(t: Turn, value: str) -> tuple[IntroAsk, LearningRequest]:
+    """The ask and its request, both locked until commit. Every use case that touches asks
+    locks the request first, so accepts and volunteers on one request take turns."""
     (ask_id,) = _ids(value, 1)
-    ask = await t.get(IntroAsk, ask_id, "ask", lock=True)
+    ask = await t.get(IntroAsk, ask_id, "ask")
+    request = await t.get(LearningRequest, ask.request_id, "request", lock=True)
+    await t.session.refresh(ask, with_for_update=True)
     if ask.asked_id != t.me.id:
         raise NotYours("This ask is for someone else; only they can answer it.")
+    if ask.status == Status.WITHDRAWN:
+        raise AlreadyDone("This ask was withdrawn: a mentor has been found for that request.")
     if ask.status != Status.PENDING:
         raise AlreadyDone(f"This ask was already {ask.status}.")
     if ask.expires_at <= t.now:
         raise AlreadyDone("This ask has expired; a new `/learn` or offer can start another.")
-    return ask
+    return ask, request
 
 
 async def accept(t: Turn, value: str) -> Message:
     """`intro_accept`: create the mentorship and introduce both in one group message."""
-    ask = await _pending_ask_for_me(t, value)
+    ask, request = await _pending_ask_for_me(t, value)
     mentor, mentee = await t.member(ask.mentor_id), await t.member(ask.mentee_id)
-    request = await t.session.get_one(LearningRequest, ask.request_id)
+    if request.status != Status.OPEN:
+        raise AlreadyDone("You already have a mentor for this request; `/mentor status` shows it."
+                          if t.me.id == mentee.id
+                          else f"{tag(mentee)} has already found a mentor for this. Thank you!")
     await _check_can_mentor(t, mentor, mentee, request.aspect_id)
     ask.status, ask.answered_at = Status.ACCEPTED, t.now
     pair = Mentorship(
@@ -188,24 +197,26 @@ async def accept(t: Turn, value: str) -> Message:
 
 
 async def _withdraw_others(t, request, accepted, mentee, aspect) -> None:
+    """The request's other asks end, and each other mentor hears it kindly: the one who was
+    asked has nothing left to answer, the one who volunteered was promised an answer."""
     others = await other_pending_asks(session=t.session, request_id=request.id, except_id=accepted.id)
     for ask in others:
         ask.status, ask.answered_at = Status.WITHDRAWN, t.now
-        if ask.asked_id != mentee.id:
-            asked = await t.member(ask.asked_id)
-            await outbox.to_members(t.session, members=[asked], now=t.now, message=Message(
-                f"No action needed: {tag(mentee)} has found a mentor for *{aspect}*. Thank you!"
-            ))
+        mentor = await t.member(ask.mentor_id)
+        text = (f"No action needed: {tag(mentee)} has found a mentor for *{aspect}*. Thank you!"
+                if ask.origin == "request" else
+                f"{tag(mentee)} has found a mentor for *{aspect}*, so your offer is closed. "
+                "Thank you for offering: it counts, and others may ask you.")
+        await outbox.to_members(t.session, members=[mentor], now=t.now, message=Message(text),
+                                dedupe_key=f"withdrawn:{ask.id}")
 
 
 async def decline(t: Turn, value: str) -> Message:
     """`intro_decline`: say no kindly; the pair is not suggested again for 90 days."""
-    ask = await _pending_ask_for_me(t, value)
+    ask, request = await _pending_ask_for_me(t, value)
     ask.status, ask.answered_at = Status.DECLINED, t.now
     asker = await t.member(ask.asker_id)
-    aspect = await t.aspect_name(
-        (await t.session.get_one(LearningRequest, ask.request_id)).aspect_id
-    )
+    aspect = await t.aspect_name(request.aspect_id)
     text = (
         f"{tag(t.me)} can't take on *{aspect}* right now. `/mentor status` shows your other "
         "suggestions, and volunteers may still come forward."

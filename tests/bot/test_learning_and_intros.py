@@ -267,3 +267,63 @@ async def test_two_accepts_at_once_never_exceed_the_mentors_capacity(world):
     assert sum("introduced you" in text_of(r) for r in replies) == 1
     assert sum("no room for another mentee" in text_of(r) for r in replies) == 1
     assert await count(world, Mentorship) == 1
+
+
+async def offers_from_kim_and_souza(world):
+    """Priya's public POCUS request, with a pending offer from each of Kim and Souza."""
+    await hospital(world)
+    await world.person("kim", "role=nurse; specialty=Critical Care", offers="POCUS")
+    await world.cmd("priya", "/learn POCUS: FAST exams")
+    await world.tick()
+    offer = button(world.last(CHANNEL), "offer_help")
+    for mentor in ("kim", "souza"):
+        await world.press(mentor, "offer_help", offer)
+    await world.tick()
+    offers = {m: [x for x in world.inbox("priya") if f"@{m.title()} offered" in text_of(x)][-1]
+              for m in ("kim", "souza")}
+    return offer, offers
+
+
+async def test_a_volunteer_whose_offer_is_withdrawn_is_told_kindly(world):
+    _, offers = await offers_from_kim_and_souza(world)
+    await world.press("priya", "intro_accept", button(offers["kim"], "intro_accept"))
+    await world.tick()
+    told = text_of(world.last("souza"))
+    assert "@Priya has found a mentor for *Point-of-care ultrasound*" in told
+    assert "your offer is closed" in told
+    late = await world.press("priya", "intro_accept", button(offers["souza"], "intro_accept"))
+    assert "withdrawn: a mentor has been found" in text_of(late)
+    assert await count(world, Mentorship) == 1
+
+
+async def test_an_accept_on_a_request_no_longer_open_is_refused(world):
+    """The state a race used to leave: an ask still pending on a request already matched."""
+    _, offers = await offers_from_kim_and_souza(world)
+    async with world.db.transaction() as session:
+        request = (await session.exec(select(LearningRequest))).one()
+        request.status = "matched"
+    refused = await world.press("priya", "intro_accept", button(offers["kim"], "intro_accept"))
+    assert "You already have a mentor for this request" in text_of(refused)
+    assert await count(world, Mentorship) == 0
+    assert await count(world, IntroAsk, IntroAsk.status == "pending") == 2  # nothing changed
+
+
+async def test_accepts_and_volunteers_racing_on_one_request_make_one_mentorship(world):
+    """On two instances at once: Priya accepts Kim's offer while Souza and Chair volunteer,
+    then Priya accepts whatever offers got through."""
+    offer, offers = await offers_from_kim_and_souza(world)
+    await world.press("priya", "intro_decline", button(offers["souza"], "intro_decline"))
+    other = world.build()   # a second instance on the same database
+    try:
+        await asyncio.gather(
+            world.press("priya", "intro_accept", button(offers["kim"], "intro_accept")),
+            answered(other.dispatch.press(world.actor("chair"), "offer_help", offer)),
+            answered(other.dispatch.press(world.actor("nguyen"), "offer_help", offer)),
+        )
+    finally:
+        await other.close()
+    await world.tick()
+    for ask in [m for m in world.inbox("priya") if m.buttons]:
+        await world.press("priya", "intro_accept", button(ask, "intro_accept"))
+    assert await count(world, Mentorship) == 1
+    assert await count(world, IntroAsk, IntroAsk.status == "pending") == 0

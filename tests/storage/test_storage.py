@@ -15,7 +15,8 @@ from sqlmodel import SQLModel, select
 
 from bot.app.cli import prepare_database
 from storage.engine import Database, sync_url
-from storage.models import Aspect, Member, Mentorship, Workspace
+from storage.migrate import upgrade
+from storage.models import Aspect, LearningRequest, Member, Mentorship, Workspace
 
 NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
 
@@ -76,6 +77,72 @@ async def test_one_live_mentorship_per_mentor_mentee_and_aspect(db):
         session.add(pair())
     async with db.transaction() as session:
         assert (await session.exec(select(func.count()).select_from(Mentorship))).one() == 2
+
+
+async def test_one_live_mentorship_per_request_whoever_the_mentor(db):
+    mentor, other, mentee = await people(db, 3)
+    async with db.transaction() as session:
+        aspect_id = (await session.exec(select(Aspect.id))).first()
+        request = LearningRequest(member_id=mentee, aspect_id=aspect_id, created_at=NOW)
+        session.add(request)
+        await session.flush()
+
+    def pair(mentor_id, status="active"):
+        return Mentorship(mentor_id=mentor_id, mentee_id=mentee, aspect_id=aspect_id, status=status,
+                          request_id=request.id, next_checkin_at=NOW, started_at=NOW)
+
+    async with db.transaction() as session:
+        session.add(pair(mentor))
+    with pytest.raises(IntegrityError):
+        async with db.transaction() as session:
+            session.add(pair(other))
+    async with db.transaction() as session:
+        session.add(pair(other, "wrapped"))  # a wrapped pair does not count
+
+
+@pytest.fixture
+def empty_url(db_url, tmp_path):
+    """A database with no schema at all, on the same backend as `db_url`."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    admin = create_engine(sync_url(db_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS test_empty"))
+        conn.execute(text("CREATE DATABASE test_empty"))
+    yield db_url.rsplit("/", 1)[0] + "/test_empty"
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS test_empty WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_the_migration_to_one_mentorship_per_request_keeps_both_pairs_of_an_old_race(empty_url):
+    """Two live pairs on one request (what the race left) survive the upgrade; the later one
+    goes on as a pair of its own, and the index holds from then on."""
+    upgrade(empty_url, "0009")
+    engine = create_engine(sync_url(empty_url))
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO workspace (platform, external_id, name, active, created_at)"
+                          " VALUES ('console', 'S', '', true, :t)"), {"t": NOW})
+        for n in range(3):
+            conn.execute(text(
+                "INSERT INTO member (workspace_id, platform_user_id, name, capacity, tz, "
+                "quiet_start_hour, quiet_end_hour, paused, unreachable, quarterly_digest, created_at)"
+                " VALUES (1, :u, '', 2, 'UTC', 21, 7, false, false, true, :t)"), {"u": f"u{n}", "t": NOW})
+        conn.execute(text("INSERT INTO aspect (slug, name, category, curated) VALUES ('x', 'X', 'other', false)"))
+        conn.execute(text("INSERT INTO learningrequest (member_id, aspect_id, details, public, "
+                          "another_perspective, status, created_at) VALUES (3, 1, '', true, false, "
+                          "'matched', :t)"), {"t": NOW})
+        for mentor in (1, 2):
+            conn.execute(text(
+                "INSERT INTO mentorship (mentor_id, mentee_id, aspect_id, request_id, reasons, "
+                "cadence_days, status, next_checkin_at, silent_rounds, rounds, started_at) VALUES "
+                "(:m, 3, 1, 1, '[]', 14, 'active', :t, 0, 0, :t)"), {"m": mentor, "t": NOW})
+    upgrade(empty_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT mentor_id, request_id, status FROM mentorship ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, 1, "active"), (2, None, "active")]
 
 
 def test_migrations_build_exactly_the_models(db_url):
