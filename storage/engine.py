@@ -1,15 +1,22 @@
 """Engine and session setup for SQLite (embedded default) and PostgreSQL (several instances)."""
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, nullcontext
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+CONNECT_TIMEOUT_SECONDS = 5  # PostgreSQL: a server that does not answer the handshake
+STATEMENT_TIMEOUT_MS = 15_000  # PostgreSQL: the server ends any statement running longer
+POOL_TIMEOUT_SECONDS = 5  # waiting for a free connection of our own pool
 
 
 def async_url(url: str) -> str:
@@ -38,6 +45,10 @@ def make_engine(url: str, *, immediate: bool = True, **kwargs) -> AsyncEngine:
     BEGIN makes the second wait for the first instead. `immediate=False` is for readers
     that must never wait for a writer (and write, if ever, without reading first).
     """
+    if make_url(url).get_backend_name() == "postgresql":
+        kwargs = {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_SECONDS,
+                                   "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"},
+                  "pool_timeout": POOL_TIMEOUT_SECONDS, **kwargs}
     engine = create_async_engine(async_url(url), **kwargs)
     if engine.dialect.name == "sqlite":
         _sqlite_pragmas(engine, immediate)
@@ -81,6 +92,28 @@ class Database:
         async with self._writer or nullcontext(), self._sessions() as session, session.begin():
             yield session
 
+    async def within(self, seconds: float, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`work` in one transaction, answered within `seconds` whatever the database does
+        (locked, or accepting and never answering): past them `TimeoutError` is raised at
+        once, and the transaction, left to finish on its own, rolls back instead of
+        committing, so "nothing was changed" stays true."""
+        abandoned = False
+
+        async def attempt() -> T:
+            async with self.transaction() as session:
+                result = await work(session)
+                if abandoned:
+                    raise TimeoutError("the caller gave up waiting")
+                return result
+
+        task = asyncio.ensure_future(attempt())
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), seconds)
+        except (TimeoutError, asyncio.CancelledError):
+            abandoned = True
+            task.add_done_callback(_settled)
+            raise
+
     @property
     def reader(self) -> AsyncEngine:
         """An engine whose transactions never wait for SQLite's writer (PostgreSQL: the same)."""
@@ -90,12 +123,26 @@ class Database:
             self._reader = make_engine(self.url, immediate=False)
         return self._reader
 
-    async def ping(self) -> None:
-        """Raises unless the database answers."""
-        async with self.reader.connect() as connection:
-            await connection.exec_driver_sql("SELECT 1")
+    async def ping(self, seconds: float) -> None:
+        """Raises unless the database answers within `seconds`."""
+        async def select_1() -> None:
+            async with self.reader.connect() as connection:
+                await connection.exec_driver_sql("SELECT 1")
+
+        task = asyncio.ensure_future(select_1())
+        try:
+            await asyncio.wait_for(asyncio.shield(task), seconds)
+        except (TimeoutError, asyncio.CancelledError):
+            task.add_done_callback(_settled)
+            raise
 
     async def dispose(self) -> None:
         await self.engine.dispose()
         if self._reader is not None:
             await self._reader.dispose()
+
+
+def _settled(task: asyncio.Task) -> None:
+    """A transaction given up on has ended: its outcome is only worth a line in the log."""
+    if not task.cancelled() and task.exception() is not None:
+        log.info("a transaction given up on ended: %s", type(task.exception()).__name__)

@@ -214,6 +214,43 @@ class Outbox(SQLModel, table=True):
     created_at: datetime = _when()
     sent_at: datetime | None = _when(default=None, nullable=True)
     last_error: str | None = Field(default=None, max_length=500)
+    # A reply to what someone just asked: where it may go instead of a DM, and until when.
+    reply_to: str | None = Field(default=None, max_length=2000)
+    reply_until: datetime | None = _when(default=None, nullable=True)
+
+
+class InboxItem(SQLModel, table=True):
+    """A command or click written down before it was acknowledged, worked by whichever
+    instance is free. `key` is the platform's own id for it, so a replay is not worked twice.
+    `body` holds only what the PHI screen let through, and is emptied once worked."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_waiting", "status", "claimed_until"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    platform: str = Field(max_length=16)
+    team: str = Field(max_length=128)
+    user_id: str = Field(max_length=128)
+    channel: str | None = Field(default=None, max_length=128)
+    kind: str = Field(max_length=16)  # "command" | "press"
+    body: dict = Field(sa_column=Column(JSON, nullable=False))
+    reply_to: str | None = Field(default=None, max_length=2000)  # e.g. Slack's response_url
+    reply_until: datetime | None = _when(default=None, nullable=True)
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    claimed_until: datetime | None = _when(default=None, nullable=True)
+    claim_token: str | None = Field(default=None, max_length=40)
+    received_at: datetime = _when()
+    done_at: datetime | None = _when(default=None, nullable=True)
+
+
+class SendSlot(SQLModel, table=True):
+    """When the next message to one conversation may go (the "theoretical arrival time" of
+    the generic cell rate algorithm), shared by every instance so that together they keep
+    under the platform's limit for that conversation."""
+
+    key: str = Field(primary_key=True, max_length=300)
+    tat: datetime = _when()
 
 
 class InboundEvent(SQLModel, table=True):

@@ -4,6 +4,7 @@ what differs between a server, a CLI run and a test is said here, as arguments."
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from types import MappingProxyType
 
 from bot.app.admission import Admission
@@ -11,6 +12,7 @@ from bot.app.settings import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.conversations import ConversationStore
 from bot.core.dispatch import Dispatch
+from bot.core.inbox import Inbox
 from bot.core.tick import Tick
 from bot.core.unit_of_work import UnitOfWork
 from bot.core.workspace_events import WorkspaceEvents
@@ -33,6 +35,7 @@ class Application:
     conversations: ConversationStore
     work: UnitOfWork
     dispatch: Dispatch
+    inbox: Inbox
     events: WorkspaceEvents
     tick: Tick
     delivery: DeliveryWorker
@@ -59,16 +62,19 @@ def build(settings: Settings, *, clock: Clock | None = None, database_url: str |
     if messengers is None:
         messengers = platform_messengers(settings, db, conversations, adapter)
     messengers = MappingProxyType(dict(messengers))
+    lease = timedelta(seconds=settings.preceptor_lease_seconds)
     delivery = DeliveryWorker(db=db, messengers=messengers, clock=clock, admission=admission,
-                              immediate=immediate_delivery, grace=shutdown_grace)
+                              immediate=immediate_delivery, grace=shutdown_grace, lease=lease)
     default_channels = {"slack": settings.slack_channel, "teams": settings.preceptor_teams_channel}
     work = UnitOfWork(db=db, settings=settings, clock=clock, guard=guard,
                       channels={**default_channels, **(channels or {})}, queued=delivery.soon)
     events = WorkspaceEvents(work)
+    dispatch = Dispatch(work)
     return Application(
         settings=settings, clock=clock, db=db, guard=guard, admission=admission,
-        messengers=messengers, conversations=conversations, work=work, dispatch=Dispatch(work),
-        events=events, tick=Tick(db=db, clock=clock, messengers=messengers, events=events),
+        messengers=messengers, conversations=conversations, work=work, dispatch=dispatch,
+        inbox=Inbox(work=work, dispatch=dispatch, lease=lease), events=events,
+        tick=Tick(db=db, clock=clock, messengers=messengers, events=events, lease=lease),
         delivery=delivery, teams_adapter=adapter,
     )
 

@@ -1,14 +1,21 @@
 """`preceptor serve`: one aiohttp server for Slack, Teams and health, ticking on an interval.
-It owns the application's immediate delivery and closes the application when it stops."""
+It owns the inbox worker and the application's immediate delivery, and closes the
+application when it stops."""
+
+import asyncio
+import contextlib
 
 from aiohttp import web
 
 from bot.app.assembly import Application
+from bot.app.inbox_worker import InboxWorker
 from bot.app.scheduler import start_ticking
 from handlers.slack import setup as slack
 from handlers.teams import setup as teams
 
 APPLICATION = web.AppKey("application", Application)
+INBOX_WORKER = web.AppKey("inbox_worker", InboxWorker)
+HEALTH_TIMEOUT = 2.0  # seconds: a database that does not answer by then is unavailable
 
 
 def make_server(app: Application, *, tick: bool = True, socket_mode: bool = False) -> web.Application:
@@ -30,7 +37,10 @@ def _mount_slack(server: web.Application, app: Application, socket_mode: bool) -
         if socket_mode:
             raise SystemExit("--socket-mode needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN")
         return
-    bolt = slack.bolt_app(app.settings, app.db, app.dispatch, app.events, app.admission)
+    bolt, edge = slack.bolt_app(app.settings, app.db, app.dispatch, app.events, app.inbox)
+    worker = InboxWorker(app.inbox, {"slack": edge}, app.admission)
+    server[INBOX_WORKER] = worker
+    server.cleanup_ctx.append(_working(worker, app.delivery.grace))
     if not socket_mode:
         slack.mount(server, bolt, app.settings, app.admission)
         return
@@ -46,6 +56,18 @@ def _mount_slack(server: web.Application, app: Application, socket_mode: bool) -
     server.cleanup_ctx.append(socket)
 
 
+def _working(worker: InboxWorker, grace: float):
+    async def ctx(_server):
+        task = asyncio.get_running_loop().create_task(worker.run())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await worker.close(grace)
+
+    return ctx
+
+
 def _ticking(app: Application):
     async def ctx(_server):
         scheduler = start_ticking(app, app.settings.preceptor_tick_seconds)
@@ -58,7 +80,7 @@ def _ticking(app: Application):
 async def healthz(request: web.Request) -> web.Response:
     """Up and able to reach the database."""
     try:
-        await request.app[APPLICATION].db.ping()
+        await request.app[APPLICATION].db.ping(HEALTH_TIMEOUT)
     except Exception:
         return web.json_response({"status": "database unavailable"}, status=503)
     return web.json_response({"status": "ok"})

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     preceptor_checkin_days: int = Field(14, ge=1, le=365)
     preceptor_ask_ttl_hours: int = Field(72, ge=1, le=24 * 60)
     preceptor_tick_seconds: int = Field(60, ge=1, le=3600)
+    preceptor_lease_seconds: int = Field(120, ge=8, le=3600)
     preceptor_teams_dev: bool = False
     # A spaCy model for the PHI guard's optional named-entity stage (needs presidio-analyzer).
     preceptor_phi_ner: str | None = None

@@ -9,6 +9,7 @@ from bot.core.actor import Actor
 from bot.core.errors import BadCommand
 from bot.core.grammar import Command, parse
 from bot.core.messages import Message
+from bot.core.screening import screen
 from bot.core.turn import Turn, is_paused
 from bot.core.unit_of_work import UnitOfWork
 from bot.usecases import (
@@ -55,6 +56,9 @@ BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
 }
 
 
+UseCase = Callable[[Turn], Awaitable[Message]]
+
+
 class Dispatch:
     def __init__(self, work: UnitOfWork):
         self.work = work
@@ -69,22 +73,42 @@ class Dispatch:
             return None
         return "profile" if cmd.name == "profile" and not cmd.fields else None
 
-    async def command(self, actor: Actor, text: str, event_key: str | None = None) -> Message | None:
-        """Words typed or sent as a slash command. With `event_key`, None means "already
-        handled" (a platform retry)."""
-        if len(text) > MAX_COMMAND:
-            raise BadCommand(f"That's longer than I take ({MAX_COMMAND:,} characters); please "
-                             "shorten it. Nothing was changed.")
-        cmd = parse(text)
-        return await self.work.run(actor, partial(COMMANDS[cmd.name], cmd=cmd), event_key)
+    def screen(self, text: str) -> None:
+        """Refuse, before anything is written down, a command that does not parse or whose
+        kept words look like patient information."""
+        screen(_parse(text), self.work.guard, self.work.clock.now().year)
 
-    async def press(self, actor: Actor, action_id: str, value: str,
-                    event_key: str | None = None) -> Message | None:
+    @staticmethod
+    def command_use_case(text: str) -> UseCase:
+        """What the words mean: their use case, screened again where it runs."""
+        return partial(_screened, cmd=_parse(text))
+
+    @staticmethod
+    def button_use_case(action_id: str, value: str) -> UseCase:
         """A button: `action_id` says what, `value` names the object it acts on."""
         handler = BUTTONS.get(action_id)
         if handler is None:
             raise BadCommand("That button isn't one I know.")
-        return await self.work.run(actor, partial(handler, value=str(value)[:100]), event_key)
+        return partial(handler, value=str(value)[:100])
+
+    @classmethod
+    def item_use_case(cls, kind: str, body: dict) -> UseCase:
+        """An inbox item's use case (built as it runs, so a refusal becomes its answer)."""
+        async def run(t: Turn) -> Message:
+            use_case = (cls.command_use_case(body["text"]) if kind == "command"
+                        else cls.button_use_case(body["action_id"], body["value"]))
+            return await use_case(t)
+
+        return run
+
+    async def command(self, actor: Actor, text: str, event_key: str | None = None) -> Message | None:
+        """Words typed or sent as a slash command. With `event_key`, None means "already
+        handled" (a platform retry)."""
+        return await self.work.run(actor, self.command_use_case(text), event_key)
+
+    async def press(self, actor: Actor, action_id: str, value: str,
+                    event_key: str | None = None) -> Message | None:
+        return await self.work.run(actor, self.button_use_case(action_id, value), event_key)
 
     async def home(self, actor: Actor) -> tuple[Message, bool]:
         """The status for a platform's home tab, and whether the person is paused."""
@@ -98,6 +122,18 @@ class Dispatch:
         """A submitted profile form."""
         cmd = Command("profile", fields=dict(fields))
         return await self.work.run(actor, partial(profile.profile, cmd=cmd))
+
+
+def _parse(text: str) -> Command:
+    if len(text) > MAX_COMMAND:
+        raise BadCommand(f"That's longer than I take ({MAX_COMMAND:,} characters); please "
+                         "shorten it. Nothing was changed.")
+    return parse(text)
+
+
+async def _screened(t: Turn, cmd: Command) -> Message:
+    screen(cmd, t.guard, t.now.year)
+    return await COMMANDS[cmd.name](t, cmd)
 
 
 async def _home(t: Turn) -> tuple[Message, bool]:

@@ -59,11 +59,12 @@ class PhiRefused(PreceptorError):
 
 
 class Busy(PreceptorError):
-    """The database stayed locked through every retry; nothing was changed."""
+    """The database stayed locked through every retry, refused us or did not answer in
+    time; nothing was changed."""
 
     def __init__(self):
-        super().__init__("I'm very busy right now and couldn't do that; please try again in a "
-                         "minute. Nothing was changed.")
+        super().__init__("I couldn't do that just now: my database is busy or out of reach. "
+                         "Please try again in a minute; nothing was changed.")
 
 
 async def answered(call: Awaitable[T]) -> T:

@@ -3,13 +3,13 @@ use-case module, run in batches of `BATCH` until it has nothing left; then the o
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.workspace_events import WorkspaceEvents
-from bot.delivery.loop import DeliveryReport, deliver_until_idle
+from bot.delivery.loop import LEASE, DeliveryReport, deliver_until_idle
 from bot.delivery.messenger import Messenger
 from bot.usecases import checkins, impact, intros, pauses, rosters
 from storage.engine import Database
@@ -38,8 +38,9 @@ class TickReport:
 
 class Tick:
     def __init__(self, *, db: Database, clock: Clock, messengers: Mapping[str, Messenger],
-                 events: WorkspaceEvents):
+                 events: WorkspaceEvents, lease: timedelta = LEASE):
         self.db, self.clock, self.messengers, self.events = db, clock, messengers, events
+        self.lease = lease  # of the outbox rows it claims
 
     async def run(self) -> TickReport:
         now = self.clock.now()
@@ -47,7 +48,8 @@ class Tick:
         for name, step in STEPS.items():
             setattr(report, name, await self._drain(step, now))
         report.rosters = await rosters.read_due(self.db, self.messengers, now, self.events.observe)
-        report.delivery = await deliver_until_idle(self.db, self.messengers, self.clock)
+        report.delivery = await deliver_until_idle(self.db, self.messengers, self.clock,
+                                                   lease=self.lease)
         return report
 
     async def _drain(self, step: Step, now: datetime) -> int:

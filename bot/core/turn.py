@@ -26,10 +26,6 @@ class Turn:
     channel: str | None = None  # where the actor typed the command, if the platform said
     guard: Guard = field(default_factory=Guard)
 
-    def check_text(self, *texts: str | None) -> None:
-        """Refuse text that looks like it holds patient information (`PhiRefused`)."""
-        self.guard.check(*texts, year=self.now.year)
-
     @property
     def is_admin(self) -> bool:
         return self.me.platform_user_id in self.settings.admins

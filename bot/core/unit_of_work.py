@@ -18,17 +18,23 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.app.settings import Settings
 from bot.core.actor import Actor
 from bot.core.clock import Clock
-from bot.core.errors import AlreadyDone, Busy
+from bot.core.errors import AlreadyDone, Busy, PreceptorError
+from bot.core.messages import Message
 from bot.core.turn import Turn
+from bot.delivery import outbox
 from bot.delivery.waking import is_valid_zone
 from bot.matching.aspects import Catalog
 from bot.privacy.guard import Guard
 from storage.engine import Database
+from storage.models import InboxItem
 from storage.queries.events import record_event
+from storage.queries.inbox import settle_inbox_item
 from storage.queries.members import get_or_create_member, get_or_create_workspace
 
 log = logging.getLogger(__name__)
 RETRIES = 3
+WORK_TIMEOUT = 10.0  # seconds a use case's transaction may take before it is given up
+JUST_DONE = "That was just done (perhaps a double click); nothing more to do."
 T = TypeVar("T")
 
 
@@ -60,23 +66,55 @@ class UnitOfWork:
 
         return await self.transaction(work, event_key)
 
+    async def answer(self, actor: Actor, use_case: Callable[[Turn], Awaitable[Message]],
+                     item: InboxItem) -> Message | None:
+        """Work a claimed inbox item in one transaction: settle it, run the use case (a
+        refusal is its answer and undoes only the use case), queue the answer to the actor.
+        None: the item's lease ran out and another worker has it now."""
+        curated = await self.curated()
+
+        async def work(session: AsyncSession, now: datetime) -> Message | None:
+            if not await settle_inbox_item(session=session, item_id=item.id,
+                                           token=item.claim_token, now=now):
+                return None
+            turn = await self._turn(session, actor, now, curated)
+            try:
+                async with session.begin_nested():
+                    reply = await use_case(turn)
+            except PreceptorError as error:
+                reply = Message(error.message)
+            except IntegrityError:
+                reply = Message(JUST_DONE)
+            await outbox.reply(session, workspace_id=turn.workspace.id, user_id=item.user_id,
+                               message=reply, now=now, key=item.key, reply_to=item.reply_to,
+                               reply_until=item.reply_until)
+            return reply
+
+        return await self.transaction(work)
+
     async def transaction(self, work: Callable[[AsyncSession, datetime], Awaitable[T]],
                           event_key: str | None = None) -> T | None:
         """`work(session, now)` in one transaction, retried, idempotent by `event_key`."""
 
         async def attempt():
             now = self.clock.now()
-            async with self.db.transaction() as session:
+
+            async def body(session: AsyncSession):
                 if event_key and not await record_event(session=session, key=event_key, now=now):
                     return None, False
                 return await work(session, now), session.info.pop("outbox", False)
 
+            return await self.db.within(WORK_TIMEOUT, body)
+
         try:
             result, queued = await with_retries(attempt)
         except IntegrityError:
-            raise AlreadyDone("That was just done (perhaps a double click); nothing more to do.") from None
+            raise AlreadyDone(JUST_DONE) from None
         except OperationalError:
             log.exception("database busy; gave up after %d attempts", RETRIES)
+            raise Busy() from None
+        except TimeoutError:
+            log.warning("the database did not answer within %s s; gave up", WORK_TIMEOUT)
             raise Busy() from None
         if queued:
             self._queued()

@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from bot.core.clock import Clock
 from bot.core.messages import Message
 from bot.delivery import reachability
-from bot.delivery.messenger import Messenger, PermanentError, RateLimited, TransientError
+from bot.delivery.messenger import Messenger, PermanentError, RateLimited, Replies, TransientError
+from bot.delivery.pacing import take_slot
 from storage.engine import Database
 from storage.models import Outbox, Workspace
 from storage.queries.outbox import (
@@ -33,7 +34,8 @@ from storage.queries.outbox import (
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)  # how long a claimed batch is ours; a crash delays it this long
-LONGEST_SEND = timedelta(seconds=30)  # the platform clients' timeout: no send outlives a lease
+SEND_SHARE = 4  # a send may take a quarter of a lease: one started never outlives the lease
+LONGEST_SEND = LEASE / SEND_SHARE
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF_SECONDS = 3600
@@ -67,7 +69,7 @@ def backoff(attempts: int, retry_after: float | None, rng: random.Random = rando
 
 async def deliver_until_idle(
     db: Database, messengers: Mapping[str, Messenger], clock: Clock, give_way: Hook = None,
-    queued: asyncio.Event | None = None,
+    queued: asyncio.Event | None = None, lease: timedelta = LEASE,
 ) -> DeliveryReport:
     """Deliver, and keep going while the next row waits less than a lease (a rate limit's
     window, a crashed instance's batch). `queued`, set when new rows are queued, cuts a wait
@@ -82,8 +84,8 @@ async def deliver_until_idle(
     total = DeliveryReport()
     while True:
         before = clock.now()
-        total.add(await deliver_due(db, messengers, clock, before_batch=before_batch))
-        if total.next_due is None or total.next_due - clock.now() > LEASE:
+        total.add(await deliver_due(db, messengers, clock, before_batch=before_batch, lease=lease))
+        if total.next_due is None or total.next_due - clock.now() > lease:
             return total
         seconds = max((total.next_due - clock.now()).total_seconds(), 0.05)
         if not await _wait(clock, seconds, queued) and clock.now() <= before:
@@ -106,7 +108,7 @@ async def _wait(clock: Clock, seconds: float, queued: asyncio.Event | None) -> b
 
 async def deliver_due(
     db: Database, messengers: Mapping[str, Messenger], clock: Clock, batch: int = 20,
-    before_batch: Hook = None,
+    before_batch: Hook = None, lease: timedelta = LEASE,
 ) -> DeliveryReport:
     """One pass: send everything due now for the platforms we have messengers for.
     `before_batch` is awaited before each batch is claimed (a server answers its requests first)."""
@@ -120,10 +122,11 @@ async def deliver_due(
             await before_batch()
         token, now = uuid.uuid4().hex, clock.now()
         async with db.transaction() as session:
-            rows = await claim_due_outbox(session=session, now=now, limit=batch, lease=LEASE, token=token,
+            rows = await claim_due_outbox(session=session, now=now, limit=batch, lease=lease, token=token,
                                           platforms=platforms)
             workspaces = {i: await session.get_one(Workspace, i) for i in {r.workspace_id for r in rows}}
-        deferred = await _send_batch(db, rows, workspaces, messengers, clock, token, paced, report)
+        batch_of = _Batch(db, workspaces, messengers, clock, token, lease / SEND_SHARE)
+        deferred = await _send_batch(batch_of, rows, paced, report)
         report.deferred += len(deferred)
         await _defer(db, deferred, token)
         if len(rows) < batch:
@@ -133,16 +136,28 @@ async def deliver_due(
     return report
 
 
-async def _send_batch(db, rows: list[Outbox], workspaces, messengers, clock: Clock, token: str,
-                      paced: dict, report: DeliveryReport) -> list[tuple[int, datetime]]:
+@dataclass(frozen=True)
+class _Batch:
+    """What sending one claimed batch needs."""
+
+    db: Database
+    workspaces: dict[int, Workspace]
+    messengers: Mapping[str, Messenger]
+    clock: Clock
+    token: str
+    longest_send: timedelta
+
+
+async def _send_batch(batch: _Batch, rows: list[Outbox], paced: dict,
+                      report: DeliveryReport) -> list[tuple[int, datetime]]:
     """Send a claimed batch in order; returns the rows a paced conversation holds back."""
     held: set[int] = set()  # workspaces a 429 deferred while this batch was ours
     deferred: list[tuple[int, datetime]] = []
     for index, row in enumerate(rows):
         if row.workspace_id in held:
             continue
-        if clock.now() + LONGEST_SEND >= row.claimed_until:
-            await _release(db, rows[index:], token)  # not ours long enough to send safely
+        if batch.clock.now() + batch.longest_send >= row.claimed_until:
+            await _release(batch.db, rows[index:], batch.token)  # not ours long enough to send safely
             break
         conversation = (row.workspace_id, row.kind, *row.recipients)
         if conversation in paced:  # queue behind this conversation's earlier rows, in order
@@ -150,24 +165,49 @@ async def _send_batch(db, rows: list[Outbox], workspaces, messengers, clock: Clo
             paced[conversation] = (slot + spacing, spacing)
             deferred.append((row.id, slot + spacing))
             continue
-        workspace = workspaces[row.workspace_id]
+        workspace = batch.workspaces[row.workspace_id]
+        messenger = batch.messengers[workspace.platform]
+        if wait := await _paced(batch, messenger, row):  # another instance, or we, just sent there
+            paced[conversation] = (wait, messenger.pace.interval)
+            deferred.append((row.id, wait))
+            continue
         try:
-            if await _deliver_one(db, row, messengers[workspace.platform], workspace.external_id, token,
-                                  clock.now(), report):
+            if await _deliver_one(batch, row, messenger, workspace.external_id, report):
                 held.add(row.workspace_id)
         except RateLimited as limit:  # this conversation alone must wait
-            slot = clock.now() + timedelta(seconds=limit.retry_after)
+            slot = batch.clock.now() + timedelta(seconds=limit.retry_after)
             paced[conversation] = (slot, timedelta(seconds=limit.spacing))
             deferred.append((row.id, slot))
     return deferred
 
 
-async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> bool:
-    """Send one row and record what happened; True when its whole workspace must now wait."""
-    gone, hold = None, None
+async def _paced(batch: _Batch, messenger: Messenger, row: Outbox) -> datetime | None:
+    """When the row's conversation can next take a message, if not now (and a slot taken if
+    so). An answer that goes back through the platform's reply channel is not paced."""
+    now = batch.clock.now()
+    pace = getattr(messenger, "pace", None)
+    if pace is None or _reply_to(row, now):
+        return None
+    key = f"{row.workspace_id}:{'+'.join(sorted(row.recipients))}"
+    return await take_slot(batch.db, key, pace, now)
+
+
+def _reply_to(row: Outbox, now: datetime) -> str | None:
+    """Where a reply may still go instead of a DM (a response URL not yet expired)."""
+    usable = row.kind == "reply" and row.reply_until and now < row.reply_until
+    return row.reply_to if usable else None
+
+
+async def _deliver_one(batch: _Batch, row: Outbox, messenger, team, report) -> bool:
+    """Send one row and record what happened; True when its whole workspace must now wait.
+    A send that takes longer than its share of the lease is given up (and retried)."""
+    gone, hold, now = None, None, batch.clock.now()
     try:
-        await send(messenger, team, row.kind, row.recipients, Message.from_dict(row.payload))
+        async with asyncio.timeout(batch.longest_send.total_seconds()):
+            await send(messenger, team, row, Message.from_dict(row.payload), now)
         values = {"status": "sent", "sent_at": now, "claimed_until": None, "last_error": None}
+        if row.kind == "reply":
+            values["payload"] = {}  # for the asker alone (an export, say): not kept once sent
         report.sent += 1
     except RateLimited as limit:
         if not limit.workspace:
@@ -182,7 +222,7 @@ async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> 
         log.warning("outbox %s failed permanently: %s", row.id, error)
         gone = error.gone
     except Exception as error:  # transient, or a bug: retried with backoff, then parked
-        if not isinstance(error, TransientError):
+        if not isinstance(error, TransientError | TimeoutError):
             log.exception("outbox %s: unexpected error while sending", row.id)
         attempts = row.attempts + 1
         parked = attempts >= MAX_ATTEMPTS
@@ -195,13 +235,13 @@ async def _deliver_one(db, row: Outbox, messenger, team, token, now, report) -> 
             report.failed += 1
         else:
             report.retried += 1
-    async with db.transaction() as session:
-        await settle_outbox_row(session=session, row_id=row.id, token=token, values=values)
+    async with batch.db.transaction() as session:
+        await settle_outbox_row(session=session, row_id=row.id, token=batch.token, values=values)
         if gone:
             await reachability.unreachable(session, row.workspace_id, gone, now)
         if hold:
             await hold_workspace_outbox(session=session, workspace_id=row.workspace_id, until=hold,
-                                        token=token, now=now)
+                                        token=batch.token, now=now)
     return hold is not None
 
 
@@ -216,9 +256,11 @@ async def _release(db: Database, rows: list[Outbox], token: str) -> None:
         await release_outbox_rows(session=session, ids=[r.id for r in rows], token=token)
 
 
-async def send(messenger: Messenger, team: str, kind: str, recipients: list[str],
-               message: Message) -> None:
-    if kind == "dm":
+async def send(messenger: Messenger, team: str, row: Outbox, message: Message, now: datetime) -> None:
+    kind, recipients = row.kind, row.recipients
+    if kind == "reply" and isinstance(messenger, Replies):
+        await messenger.reply(team, recipients[0], message, _reply_to(row, now))
+    elif kind in ("dm", "reply"):
         await messenger.send_dm(team, recipients[0], message)
     elif kind == "channel":
         await messenger.post_channel(team, recipients[0], message)

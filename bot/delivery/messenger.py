@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from bot.core.messages import Message
+from bot.delivery.pacing import Pace
 
 
 class DeliveryError(Exception):
@@ -39,7 +40,11 @@ class PermanentError(DeliveryError):
 
 
 class Messenger(Protocol):
-    """Sends on behalf of one platform; `team` is the workspace (Slack team, Teams tenant)."""
+    """Sends on behalf of one platform; `team` is the workspace (Slack team, Teams tenant).
+    `pace`, when not None, is the platform's per-conversation limit that every instance's
+    sends together keep under."""
+
+    pace: Pace | None
 
     async def send_dm(self, team: str, user_id: str, message: Message) -> str:
         """Send a direct message; returns a reference to the posted message."""
@@ -49,6 +54,14 @@ class Messenger(Protocol):
     async def introduce(self, team: str, user_ids: Sequence[str], message: Message) -> str:
         """Introduce the users to each other with `message` (a group DM on Slack; on Teams,
         which cannot open one for a bot, a card to each with a chat link); returns a reference."""
+
+
+@runtime_checkable
+class Replies(Protocol):
+    """A Messenger that can answer where the person asked (Slack's response URL); others
+    answer by DM."""
+
+    async def reply(self, team: str, user_id: str, message: Message, reply_to: str | None) -> str: ...
 
 
 @runtime_checkable

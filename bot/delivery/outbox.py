@@ -35,14 +35,24 @@ async def to_members(
         )
 
 
+async def reply(session: AsyncSession, *, workspace_id: int, user_id: str, message: Message,
+                now: datetime, key: str, reply_to: str | None, reply_until: datetime | None) -> None:
+    """The answer to what someone just asked: sent at once (they are awake), through
+    `reply_to` while it lasts (Slack's response URL), else by DM. One per `key`."""
+    await _enqueue(session, workspace_id, "reply", [user_id], message, now, now, f"reply:{key}",
+                   reply_to=reply_to, reply_until=reply_until)
+
+
 def _awake(member: Member, now: datetime) -> datetime:
     return next_waking_moment(now, member.tz, member.quiet_start_hour, member.quiet_end_hour)
 
 
-async def _enqueue(session, workspace_id, kind, recipients, message, now, not_before, dedupe_key):
+async def _enqueue(session, workspace_id, kind, recipients, message, now, not_before, dedupe_key,
+                   reply_to=None, reply_until=None):
     session.info["outbox"] = True  # the core delivers right after commit when it can
     await insert_outbox_row(session=session, values={
         "workspace_id": workspace_id, "kind": kind, "recipients": recipients,
         "payload": message.to_dict(), "dedupe_key": dedupe_key, "status": "pending",
         "attempts": 0, "not_before": not_before, "created_at": now,
+        "reply_to": reply_to, "reply_until": reply_until,
     })

@@ -1,37 +1,46 @@
-"""Pace sends to a platform's published per-conversation limit, so its 429s stay rare.
+"""Pace sends to a platform's per-conversation limit, together with every other instance.
 
-Slack allows about one message a second per channel with short bursts; Teams about seven. A
-token bucket per conversation on the monotonic clock (limits are about real seconds, whatever
-the business clock says). The caller defers a send that must wait instead of sleeping, so one
-busy conversation never holds up the others.
+Slack allows about one message a second per channel with short bursts; Teams about seven a
+second per conversation. Each conversation has one slot row in the database (the generic
+cell rate algorithm: a single "theoretical arrival time"), taken in a short transaction just
+before the send, so N instances together stay under the limit, not each of them. A send that
+must wait is deferred to the time it may go, without reserving anything, so one busy
+conversation never holds up the others. Time is the business clock, like every other time.
 """
 
-import time
-from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-MAX_TRACKED = 50_000  # conversations remembered; idle ones are dropped beyond this
+from storage.engine import Database
+from storage.queries.send_slots import lock_send_slot, set_send_slot
 
 
-class Pacer:
-    def __init__(self, per_second: float, burst: int,
-                 monotonic: Callable[[], float] = time.monotonic):
-        self.per_second, self.burst, self._monotonic = per_second, burst, monotonic
-        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, when counted)
+@dataclass(frozen=True)
+class Pace:
+    """At most `per_second` on average, and up to `burst` at once after a quiet spell."""
 
-    def wait(self, key: str) -> float:
-        """Seconds until a send on `key` may go; 0.0 means it may go now and is counted."""
-        now = self._monotonic()
-        tokens, then = self._buckets.get(key, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - then) * self.per_second)
-        if tokens >= 1:
-            self._buckets[key] = (tokens - 1, now)
-            self._forget_idle(now)
-            return 0.0
-        self._buckets[key] = (tokens, now)
-        return (1 - tokens) / self.per_second
+    per_second: float
+    burst: int
 
-    def _forget_idle(self, now: float) -> None:
-        if len(self._buckets) <= MAX_TRACKED:
-            return
-        full = self.burst / self.per_second  # seconds after which any bucket is full again
-        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full}
+    @property
+    def interval(self) -> timedelta:
+        return timedelta(seconds=1 / self.per_second)
+
+
+def next_slot(tat: datetime, now: datetime, pace: Pace) -> tuple[bool, datetime]:
+    """GCRA: (True, the new arrival time) when a send may go now, else (False, when it may)."""
+    tolerance = pace.interval * (pace.burst - 1)
+    if tat - now > tolerance:
+        return False, tat - tolerance
+    return True, max(tat, now) + pace.interval
+
+
+async def take_slot(db: Database, conversation: str, pace: Pace, now: datetime) -> datetime | None:
+    """Take the conversation's next slot; None when the send may go now, else when it may."""
+    async with db.transaction() as session:
+        allowed, when = next_slot(await lock_send_slot(session=session, key=conversation, now=now),
+                                  now, pace)
+        if not allowed:
+            return when
+        await set_send_slot(session=session, key=conversation, tat=when)
+        return None

@@ -5,10 +5,11 @@ rate-limit window; it gives way to acknowledgements (`Admission`)."""
 import asyncio
 import logging
 from collections.abc import Mapping
+from datetime import timedelta
 
 from bot.app.admission import Admission
 from bot.core.clock import Clock
-from bot.delivery.loop import deliver_until_idle
+from bot.delivery.loop import LEASE, deliver_until_idle
 from bot.delivery.messenger import Messenger
 from storage.engine import Database
 
@@ -18,9 +19,11 @@ SHUTDOWN_GRACE_SECONDS = 5.0
 
 class DeliveryWorker:
     def __init__(self, *, db: Database, messengers: Mapping[str, Messenger], clock: Clock,
-                 admission: Admission, immediate: bool, grace: float = SHUTDOWN_GRACE_SECONDS):
+                 admission: Admission, immediate: bool, grace: float = SHUTDOWN_GRACE_SECONDS,
+                 lease: timedelta = LEASE):
         self.db, self.messengers, self.clock, self.admission = db, messengers, clock, admission
         self.immediate, self.grace = immediate, grace   # off: tests and CLIs tick by hand
+        self.lease = lease
         self._task: asyncio.Task | None = None
         self._queued = asyncio.Event()   # rows queued since delivery last looked
 
@@ -36,7 +39,7 @@ class DeliveryWorker:
         try:
             while self._queued.is_set():   # rows queued just as the last pass finished
                 await deliver_until_idle(self.db, self.messengers, self.clock,
-                                         self.admission.give_way, self._queued)
+                                         self.admission.give_way, self._queued, self.lease)
         except Exception:
             log.exception("immediate delivery failed; the next tick retries")
 

@@ -86,7 +86,7 @@ def _prompt(checkin: CheckIn, aspect: str, other: Member, goal: str) -> Message:
 
 async def press(t: Turn, value: str, *, outcome: str) -> Message:
     """A check-in button: `value` names the round, `outcome` is what the button says."""
-    if not value.isdigit() or len(value) > 12:
+    if not value.isdecimal() or len(value) > 12:
         raise NotFound("That button doesn't point at a check-in I know.")
     checkin = await t.get(CheckIn, int(value), "check-in", lock=True)
     return await answer(t, checkin, outcome)
@@ -165,7 +165,6 @@ async def _wrap_up(t: Turn, pair: Mentorship, other: Member, aspect: str) -> Mes
 
 async def reflect(t: Turn, cmd: Command) -> Message:
     """A one-line reflection on my most recently wrapped mentorship."""
-    t.check_text(cmd.text)
     if len(cmd.text) > MAX_REFLECTION:
         raise BadCommand(f"Keep it to one line (under {MAX_REFLECTION} characters).")
     pair = await unreflected_wrapped_pair(session=t.session, member_id=t.me.id)

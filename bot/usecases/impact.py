@@ -23,7 +23,6 @@ _MENTION = re.compile(r"^<@([^|>]+)(?:\|[^>]*)?>$")
 
 async def thanks(t: Turn, cmd: Command) -> Message:
     """`/mentor thanks @someone <message>`: the thank-you reaches them by DM."""
-    t.check_text(cmd.text)
     if len(cmd.text) > MAX_REFLECTION:
         raise BadCommand(f"Keep it under {MAX_REFLECTION} characters.")
     to = await _person(t, cmd.items[0])

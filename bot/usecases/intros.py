@@ -24,7 +24,7 @@ from storage.queries.mentorships import has_live_pair, live_mentee_counts
 
 def _ids(value: str, count: int) -> list[int]:
     parts = value.split(":")
-    if len(parts) != count or not all(p.isdigit() and len(p) < 12 for p in parts):
+    if len(parts) != count or not all(p.isdecimal() and len(p) < 12 for p in parts):
         raise NotFound("That button doesn't point at anything I know.")
     return [int(p) for p in parts]
 

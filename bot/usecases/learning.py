@@ -14,7 +14,6 @@ from storage.queries.requests import open_request_on
 
 
 async def learn(t: Turn, cmd: Command) -> Message:
-    t.check_text(cmd.items[0], cmd.text)
     if len(cmd.text) > MAX_DETAILS:
         raise BadCommand(f"Keep the details under {MAX_DETAILS} characters.")
     aspect = await aspects.resolve(

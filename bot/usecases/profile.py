@@ -26,7 +26,6 @@ MAX_FIELD = 120
 
 
 async def offer(t: Turn, cmd: Command) -> Message:
-    t.check_text(*cmd.items)
     names = []
     for text in cmd.items:
         aspect = await aspects.resolve(
@@ -80,11 +79,16 @@ def summary(member: Member) -> str:
     ))
 
 
+def check_fields(fields: dict[str, str], *, year: int, guard: Guard) -> None:
+    """Refuse profile text that looks like patient information (`PhiRefused`)."""
+    guard.check(*(fields.get(k) for k in ABOUT_WORK), year=year)
+    guard.check(fields.get("name"), year=year, people=False)
+
+
 def save_profile(member: Member, fields: dict[str, str], *, year: int, guard: Guard) -> None:
     """Check every field first, then apply them all: a bad field changes nothing."""
     changes: dict[str, object] = {}
-    guard.check(*(fields.get(k) for k in ABOUT_WORK), year=year)
-    guard.check(fields.get("name"), year=year, people=False)
+    check_fields(fields, year=year, guard=guard)
     for key, value in fields.items():
         value = value.strip()
         if key in TEXT_FIELDS:
@@ -97,11 +101,11 @@ def save_profile(member: Member, fields: dict[str, str], *, year: int, guard: Gu
                 raise BadCommand(f"Role must be one of: {', '.join(ROLES)}.")
             changes["role"] = role
         elif key == "career_start_year":
-            if not value.isdigit() or not 1950 <= int(value) <= year:
+            if not value.isdecimal() or not 1950 <= int(value) <= year:
                 raise BadCommand(f"The year you started must be between 1950 and {year}.")
             changes[key] = int(value)
         elif key == "capacity":
-            if not value.isdigit() or int(value) > MAX_CAPACITY:
+            if not value.isdecimal() or int(value) > MAX_CAPACITY:
                 raise BadCommand(f"Capacity is a whole number from 0 to {MAX_CAPACITY}.")
             changes[key] = int(value)
         elif key == "quiet_hours":
@@ -120,7 +124,7 @@ def save_profile(member: Member, fields: dict[str, str], *, year: int, guard: Gu
 
 def _quiet_hours(value: str) -> dict[str, int]:
     start, sep, end = value.replace("–", "-").partition("-")
-    if not sep or not start.strip().isdigit() or not end.strip().isdigit():
+    if not sep or not start.strip().isdecimal() or not end.strip().isdecimal():
         raise BadCommand("Quiet hours are two hours of the day, like `21-7`.")
     start_hour, end_hour = int(start), int(end)
     if not (0 <= start_hour <= 23 and 0 <= end_hour <= 23):

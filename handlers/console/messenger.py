@@ -13,6 +13,8 @@ class Delivery:
 
 
 class ConsoleMessenger:
+    pace = None  # the terminal has no limits
+
     def __init__(self):
         self.delivered: list[Delivery] = []
         self._groups: dict[str, tuple[str, ...]] = {}

@@ -66,7 +66,7 @@ class ConsoleWorkspace:
             return f"(the clock moves {amount} {unit}: it is now {self.clock.now():%a %d %b %H:%M} UTC)\n" + (
                 await self._deliveries()
             )
-        if line.isdigit():
+        if line.isdecimal():
             if int(line) not in self._buttons:
                 return f"There's no button [{line}].\n"
             action_id, value = self._buttons[int(line)]

@@ -1,34 +1,39 @@
 """Buttons: the core's (the value names the object; the core checks the clicker's part in
-it), the home tab's own, and any other (a polite no)."""
+it) and the home tab's own are written down, then acknowledged, and answered once worked;
+any other gets a polite no."""
 
 import re
 
 from slack_bolt.async_app import AsyncApp
 
 from bot.core.dispatch import BUTTONS
-from bot.core.errors import answered
+from bot.core.inbox import Received
+from bot.core.messages import Message
 from handlers.slack import render
-from handlers.slack.edge import SlackEdge, team_of, user_of
+from handlers.slack.edge import RESPONSE_URL_LIFETIME, SlackEdge, team_of, user_of
+
+HOME_TOGGLES = {"pause_me": "/mentor pause", "resume_me": "/mentor resume"}
 
 
 def register(app: AsyncApp, edge: SlackEdge) -> None:
     @app.action(re.compile("^(" + "|".join(BUTTONS) + ")$"))
-    async def on_button(ack, body, client, respond):
-        async with edge.admission.work(ack):
-            await _press(edge, body, client, respond)
+    async def on_button(ack, body, respond, client):
+        action = body["actions"][0]
+        await edge.take(_received(body, kind="press", action_id=action["action_id"],
+                                  value=str(action.get("value", ""))),
+                        ack, _refusal(ack, body, respond, client))
+
+    @app.action(re.compile("^(" + "|".join(HOME_TOGGLES) + ")$"))
+    async def on_pause_toggle(ack, body, respond, client):
+        """The home tab's pause and resume: the commands, then the tab redrawn."""
+        text = HOME_TOGGLES[body["actions"][0]["action_id"]]
+        await edge.take(_received(body, kind="command", text=text), ack,
+                        _refusal(ack, body, respond, client))
 
     @app.action("open_profile")
     async def on_open_profile(ack, body, client):
         await ack()
         await edge.open_profile(client, body, body["trigger_id"])
-
-    @app.action(re.compile("^(pause_me|resume_me)$"))
-    async def on_pause_toggle(ack, body, client):
-        await ack()
-        who = await edge.actor(client, team_of(body), user_of(body))
-        word = "pause" if body["actions"][0]["action_id"] == "pause_me" else "resume"
-        await answered(edge.dispatch.command(who, f"/mentor {word}"))
-        await edge.publish_home(client, who)
 
     # Registered last: Bolt runs the first listener that matches.
     @app.action(re.compile(".*"))
@@ -40,18 +45,23 @@ def register(app: AsyncApp, edge: SlackEdge) -> None:
                           text="That button isn't one I know; nothing was changed.")
 
 
-async def _press(edge: SlackEdge, body: dict, client, respond) -> None:
-    action = body["actions"][0]
-    who = await edge.actor(client, team_of(body), user_of(body))
-    reply = await answered(edge.dispatch.press(who, action["action_id"], action.get("value", ""),
-                                               event_key=f"slack:action:{body['trigger_id']}"))
-    if reply is None:
-        return  # a repeat of a click already handled
-    if body.get("response_url"):
-        await respond(response_type="ephemeral", text=render.fallback(reply),
-                      blocks=render.blocks(reply), replace_original=False)
-    else:
-        await client.chat_postMessage(channel=who.user_id, text=render.fallback(reply),
-                                      blocks=render.blocks(reply))
-    if body.get("container", {}).get("type") == "view":
-        await edge.publish_home(client, who)
+def _received(body: dict, **what) -> Received:
+    """A click, keyed by its trigger id (a replayed click has the same); from the home tab
+    (a view) it has no response URL, so it is answered by DM and the tab redrawn."""
+    in_view = body.get("container", {}).get("type") == "view"
+    return Received(key=f"slack:action:{body['trigger_id']}", platform="slack",
+                    team=team_of(body), user_id=user_of(body), reply_to=body.get("response_url"),
+                    reply_for=RESPONSE_URL_LIFETIME, after="home" if in_view else None, **what)
+
+
+def _refusal(ack, body: dict, respond, client):
+    async def refused(reply: Message) -> None:
+        await ack()
+        if body.get("response_url"):
+            await respond(response_type="ephemeral", replace_original=False,
+                          text=render.fallback(reply), blocks=render.blocks(reply))
+        else:
+            await client.chat_postMessage(channel=user_of(body), text=render.fallback(reply),
+                                          blocks=render.blocks(reply))
+
+    return refused

@@ -1,27 +1,75 @@
-"""What every Slack listener is handed: the core's entry points, and the Slack calls they
-share (who someone is, the home tab, the profile form, a file into someone's DM)."""
+"""What every Slack listener is handed: the core's entry points, the inbox, and the Slack calls
+they share (who someone is, the home tab, the profile form). It is also the inbox worker's
+Slack part: who sent an item, and the follow-up an item named."""
 
-from dataclasses import dataclass
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app.admission import Admission
 from bot.core.actor import Actor
 from bot.core.dispatch import Dispatch
-from bot.core.errors import answered
+from bot.core.errors import PreceptorError, answered
+from bot.core.inbox import Inbox, Received
+from bot.core.messages import Message
 from bot.core.workspace_events import WorkspaceEvents
 from handlers.slack import render
 from handlers.slack.directory import Directory
+from handlers.slack.messenger import ClientFor
+from storage.models import InboxItem
+
+log = logging.getLogger(__name__)
+# Slack lets an app answer through a response URL for 30 minutes; a minute is kept for a send
+# under way. After that the answer goes by DM.
+RESPONSE_URL_LIFETIME = timedelta(minutes=29)
 
 
 @dataclass(frozen=True)
 class SlackEdge:
     dispatch: Dispatch
     events: WorkspaceEvents
-    admission: Admission
+    inbox: Inbox
     directory: Directory
+    client_for: ClientFor
+    _later: set = field(default_factory=set, compare=False, repr=False)
 
-    async def actor(self, client: AsyncWebClient, team: str, user: str) -> Actor:
+    async def take(self, item: Received, ack: Callable[[], Awaitable],
+                   refused: Callable[[Message], Awaitable]) -> None:
+        """Write the item down, then acknowledge. A refusal (words that do not parse or look
+        like patient information, a database out of reach) is answered by `refused` at once,
+        which acknowledges too, and nothing is kept."""
+        try:
+            await self.inbox.receive(item)
+        except PreceptorError as error:
+            await refused(Message(error.message))
+            return
+        await ack()
+
+    async def actor(self, item: InboxItem) -> Actor:
+        client = await self.client_for(item.team)
+        who = await self.directory.actor(client, item.team, item.user_id)
+        return replace(who, channel=item.channel)
+
+    async def after(self, item: InboxItem, actor: Actor, reply: Message) -> None:
+        if item.body.get("after") == "home":
+            await self.publish_home(await self.client_for(item.team), actor)
+
+    def later(self, work: Awaitable) -> None:
+        """Run `work` after Slack is answered: a nicety (the home tab, a form's contents), so
+        an instance that dies first loses nothing anyone was promised."""
+        task = asyncio.ensure_future(work)
+        self._later.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._later.discard(task)
+        if not task.cancelled() and task.exception():
+            log.warning("Slack follow-up failed: %s", type(task.exception()).__name__)
+
+    async def actor_of(self, client: AsyncWebClient, team: str, user: str) -> Actor:
         return await self.directory.actor(client, team, user)
 
     async def first_time(self, key: str) -> bool:
@@ -32,20 +80,16 @@ class SlackEdge:
         await client.views_publish(user_id=who.user_id, view=render.home_view(reply, paused))
 
     async def open_profile(self, client: AsyncWebClient, body: dict, trigger_id: str) -> None:
-        """Open the form before any database work (the trigger lasts 3 s), then fill it in."""
+        """Open the form at once (the trigger lasts 3 s); fill it in after Slack is answered."""
         opened = await client.views_open(trigger_id=trigger_id, view=render.profile_modal())
-        who = await self.actor(client, team_of(body), user_of(body))
+        self.later(self._fill_profile(client, body, opened["view"]))
+
+    async def _fill_profile(self, client: AsyncWebClient, body: dict, view: dict) -> None:
+        who = await self.actor_of(client, team_of(body), user_of(body))
         values = await answered(self.dispatch.profile_fields(who))
         if isinstance(values, dict):
-            await client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"],
+            await client.views_update(view_id=view["id"], hash=view["hash"],
                                       view=render.profile_modal(values))
-
-    @staticmethod
-    async def hand_over(client: AsyncWebClient, user: str, file: tuple[str, str]) -> None:
-        """A file for the person alone, in their DM with the app (e.g. `/mentor export`)."""
-        dm = await client.conversations_open(users=user)
-        await client.files_upload_v2(channel=dm["channel"]["id"], filename=file[0],
-                                     content=file[1], title=file[0])
 
 
 def team_of(body: dict) -> str:

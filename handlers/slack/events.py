@@ -5,7 +5,8 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.core.errors import answered
+from bot.core.inbox import Received
+from bot.core.messages import Message
 from handlers.slack import observations, render
 from handlers.slack.edge import SlackEdge
 
@@ -30,13 +31,16 @@ def _people(app: AsyncApp, edge: SlackEdge) -> None:
 
     @app.event("app_home_opened")
     async def on_home(body, event, client):
-        if event.get("tab", "home") != "home" or not await edge.first_time(body["event_id"]):
+        if (event.get("tab", "home") != "home" or not event.get("user")
+                or not await edge.first_time(body["event_id"])):
             return
-        await edge.publish_home(client, await edge.actor(client, body["team_id"], event["user"]))
+        who = await edge.actor_of(client, body["team_id"], event["user"])
+        edge.later(edge.publish_home(client, who))
 
     @app.event("message")
-    async def on_message(body, event, client, say):
-        """Typed words in the bot's DM: check-in answers, `help`, `status`, any command.
+    async def on_message(body, event, say):
+        """Typed words in the bot's DM: check-in answers, `help`, `status`, any command,
+        written down before Slack is answered (its retries have the same event id).
         In channels: who replied to or mentioned whom, for familiarity (never the words)."""
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return
@@ -47,13 +51,14 @@ def _people(app: AsyncApp, edge: SlackEdge) -> None:
             return
         if not event.get("text"):
             return
-        async with edge.admission.work(_acknowledged):  # Bolt acknowledges events itself
-            who = await edge.actor(client, body["team_id"], event["user"])
-            reply = await answered(edge.dispatch.command(who, event["text"],
-                                                         event_key=f"slack:{body['event_id']}"))
-            if reply is not None:  # None: Slack's retry of an event already handled
-                await say(text=render.fallback(reply), blocks=render.blocks(reply))
 
+        async def refused(reply: Message) -> None:
+            await say(text=render.fallback(reply), blocks=render.blocks(reply))
+
+        await edge.take(Received(
+            key=f"slack:{body['event_id']}", platform="slack", team=body["team_id"],
+            user_id=event["user"], kind="command", text=event["text"],
+        ), _acknowledged, refused)
 
 
 def _workspace(app: AsyncApp, edge: SlackEdge) -> None:
@@ -78,4 +83,4 @@ def _workspace(app: AsyncApp, edge: SlackEdge) -> None:
 
 
 async def _acknowledged() -> None:
-    return None
+    """Bolt acknowledges events itself, once the listener has returned."""

@@ -5,10 +5,11 @@ from collections.abc import Awaitable, Callable, Sequence
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core.messages import Message
 from bot.delivery.messenger import PermanentError, RateLimited, TransientError
-from bot.delivery.pacing import Pacer
+from bot.delivery.pacing import Pace
 from handlers.slack.render import blocks, fallback
 
 # Errors that retrying cannot fix: the person, channel or installation is gone or forbids us.
@@ -25,14 +26,13 @@ USER_GONE = {"user_not_found", "users_not_found", "account_inactive", "cannot_dm
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
 
-# chat.postMessage: about one message a second per channel, short bursts allowed.
-PER_CHANNEL_PER_SECOND, PER_CHANNEL_BURST = 1.0, 3
-
-
 class SlackMessenger:
+    # chat.postMessage: about one message a second per channel, short bursts allowed (we
+    # keep one of Slack's burst of 3 in hand, for the network's jitter).
+    pace = Pace(per_second=1.0, burst=2)
+
     def __init__(self, client_for: ClientFor):
         self._client_for = client_for
-        self._pacer = Pacer(PER_CHANNEL_PER_SECOND, PER_CHANNEL_BURST)
 
     async def send_dm(self, team: str, user_id: str, message: Message) -> str:
         # Posting to a user id lands in the app's DM with them (the Messages tab).
@@ -43,8 +43,6 @@ class SlackMessenger:
             raise PermanentError(str(error), gone=gone) from None
 
     async def post_channel(self, team: str, channel: str, message: Message) -> str:
-        if wait := self._pacer.wait(f"{team}:{channel}"):
-            raise RateLimited(wait, workspace=False, spacing=1 / PER_CHANNEL_PER_SECOND)
         client = await self._client_for(team)
         response = await _call(client.chat_postMessage(
             channel=channel, text=fallback(message), blocks=blocks(message), unfurl_links=False,
@@ -66,11 +64,40 @@ class SlackMessenger:
                 rosters[channel["id"]] = members
         return rosters
 
+    async def reply(self, team: str, user_id: str, message: Message, reply_to: str | None) -> str:
+        """The answer to what the person just asked: through the response URL while it lasts
+        (only they see it, where they asked), else in their DM; a file goes to their DM."""
+        if not (reply_to and await _respond(reply_to, message)):
+            reply_to = await self.send_dm(team, user_id, message)
+        if message.file:
+            client = await self._client_for(team)
+            dm = await _call(client.conversations_open(users=user_id))
+            name, content = message.file
+            await _call(client.files_upload_v2(channel=dm["channel"]["id"], filename=name,
+                                               content=content, title=name))
+        return reply_to
+
     async def introduce(self, team: str, user_ids: Sequence[str], message: Message) -> str:
         """A group DM holding everyone (and the bot), with the introduction in it."""
         client = await self._client_for(team)
         response = await _call(client.conversations_open(users=",".join(user_ids)))
         return await self.post_channel(team, response["channel"]["id"], message)
+
+
+async def _respond(url: str, message: Message) -> bool:
+    """Post an ephemeral answer to a response URL; False when Slack no longer takes answers
+    there (it allows five in 30 minutes), so the caller sends a DM instead."""
+    try:
+        response = await AsyncWebhookClient(url).send(
+            text=fallback(message), blocks=blocks(message), response_type="ephemeral",
+            replace_original=False)
+    except (TimeoutError, aiohttp.ClientError) as error:
+        raise TransientError(type(error).__name__) from None
+    if response.status_code == 429:
+        raise RateLimited(float(response.headers.get("Retry-After", 1)), workspace=False)
+    if response.status_code >= 500:
+        raise TransientError(f"response_url http {response.status_code}")
+    return response.status_code == 200
 
 
 async def _call(request: Awaitable):

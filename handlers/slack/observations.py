@@ -21,10 +21,13 @@ def from_message(event: dict) -> list[Observation]:
 
 
 def from_signal(event: dict) -> Observation | None:
+    user = event.get("user")
+    if not user:
+        return None
     if event.get("type") == "member_joined_channel":
-        return Observation("joined", event["user"], channel=event.get("channel"))
+        return Observation("joined", user, channel=event.get("channel"))
     item_user = event.get("item_user")
-    if event.get("type") == "reaction_added" and item_user and item_user != event.get("user"):
-        return Observation("reaction", event["user"], (item_user,),
+    if event.get("type") == "reaction_added" and item_user and item_user != user:
+        return Observation("reaction", user, (item_user,),
                            (event.get("item") or {}).get("channel"))
     return None

@@ -14,13 +14,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app.admission import Admission
 from bot.app.settings import Settings
 from bot.core.dispatch import Dispatch
+from bot.core.inbox import Inbox
 from bot.core.workspace_events import WorkspaceEvents
 from bot.delivery.messenger import PermanentError
 from handlers.slack import listeners
 from handlers.slack.directory import Directory
 from handlers.slack.edge import SlackEdge
 from handlers.slack.http import SlackHttp
-from handlers.slack.messenger import SlackMessenger
+from handlers.slack.messenger import ClientFor, SlackMessenger
 from handlers.slack.token_vault import EncryptedInstallationStore
 from storage.engine import Database
 
@@ -56,7 +57,12 @@ def _installations(settings: Settings, db: Database) -> AsyncCacheableInstallati
 
 
 def messenger(settings: Settings, db: Database) -> SlackMessenger:
-    """Sends with the single bot token, or with each workspace's token from the installations."""
+    return SlackMessenger(client_for(settings, db))
+
+
+def client_for(settings: Settings, db: Database) -> ClientFor:
+    """A Web API client per workspace: the single bot token's, or each workspace's token
+    from the installations (OAuth)."""
     base_url = settings.slack_api_url
     if not _oauth(settings):
         client = AsyncWebClient(token=settings.slack_bot_token, base_url=base_url)
@@ -64,7 +70,7 @@ def messenger(settings: Settings, db: Database) -> SlackMessenger:
         async def single(team: str) -> AsyncWebClient:
             return client
 
-        return SlackMessenger(single)
+        return single
     store, clients = _installations(settings, db), {}
 
     async def per_team(team: str) -> AsyncWebClient:
@@ -75,18 +81,20 @@ def messenger(settings: Settings, db: Database) -> SlackMessenger:
             clients[bot.bot_token] = AsyncWebClient(token=bot.bot_token, base_url=base_url)
         return clients[bot.bot_token]
 
-    return SlackMessenger(per_team)
+    return per_team
 
 
 def bolt_app(settings: Settings, db: Database, dispatch: Dispatch, events: WorkspaceEvents,
-             admission: Admission) -> AsyncApp:
-    """The Bolt app, with listeners registered; its client retries 429s after Retry-After."""
+             inbox: Inbox) -> tuple[AsyncApp, SlackEdge]:
+    """The Bolt app, with listeners registered, and the edge they share (the inbox worker's
+    Slack part). Its client retries 429s after Retry-After. Each listener finishes before
+    Slack is answered (`process_before_response`): what it acknowledges is written down."""
     client = AsyncWebClient(base_url=settings.slack_api_url,
                             token=None if _oauth(settings) else settings.slack_bot_token)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     # SlackHttp checks every signature before anything is parsed, so Bolt need not again.
     options: dict = {"signing_secret": settings.slack_signing_secret, "client": client,
-                     "request_verification_enabled": False}
+                     "request_verification_enabled": False, "process_before_response": True}
     if _oauth(settings):
         states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.reader)
         options["oauth_settings"] = AsyncOAuthSettings(
@@ -97,8 +105,9 @@ def bolt_app(settings: Settings, db: Database, dispatch: Dispatch, events: Works
     else:
         options["token"] = settings.slack_bot_token
     app = AsyncApp(**options)
-    listeners.register(app, SlackEdge(dispatch, events, admission, Directory()))
-    return app
+    edge = SlackEdge(dispatch, events, inbox, Directory(), client_for(settings, db))
+    listeners.register(app, edge)
+    return app, edge
 
 
 def mount(web_app: web.Application, bolt: AsyncApp, settings: Settings, admission: Admission) -> None:

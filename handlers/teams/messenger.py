@@ -2,7 +2,8 @@
 
 Teams cannot open a group chat for a bot, so an introduction goes to each person as a card
 with a "Start chat" link naming both (as Icebreaker does). Teams allows about 7 messages a
-second per conversation; sends are paced to stay under that (see bot/pacing.py).
+second per conversation; sends are paced, by all instances together, to stay under that
+(see bot/delivery/pacing.py).
 """
 
 from collections.abc import Sequence
@@ -15,16 +16,15 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 from bot.core.conversations import ConversationStore
 from bot.core.messages import Message
 from bot.delivery.messenger import PermanentError, RateLimited, TransientError
-from bot.delivery.pacing import Pacer
+from bot.delivery.pacing import Pace
 from handlers.teams import cards
-
-PER_CONVERSATION_PER_SECOND = 7
 
 
 class TeamsMessenger:
+    pace = Pace(per_second=7.0, burst=6)  # Teams: 7 a second per conversation; one in hand
+
     def __init__(self, adapter, app_id: str, conversations: ConversationStore):
         self.adapter, self.app_id, self.conversations = adapter, app_id, conversations
-        self._pacer = Pacer(PER_CONVERSATION_PER_SECOND, PER_CONVERSATION_PER_SECOND)
 
     async def send_dm(self, team: str, user_id: str, message: Message,
                       links: tuple[tuple[str, str], ...] = ()) -> str:
@@ -78,8 +78,6 @@ class TeamsMessenger:
 
     async def _send(self, reference: dict, message: Message, links, user_id: str | None) -> str:
         ref = ConversationReference().deserialize(reference)
-        if wait := self._pacer.wait(ref.conversation.id):
-            raise RateLimited(wait, workspace=False, spacing=1 / PER_CONVERSATION_PER_SECOND)
         sent: dict = {}
 
         async def deliver(turn_context: TurnContext) -> None:

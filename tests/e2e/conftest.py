@@ -6,7 +6,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.app.assembly import build
-from bot.app.server import make_server
+from bot.app.server import INBOX_WORKER, make_server
 from bot.app.settings import Settings
 from bot.core.clock import FixedClock
 from tests.conftest import START
@@ -38,7 +38,9 @@ class SlackWorld:
 
     async def start(self) -> SlackClient:
         self.app = build(self.settings, clock=self.clock, immediate_delivery=True)
-        self.server = TestServer(make_server(self.app, tick=False))
+        web = make_server(self.app, tick=False)
+        self.worker = web[INBOX_WORKER]
+        self.server = TestServer(web)
         await self.server.start_server()
         return SlackClient(str(self.server.make_url("")).rstrip("/"), self.fake)
 
@@ -50,9 +52,9 @@ class SlackWorld:
         return await self.start()
 
     async def work_done(self, taken: int) -> None:
-        """Wait until the server has taken on `taken` pieces of work in all and finished them."""
+        """Wait until the server has taken `taken` inbox items in all and finished them."""
         async with asyncio.timeout(10):
-            while self.app.admission.taken < taken or self.app.admission.busy:
+            while self.worker.taken < taken or self.worker.busy:
                 await asyncio.sleep(0.01)
 
     async def deliver(self):

@@ -12,8 +12,6 @@ from aiohttp import web
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.delivery.pacing import Pacer
-
 MAX_MESSAGE_BLOCKS = 50
 
 
@@ -46,8 +44,19 @@ class PostLimits:
     accepted: list[float] = field(default_factory=list)  # monotonic time of each accepted post
 
     def __post_init__(self):
-        self._channels = Pacer(self.channel_per_second, self.channel_burst)
+        self._buckets: dict[str, tuple[float, float]] = {}  # channel -> (tokens, when counted)
         self._windows: dict[int, int] = {}
+
+    def _channel_wait(self, channel: str, now: float) -> float:
+        """A token bucket per channel (written here, not the bot's pacing, so the two are
+        independent): 0.0 and one token taken, or the seconds until one is back."""
+        tokens, then = self._buckets.get(channel, (float(self.channel_burst), now))
+        tokens = min(float(self.channel_burst), tokens + (now - then) * self.channel_per_second)
+        if tokens >= 1:
+            self._buckets[channel] = (tokens - 1, now)
+            return 0.0
+        self._buckets[channel] = (tokens, now)
+        return (1 - tokens) / self.channel_per_second
 
     def retry_after(self, channel: str) -> int | None:
         """None to accept the post now (and count it), else the seconds to wait."""
@@ -56,7 +65,7 @@ class PostLimits:
         window = int((now - start) // 60)
         if self._windows.get(window, 0) >= self.per_minute:
             return max(1, math.ceil(start + (window + 1) * 60 - now))
-        if wait := self._channels.wait(channel):
+        if wait := self._channel_wait(channel, now):
             return max(1, math.ceil(wait))
         self._windows[window] = self._windows.get(window, 0) + 1
         self.accepted.append(now)

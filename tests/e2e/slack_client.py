@@ -10,6 +10,7 @@ from slack_sdk.signature import SignatureVerifier
 
 SECRET = "test-signing-secret"
 TEAM = "T1"
+_IDS = itertools.count(1)  # trigger and event ids are unique across clients, as Slack's are
 
 
 def sign(body: str, timestamp: int | None = None, secret: str = SECRET) -> dict[str, str]:
@@ -26,7 +27,7 @@ class SlackClient:
     def __init__(self, base_url: str, fake):
         self.url = f"{base_url}/slack/events"
         self.fake = fake
-        self._ids = itertools.count(1)
+        self._ids = _IDS
 
     async def post(self, body: str, content_type: str, headers: dict | None = None,
                    signed: bool = True) -> aiohttp.ClientResponse:
@@ -34,27 +35,31 @@ class SlackClient:
                        **(headers or {})}
         async with aiohttp.ClientSession() as session:
             response = await session.post(self.url, data=body.encode(), headers=all_headers)
-            await response.read()
+            raw = await response.read()
+            # What the acknowledgement itself said (a refusal is answered there), if anything.
+            self.acked = json.loads(raw) if response.content_type == "application/json" and raw else None
             return response
 
     async def command(self, user: str, command: str, text: str = "", channel: str = "D1"):
-        """Returns the HTTP response; `self.last` names where the reply will be posted."""
+        """Returns the HTTP response; `self.last` names where the reply will be posted and
+        `self.trigger` the trigger id a form it opens would carry."""
         n = next(self._ids)
-        self.last = f"cmd{n}"
+        self.last, self.trigger = f"cmd{n}", f"trigger-cmd-{n}"
         body = urlencode({
             "token": "legacy", "team_id": TEAM, "team_domain": "hospital", "channel_id": channel,
             "channel_name": "directmessage", "user_id": user, "user_name": user.lower(),
             "command": command, "text": text, "api_app_id": "A1",
-            "response_url": self.fake.response_url(f"cmd{n}"), "trigger_id": f"trigger-cmd-{n}",
+            "response_url": self.fake.response_url(f"cmd{n}"), "trigger_id": self.trigger,
         })
         return await self.post(body, "application/x-www-form-urlencoded")
 
     async def click(self, user: str, action_id: str, value: str, container: str = "message"):
         n = next(self._ids)
+        self.trigger = f"trigger-click-{n}"
         payload = {
             "type": "block_actions", "team": {"id": TEAM, "domain": "hospital"},
             "user": {"id": user, "team_id": TEAM, "username": user.lower()}, "api_app_id": "A1",
-            "token": "legacy", "trigger_id": f"trigger-click-{n}",
+            "token": "legacy", "trigger_id": self.trigger,
             "container": {"type": container, "message_ts": "1", "channel_id": "C1"},
             "actions": [{"type": "button", "action_id": action_id, "value": value,
                          "block_id": "actions-0", "action_ts": f"{time.time():.6f}",

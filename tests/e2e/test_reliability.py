@@ -1,12 +1,10 @@
 """Several instances and crashes: each piece of work happens once, and nothing is lost."""
 
 import asyncio
-import os
 import signal
 import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
@@ -14,16 +12,9 @@ from sqlalchemy import insert, select
 from bot.core.messages import Message
 from storage.engine import Database
 from storage.models import Aspect, Member, Mentorship, Outbox, Workspace
-from tests.e2e.slack_client import SECRET
+from tests.e2e.instances import ROOT, env
 
-ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 12, 1, 14, tzinfo=UTC)
-
-
-def env(url: str, fake) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
-    return {**base, "DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": f"{fake.url}/api/"}
 
 
 async def tick(url: str, fake, now: datetime) -> asyncio.subprocess.Process:

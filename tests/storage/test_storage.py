@@ -129,7 +129,8 @@ def test_the_migration_to_one_mentorship_per_request_keeps_both_pairs_of_an_old_
                 "INSERT INTO member (workspace_id, platform_user_id, name, capacity, tz, "
                 "quiet_start_hour, quiet_end_hour, paused, unreachable, quarterly_digest, created_at)"
                 " VALUES (1, :u, '', 2, 'UTC', 21, 7, false, false, true, :t)"), {"u": f"u{n}", "t": NOW})
-        conn.execute(text("INSERT INTO aspect (slug, name, category, curated) VALUES ('x', 'X', 'other', false)"))
+        conn.execute(text("INSERT INTO aspect (slug, name, category, curated) "
+                          "VALUES ('x', 'X', 'other', false)"))
         conn.execute(text("INSERT INTO learningrequest (member_id, aspect_id, details, public, "
                           "another_perspective, status, created_at) VALUES (3, 1, '', true, false, "
                           "'matched', :t)"), {"t": NOW})
