@@ -27,6 +27,7 @@ from storage.models import InboxItem
 from storage.queries.inbox import (
     claim_inbox_items,
     insert_inbox_item,
+    purge_inbox,
     release_inbox_item,
     settle_inbox_item,
 )
@@ -37,6 +38,7 @@ LEASE = timedelta(minutes=2)  # a worker that died with an item delays it this l
 MAX_ATTEMPTS = 3
 RETRY_AFTER = timedelta(seconds=15)  # after a failed attempt, times the attempts so far
 RECEIVE_TIMEOUT = 2.0  # seconds to write an item down: the acknowledgement must beat Slack's 3
+KEPT_AGAINST_REPLAYS = timedelta(days=1)  # a worked item's key; Slack retries within minutes
 SORRY = ("Something went wrong on my side and I couldn't do that; nothing was changed. "
          "Please try again in a few minutes.")
 
@@ -136,3 +138,8 @@ class Inbox:
         until = self.work.clock.now() + RETRY_AFTER * item.attempts
         async with self.work.db.transaction() as session:
             await release_inbox_item(session=session, item_id=item.id, token=item.claim_token, until=until)
+
+
+async def forget_worked(session: AsyncSession, now: datetime, limit: int) -> int:
+    """A tick step: items worked more than a day ago are deleted (their bodies went already)."""
+    return await purge_inbox(session=session, before=now - KEPT_AGAINST_REPLAYS, limit=limit)

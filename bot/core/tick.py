@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core import inbox
 from bot.core.clock import Clock
 from bot.core.workspace_events import WorkspaceEvents
 from bot.delivery.loop import LEASE, DeliveryReport, deliver_until_idle
@@ -21,6 +22,7 @@ STEPS: dict[str, Step] = {
     "resumed": pauses.resume_due,
     "checkins": checkins.run_due,
     "digests": impact.send_quarterly,
+    "forgotten": inbox.forget_worked,
 }
 
 
@@ -32,6 +34,7 @@ class TickReport:
     resumed: int = 0
     checkins: int = 0
     digests: int = 0
+    forgotten: int = 0  # worked inbox items deleted
     rosters: int = 0
     delivery: DeliveryReport | None = None
 

@@ -165,3 +165,15 @@ async def test_the_worker_gives_way_while_requests_are_being_answered(people):
     finally:
         task.cancel()
         await worker.close(1)
+
+
+async def test_worked_items_are_kept_a_day_against_replays_then_forgotten(people):
+    world = people
+    await world.app.inbox.receive(typed(7, "/mentor thanks @lee for the chest tube"))
+    await work_all(world, InboxWorker(world.app.inbox, {"console": Edge()}, world.app.admission), 1)
+    world.clock.advance(timedelta(hours=23))
+    assert (await world.app.tick.run()).forgotten == 0
+    assert not await world.app.inbox.receive(typed(7, "/mentor thanks @lee for the chest tube"))
+    world.clock.advance(timedelta(hours=2))
+    assert (await world.app.tick.run()).forgotten == 1
+    assert await count(world, InboxItem) == 0

@@ -33,6 +33,7 @@ class SlackClient:
                    signed: bool = True) -> aiohttp.ClientResponse:
         all_headers = {"Content-Type": content_type, **(sign(body) if signed else {}),
                        **(headers or {})}
+        self.sent = body  # to replay it byte for byte
         async with aiohttp.ClientSession() as session:
             response = await session.post(self.url, data=body.encode(), headers=all_headers)
             raw = await response.read()

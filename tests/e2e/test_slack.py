@@ -332,6 +332,31 @@ async def test_channel_members_are_read_on_install_and_refreshed_daily(slack_wor
     assert len(fake.to("users.conversations")) == 2
 
 
+async def test_a_slash_command_replayed_byte_for_byte_is_worked_once(slack_world):
+    fake, slack = slack_world.fake, slack_world.client
+    await slack.command("U_LEE", "/mentor", "status")  # Lee is known to the bot
+    await slack.command("U_PRIYA", "/mentor", "thanks <@U_LEE> for the central line teaching")
+    replay = await slack.post(slack.sent, "application/x-www-form-urlencoded")
+    assert replay.status == 200 and slack.acked is None  # acknowledged, quietly
+    await slack_world.work_done(taken=2)
+    await slack_world.deliver()
+    assert len(fake.to("chat.postMessage", channel="U_LEE")) == 1  # one thank-you
+    assert len(fake.to("response_url", url=slack.last)) == 1
+
+
+async def test_an_answer_worked_after_the_response_url_expired_comes_by_dm(slack_world):
+    """Slack's response URL lasts 30 minutes: an answer later than that (an instance died
+    with the command, say) goes to the app's DM with the person instead."""
+    fake, slack = slack_world.fake, slack_world.client
+    fake.delay = 0.5  # looking the newcomer up takes a while, and meanwhile
+    await slack.command("U_KIM", "/mentor", "status")
+    slack_world.clock.advance(timedelta(minutes=31))  # half an hour goes by
+    fake.delay = 0
+    (answer,) = await fake.wait_for("chat.postMessage", 1, channel="U_KIM")
+    assert "Nothing yet" in text(answer)
+    assert fake.to("response_url", url=slack.last) == []
+
+
 async def test_a_command_that_mentions_payload_is_not_lost(slack_world):
     """Bolt alone would read any form body containing "payload" as an interaction."""
     await slack_world.client.command("U_LEE", "/mentor", "offer payload design")
