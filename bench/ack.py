@@ -47,12 +47,13 @@ web.run_app(web_app, port=int(sys.argv[1]), print=None, access_log=None)
 
 
 RESPONSE_URL = ""  # the fake Web API's, set when it starts
+TRIGGERS = itertools.count()  # Slack's trigger ids are unique; a repeated one is a replay
 
 
 def body(n: int) -> str:
     return urlencode({"team_id": "T1", "user_id": f"U{n % 500}", "command": "/learn",
                       "text": f"POCUS: FAST exams, group {n % 37}", "channel_id": "D1",
-                      "response_url": RESPONSE_URL, "trigger_id": f"t{n}"})
+                      "response_url": RESPONSE_URL, "trigger_id": f"t{next(TRIGGERS)}"})
 
 
 async def post(session, url: str, n: int) -> tuple[float, int]:

@@ -26,7 +26,7 @@ from bot.delivery import outbox
 from storage.models import InboxItem
 from storage.queries.inbox import (
     claim_inbox_items,
-    insert_inbox_item,
+    insert_inbox_items,
     purge_inbox,
     release_inbox_item,
     settle_inbox_item,
@@ -83,6 +83,8 @@ class Inbox:
         a dead instance held is answered, not correctness."""
         self.work, self.dispatch, self.timeout, self.lease = work, dispatch, timeout, lease
         self.arrived = asyncio.Event()  # set when this instance wrote an item down
+        self._queued: list[tuple[dict, float, asyncio.Future]] = []  # row, deadline, written?
+        self._writing: asyncio.Task | None = None
 
     async def receive(self, item: Received) -> bool:
         """Write `item` down; False if it already was (a replay). A command that does not
@@ -90,10 +92,13 @@ class Inbox:
         written); `Busy` is raised when the database cannot take it within `timeout`."""
         if item.kind == "command":
             self.dispatch.screen(item.text)
-        row = item.row(self.work.clock.now())
+        loop = asyncio.get_running_loop()
+        written = loop.create_future()
+        self._queued.append((item.row(self.work.clock.now()), loop.time() + self.timeout, written))
+        if self._writing is None or self._writing.done():
+            self._writing = loop.create_task(self._write_queued())
         try:
-            new = await self.work.db.within(
-                self.timeout, lambda session: insert_inbox_item(session=session, values=row))
+            new = await written
         except (TimeoutError, SQLAlchemyError, OSError) as error:
             log.warning("could not write a %s down (%s); told the person to try again",
                         item.kind, type(error).__name__)
@@ -101,6 +106,29 @@ class Inbox:
         if new:
             self.arrived.set()
         return new
+
+    async def _write_queued(self) -> None:
+        """Group commit: what arrived while one write was under way goes in the next, in one
+        transaction, by the earliest of its deadlines (so no one is told "busy" about an
+        item that is then written after all: an abandoned write rolls back)."""
+        loop = asyncio.get_running_loop()
+        while self._queued:
+            batch, self._queued = self._queued, []
+            rows: dict[str, dict] = {}
+            for row, _, _ in batch:
+                rows.setdefault(row["key"], row)  # a replay in the same batch: written once
+            seconds = max(min(deadline for _, deadline, _ in batch) - loop.time(), 0.0)
+            try:
+                new = await self.work.db.within(seconds, lambda session, rows=rows: insert_inbox_items(
+                    session=session, rows=list(rows.values())))
+            except Exception as error:
+                for _, _, written in batch:
+                    if not written.done():  # (its request may have gone: Slack hung up)
+                        written.set_exception(error)
+                continue
+            for row, _, written in batch:
+                if not written.done():
+                    written.set_result(rows[row["key"]] is row and row["key"] in new)
 
     async def claim(self, platforms: list[str], limit: int) -> list[InboxItem]:
         """Lease up to `limit` waiting items to this worker."""

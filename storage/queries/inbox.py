@@ -10,19 +10,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import InboxItem
 
-# Built once: a key already written (a replay of the same request) inserts nothing.
-_INSERT = {
-    "postgresql": postgresql.insert(InboxItem).on_conflict_do_nothing(index_elements=["key"])
-    .returning(InboxItem.id),
-    "sqlite": sqlite.insert(InboxItem).on_conflict_do_nothing(index_elements=["key"])
-    .returning(InboxItem.id),
-}
+# A key already written (a replay of the same request) inserts nothing.
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-async def insert_inbox_item(*, session: AsyncSession, values: dict) -> bool:
-    """Write one item; False when its key was already written."""
-    result = await session.exec(_INSERT[session.bind.dialect.name], params=values)
-    return result.first() is not None
+async def insert_inbox_items(*, session: AsyncSession, rows: list[dict]) -> set[str]:
+    """Write items in one statement; the keys that were new (a replay's is not)."""
+    insert = _INSERT[session.bind.dialect.name](InboxItem).values(rows)
+    result = await session.exec(insert.on_conflict_do_nothing(index_elements=["key"])
+                                .returning(InboxItem.key))
+    return set(result.scalars().all())
 
 
 async def claim_inbox_items(*, session: AsyncSession, now: datetime, limit: int, lease: timedelta,

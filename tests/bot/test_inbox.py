@@ -177,3 +177,11 @@ async def test_worked_items_are_kept_a_day_against_replays_then_forgotten(people
     world.clock.advance(timedelta(hours=2))
     assert (await world.app.tick.run()).forgotten == 1
     assert await count(world, InboxItem) == 0
+
+
+async def test_items_arriving_together_are_written_together_and_a_replay_among_them_once(people):
+    world = people
+    items = [typed(100 + n % 25, f"/mentor thanks @lee for case review {n % 25}") for n in range(30)]
+    new = await asyncio.gather(*[world.app.inbox.receive(item) for item in items])
+    assert sum(new) == 25 and new[:25] == [True] * 25  # the five replays came last
+    assert await count(world, InboxItem) == 25
