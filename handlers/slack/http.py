@@ -79,14 +79,17 @@ def _bolt_request(body: str, request: web.Request, headers: dict) -> AsyncBoltRe
 
 
 def _well_formed(body: str, content_type: str) -> bool:
-    """JSON bodies and form `payload`s must be objects (so must an event's `event`)."""
+    """JSON bodies and form `payload`s must be objects, and so must an event's `event`, whose
+    `type` is a string if it has one (Bolt's matchers read it as one)."""
     if content_type == "application/json":
         document = _json(body)
     elif "payload=" in body:
         document = _json(parse_qs(body).get("payload", [""])[0])
     else:
         return True
-    return isinstance(document, dict) and isinstance(document.get("event", {}), dict)
+    if not isinstance(document, dict) or not isinstance(event := document.get("event", {}), dict):
+        return False
+    return isinstance(event.get("type", ""), str)
 
 
 def _json(text: str):

@@ -335,6 +335,7 @@ async def test_channel_members_are_read_on_install_and_refreshed_daily(slack_wor
 async def test_a_slash_command_replayed_byte_for_byte_is_worked_once(slack_world):
     fake, slack = slack_world.fake, slack_world.client
     await slack.command("U_LEE", "/mentor", "status")  # Lee is known to the bot
+    await slack_world.work_done(taken=1)
     await slack.command("U_PRIYA", "/mentor", "thanks <@U_LEE> for the central line teaching")
     replay = await slack.post(slack.sent, "application/x-www-form-urlencoded")
     assert replay.status == 200 and slack.acked is None  # acknowledged, quietly

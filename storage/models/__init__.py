@@ -1,0 +1,31 @@
+"""The tables, by subject. Every datetime is UTC-aware; every status is a short string named
+in `bot.domain`. Importing this package registers them all."""
+
+from storage.models.audit import AuditEvent
+from storage.models.mentoring import CheckIn, IntroAsk, LearningRequest, Mentorship, Reflection, Thanks
+from storage.models.messaging import ConversationRef, InboundEvent, InboxItem, Outbox, SendSlot
+from storage.models.people import Aspect, AspectSynonym, Expertise, Member, Workspace
+from storage.models.signals import AspectSignal, ChannelMember, Interaction
+
+__all__ = [
+    "Workspace",
+    "Member",
+    "Aspect",
+    "AspectSynonym",
+    "Expertise",
+    "LearningRequest",
+    "IntroAsk",
+    "Mentorship",
+    "CheckIn",
+    "Reflection",
+    "Thanks",
+    "Outbox",
+    "InboxItem",
+    "SendSlot",
+    "InboundEvent",
+    "ConversationRef",
+    "Interaction",
+    "ChannelMember",
+    "AspectSignal",
+    "AuditEvent",
+]

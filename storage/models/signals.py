@@ -1,0 +1,49 @@
+"""Familiarity: interactions, channel membership and aspect words seen."""
+
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.models.fields import timestamp
+
+
+class Interaction(SQLModel, table=True):
+    """Who interacted with whom (one row per direction): a decaying weight, counts and the
+    last channel. Only that: never what was said."""
+
+    __table_args__ = (UniqueConstraint("member_id", "other_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    other_id: int = Field(foreign_key="member.id")
+    weight: float = 0.0  # as of last_at; decays with a half-life (bot.familiarity)
+    count: int = 0
+    threads: int = 0  # thread replies between the two
+    channel: str | None = Field(default=None, max_length=64)
+    last_at: datetime = timestamp()
+
+
+class ChannelMember(SQLModel, table=True):
+    """Channel membership, for "you share these channels" (small channels only)."""
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "channel", "member_id"),
+        Index("ix_channelmember_member", "member_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    channel: str = Field(max_length=64)
+    member_id: int = Field(foreign_key="member.id")
+
+
+class AspectSignal(SQLModel, table=True):
+    """How often someone answered colleagues in threads that touched an aspect; enough of
+    them becomes inferred expertise. The words are matched in memory and never kept."""
+
+    __table_args__ = (UniqueConstraint("member_id", "aspect_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    aspect_id: int = Field(foreign_key="aspect.id")
+    answers: int = 0
+    last_at: datetime = timestamp()
+
