@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.matching.aspects import Catalog
 from storage.queries.familiarity import (
     join_channel,
+    leave_channel,
     locked_edge,
     locked_inferred_expertise,
     locked_signal,
@@ -28,7 +29,7 @@ MAX_OTHERS = 20  # a message mentioning half the hospital says nothing about fam
 
 @dataclass(frozen=True)
 class Observation:
-    kind: str  # "reply" | "mention" | "reaction" | "joined"
+    kind: str  # "reply" | "mention" | "reaction" | "joined" | "left" | "roster"
     user: str
     others: tuple[str, ...] = ()
     channel: str | None = None
@@ -48,6 +49,18 @@ def closeness(weight: float) -> float:
 
 async def observe(session: AsyncSession, *, workspace_id: int, obs: Observation, now: datetime,
                   curated: Catalog) -> None:
+    if obs.kind == "left":
+        if obs.channel:
+            await leave_channel(session=session, workspace_id=workspace_id, channel=obs.channel,
+                                platform_user_ids=[obs.user])
+        return
+    if obs.kind == "roster":  # the channel's whole membership: whoever is not in it left
+        await leave_channel(session=session, workspace_id=workspace_id, channel=obs.channel,
+                            platform_user_ids=list(obs.others), keep=True)
+        for user in obs.others:
+            await observe(session, workspace_id=workspace_id, now=now, curated=curated,
+                          obs=Observation("joined", user, channel=obs.channel))
+        return
     me, _ = await get_or_create_member(session=session, workspace_id=workspace_id,
                                        platform_user_id=obs.user, now=now)
     if obs.kind == "joined":

@@ -1,5 +1,6 @@
 """Channel membership, read on install and refreshed daily from platforms that can list it
-(a step of the tick): each member becomes a "joined" observation for familiarity."""
+(a step of the tick): each channel's members become a "roster" observation for familiarity,
+so people who left since are forgotten as well as newcomers added."""
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -32,7 +33,6 @@ async def read_due(db: Database, messengers: Mapping[str, Messenger], now: datet
                 log.warning("reading channel rosters failed: %s", type(error).__name__)
                 continue
             for channel, members in rosters.items():
-                for user in members:
-                    await observe(platform, team, Observation("joined", user, channel=channel))
+                await observe(platform, team, Observation("roster", "", tuple(members), channel))
             read += 1
     return read

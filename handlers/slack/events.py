@@ -38,19 +38,20 @@ def _people(app: AsyncApp, edge: SlackEdge) -> None:
         edge.later(edge.publish_home(client, who))
 
     @app.event("message")
-    async def on_message(body, event, say):
+    async def on_message(body, event, say, context):
         """Typed words in the bot's DM: check-in answers, `help`, `status`, any command,
         written down before Slack is answered (its retries have the same event id).
-        In channels: who replied to or mentioned whom, for familiarity (never the words)."""
-        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+        In channels: who replied to or mentioned whom, for familiarity (never the words).
+        Bots, Slackbot, the app itself and system notices are neither."""
+        if not observations.by_a_person(event, context.bot_user_id):
             return
         if event.get("channel_type") != "im":
-            for seen in observations.from_message(event):
+            for seen in observations.from_message(event, context.bot_user_id):
                 await edge.events.observe("slack", body["team_id"], seen,
                                           event_key=f"slack:{body['event_id']}:{seen.kind}")
             return
-        if not event.get("text"):
-            return
+        if event.get("subtype") or not event.get("text"):
+            return  # in the DM, only typed words are commands
 
         async def refused(reply: Message) -> None:
             await say(text=render.fallback(reply), blocks=render.blocks(reply))
@@ -73,10 +74,10 @@ def _workspace(app: AsyncApp, edge: SlackEdge) -> None:
                 await app.installation_store.async_delete_all(
                     enterprise_id=body.get("enterprise_id"), team_id=body["team_id"])
 
-    @app.event(re.compile("^(reaction_added|member_joined_channel)$"))
-    async def on_workspace_signal(body, event):
-        """A reaction to a colleague's message, or someone joining a channel: familiarity."""
-        seen = observations.from_signal(event)
+    @app.event(re.compile("^(reaction_added|member_joined_channel|member_left_channel)$"))
+    async def on_workspace_signal(body, event, context):
+        """A reaction to a colleague's message, someone joining or leaving a channel."""
+        seen = observations.from_signal(event, context.bot_user_id)
         if seen is not None:
             await edge.events.observe("slack", body["team_id"], seen,
                                       event_key=f"slack:{body['event_id']}")

@@ -10,6 +10,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.core.messages import Message
 from bot.delivery.messenger import PermanentError, RateLimited, TransientError
 from bot.delivery.pacing import Pace
+from handlers.slack.observations import SLACKBOT
 from handlers.slack.render import blocks, fallback
 
 # Errors that retrying cannot fix: the person, channel or installation is gone or forbids us.
@@ -50,8 +51,10 @@ class SlackMessenger:
         return response["ts"]
 
     async def channel_rosters(self, team: str) -> dict[str, list[str]]:
-        """Members of each public channel the bot is in (for "you share these channels")."""
+        """Members of each public channel the bot is in (for "you share these channels"),
+        without the app's own bot user and Slackbot."""
         client = await self._client_for(team)
+        not_people = {(await _call(client.auth_test()))["user_id"], SLACKBOT}
         rosters: dict[str, list[str]] = {}
         async for page in await _call(client.users_conversations(types="public_channel",
                                                                  exclude_archived=True,
@@ -60,7 +63,7 @@ class SlackMessenger:
                 members: list[str] = []
                 async for part in await _call(client.conversations_members(
                         channel=channel["id"], limit=1000)):
-                    members += part.get("members", [])
+                    members += [m for m in part.get("members", []) if m not in not_people]
                 rosters[channel["id"]] = members
         return rosters
 

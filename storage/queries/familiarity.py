@@ -3,10 +3,11 @@ found or made, and the edges locked for their read-modify-write."""
 
 from datetime import datetime
 
-from sqlmodel import select
+from sqlalchemy import delete
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import AspectSignal, ChannelMember, Expertise, Interaction
+from storage.models import AspectSignal, ChannelMember, Expertise, Interaction, Member
 from storage.queries.common import find_or_insert
 
 
@@ -16,6 +17,17 @@ async def join_channel(*, session: AsyncSession, workspace_id: int, channel: str
         select(ChannelMember).where(ChannelMember.workspace_id == workspace_id,
                                     ChannelMember.channel == channel, ChannelMember.member_id == member_id),
         lambda: ChannelMember(workspace_id=workspace_id, channel=channel, member_id=member_id))
+
+
+async def leave_channel(*, session: AsyncSession, workspace_id: int, channel: str,
+                        platform_user_ids: list[str], keep: bool = False) -> None:
+    """Forget that these people are in a channel (they left it); with `keep`, everyone but them."""
+    named = col(Member.platform_user_id).in_(platform_user_ids)
+    members = select(Member.id).where(Member.workspace_id == workspace_id,
+                                      ~named if keep else named)
+    await session.exec(delete(ChannelMember).where(
+        ChannelMember.workspace_id == workspace_id, ChannelMember.channel == channel,
+        col(ChannelMember.member_id).in_(members)))
 
 
 async def locked_edge(*, session: AsyncSession, member_id: int, other_id: int, now: datetime) -> Interaction:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from storage.models import LearningRequest, Mentorship
+from storage.models import ChannelMember, LearningRequest, Member, Mentorship
 from tests.e2e.conftest import CHANNEL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -330,6 +330,25 @@ async def test_channel_members_are_read_on_install_and_refreshed_daily(slack_wor
     world.clock.advance(timedelta(days=1, minutes=1))
     await world.deliver()
     assert len(fake.to("users.conversations")) == 2
+
+
+async def test_the_daily_roster_read_forgets_who_left_and_never_lists_the_app(slack_world):
+    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    fake.channels = {"C_ICU": ["U_PRIYA", "U_LEE", "U_KIM", "UBOT", "USLACKBOT"]}
+    await slack.command("U_LEE", "/mentor", "status")
+    await fake.wait_for("response_url", 1)
+    await world.deliver()
+    assert await channel_members(world) == {"U_PRIYA", "U_LEE", "U_KIM"}
+    fake.channels = {"C_ICU": ["U_PRIYA", "U_LEE", "UBOT"]}  # Kim moved to another unit
+    world.clock.advance(timedelta(days=1, minutes=1))
+    await world.deliver()
+    assert await channel_members(world) == {"U_PRIYA", "U_LEE"}
+
+
+async def channel_members(world) -> set[str]:
+    async with world.app.db.transaction() as session:
+        return set((await session.exec(select(Member.platform_user_id).join(
+            ChannelMember, ChannelMember.member_id == Member.id))).all())
 
 
 async def test_a_slash_command_replayed_byte_for_byte_is_worked_once(slack_world):
