@@ -7,7 +7,10 @@ T = TypeVar("T")
 
 
 class PreceptorError(Exception):
-    """A refusal with a sentence the person can act on. Nothing was changed."""
+    """A refusal with a sentence the person can act on. Nothing was changed. `field` names
+    the form field it is about, when it came from one (a form shows it beside that field)."""
+
+    field: str | None = None
 
     def __init__(self, message: str):
         super().__init__(message)

@@ -1,9 +1,11 @@
 """A person's side of things: profile, what they offer, capacity, pause and resume."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from bot.core.domain import MAX_CAPACITY, ROLES, Source, Status
-from bot.core.errors import BadCommand
+from bot.core.errors import BadCommand, PreceptorError
 from bot.core.grammar import Command
 from bot.core.messages import Message
 from bot.core.turn import Turn, describe, tag
@@ -80,9 +82,20 @@ def summary(member: Member) -> str:
 
 
 def check_fields(fields: dict[str, str], *, year: int, guard: Guard) -> None:
-    """Refuse profile text that looks like patient information (`PhiRefused`)."""
-    guard.check(*(fields.get(k) for k in ABOUT_WORK), year=year)
-    guard.check(fields.get("name"), year=year, people=False)
+    """Refuse profile text that looks like patient information (`PhiRefused`, naming the field)."""
+    for key in (*ABOUT_WORK, "name"):
+        with _about(key):
+            guard.check(fields.get(key), year=year, people=key != "name")
+
+
+@contextmanager
+def _about(key: str) -> Iterator[None]:
+    """A refusal raised inside names the field `key`."""
+    try:
+        yield
+    except PreceptorError as error:
+        error.field = key
+        raise
 
 
 def save_profile(member: Member, fields: dict[str, str], *, year: int, guard: Guard) -> None:
@@ -90,36 +103,43 @@ def save_profile(member: Member, fields: dict[str, str], *, year: int, guard: Gu
     changes: dict[str, object] = {}
     check_fields(fields, year=year, guard=guard)
     for key, value in fields.items():
-        value = value.strip()
-        if key in TEXT_FIELDS:
-            if len(value) > MAX_FIELD:
-                raise BadCommand(f"Keep {key} under {MAX_FIELD} characters.")
-            changes[key] = value if key == "name" else (value or None)
-        elif key == "role":
-            role = value.lower()
-            if role not in ROLES:
-                raise BadCommand(f"Role must be one of: {', '.join(ROLES)}.")
-            changes["role"] = role
-        elif key == "career_start_year":
-            if not value.isdecimal() or not 1950 <= int(value) <= year:
-                raise BadCommand(f"The year you started must be between 1950 and {year}.")
-            changes[key] = int(value)
-        elif key == "capacity":
-            if not value.isdecimal() or int(value) > MAX_CAPACITY:
-                raise BadCommand(f"Capacity is a whole number from 0 to {MAX_CAPACITY}.")
-            changes[key] = int(value)
-        elif key == "quiet_hours":
-            changes.update(_quiet_hours(value))
-        elif key == "digest":
-            if value.lower() not in ("on", "off"):
-                raise BadCommand("The quarterly summary is `digest=on` or `digest=off`.")
-            changes["quarterly_digest"] = value.lower() == "on"
-        elif key == "tz":
-            if not is_valid_zone(value):
-                raise BadCommand("Time zone must be like `America/Chicago` or `Europe/London`.")
-            changes[key] = value
+        with _about(key):
+            changes.update(_change(key, value.strip(), year))
     for key, value in changes.items():
         setattr(member, key, value)
+
+
+def _change(key: str, value: str, year: int) -> dict[str, object]:
+    """What one form field changes, or the refusal saying what it must be."""
+    changes: dict[str, object] = {}
+    if key in TEXT_FIELDS:
+        if len(value) > MAX_FIELD:
+            raise BadCommand(f"Keep {key} under {MAX_FIELD} characters.")
+        changes[key] = value if key == "name" else (value or None)
+    elif key == "role":
+        role = value.lower()
+        if role not in ROLES:
+            raise BadCommand(f"Role must be one of: {', '.join(ROLES)}.")
+        changes["role"] = role
+    elif key == "career_start_year":
+        if not value.isdecimal() or not 1950 <= int(value) <= year:
+            raise BadCommand(f"The year you started must be between 1950 and {year}.")
+        changes[key] = int(value)
+    elif key == "capacity":
+        if not value.isdecimal() or int(value) > MAX_CAPACITY:
+            raise BadCommand(f"Capacity is a whole number from 0 to {MAX_CAPACITY}.")
+        changes[key] = int(value)
+    elif key == "quiet_hours":
+        changes.update(_quiet_hours(value))
+    elif key == "digest":
+        if value.lower() not in ("on", "off"):
+            raise BadCommand("The quarterly summary is `digest=on` or `digest=off`.")
+        changes["quarterly_digest"] = value.lower() == "on"
+    elif key == "tz":
+        if not is_valid_zone(value):
+            raise BadCommand("Time zone must be like `America/Chicago` or `Europe/London`.")
+        changes[key] = value
+    return changes
 
 
 def _quiet_hours(value: str) -> dict[str, int]:

@@ -7,6 +7,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from sqlmodel import func, select
@@ -232,9 +233,34 @@ async def test_profile_form_opens_at_once_then_fills_in_and_saves(slack_world):
                                          "site": "North campus", "quiet_hours": "22-6"})
     (saved,) = await fake.wait_for("chat.postMessage", 1, channel="U_KIM")
     assert "Saved your profile" in text(saved) and "np · Cardiology · North campus" in text(saved)
-    await slack.submit_profile("U_KIM", {"role": "np", "quiet_hours": "25-99"})
-    refused = (await fake.wait_for("chat.postMessage", 2, channel="U_KIM"))[1]
-    assert "two hours of the day" in text(refused)
+    response = await slack.submit_profile("U_KIM", {"role": "np", "site": "South campus",
+                                                    "quiet_hours": "25-99"})
+    assert response.status == 200 and slack.acked["response_action"] == "errors"  # stays open
+    assert "two hours of the day" in slack.acked["errors"]["quiet_hours"]
+    response = await slack.submit_profile("U_KIM", {"specialty": "Cardiology, bed 4 Okafor"})
+    assert "patient" in slack.acked["errors"]["specialty"]
+    await slack_world.deliver()
+    assert len(fake.to("chat.postMessage", channel="U_KIM")) == 1  # no DM about it
+    async with slack_world.app.db.transaction() as session:
+        kim = (await session.exec(select(Member).where(Member.platform_user_id == "U_KIM"))).one()
+    assert (kim.site, kim.quiet_start_hour) == ("North campus", 22)  # nothing was saved
+
+
+async def test_a_cancelled_form_is_acknowledged(slack_world):
+    """bolt-python tests/scenario_tests_async/test_view_closed.py (body), ids changed."""
+    view = {"id": "V111", "team_id": "T1", "type": "modal", "blocks": [],
+            "private_metadata": "", "callback_id": "profile", "state": {"values": {}},
+            "hash": "1596530361.3wRYuk3R", "title": {"type": "plain_text", "text": "Profile"},
+            "clear_on_close": False, "notify_on_close": True, "previous_view_id": None,
+            "root_view_id": "V111", "app_id": "A1", "external_id": "",
+            "app_installed_team_id": "T1", "bot_id": "B1"}
+    payload = {"type": "view_closed", "team": {"id": "T1", "domain": "hospital"},
+               "user": {"id": "U_KIM", "username": "kim", "name": "kim", "team_id": "T1"},
+               "api_app_id": "A1", "token": "legacy", "view": view, "response_urls": [],
+               "is_cleared": False}
+    response = await slack_world.client.post(urlencode({"payload": json.dumps(payload)}),
+                                             "application/x-www-form-urlencoded")
+    assert response.status == 200
 
 
 async def test_a_locked_database_gets_a_polite_answer_inside_slacks_3_seconds(slack_world, db_url):
