@@ -1,6 +1,10 @@
 """Events: the home tab, typed words in the bot's DM, familiarity signals from channels,
-and uninstalls. Events we do not use are acknowledged, so Slack does not retry them."""
+and uninstalls. Events we do not use are acknowledged, so Slack does not retry them.
 
+The workspace is Bolt's `context.team_id`: in a Slack Connect channel the envelope's `team_id`
+is whichever organisation's the event came from, `authorizations[0]` the one that installed us."""
+
+import logging
 import re
 
 from slack_bolt.async_app import AsyncApp
@@ -9,6 +13,8 @@ from bot.core.inbox import Received
 from bot.core.messages import Message
 from handlers.slack import observations, render
 from handlers.slack.edge import SlackEdge
+
+log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, edge: SlackEdge) -> None:
@@ -30,11 +36,11 @@ def _people(app: AsyncApp, edge: SlackEdge) -> None:
     """The home tab, and messages: typed words in the bot's DM, familiarity in channels."""
 
     @app.event("app_home_opened")
-    async def on_home(body, event, client):
+    async def on_home(body, event, client, context):
         if (event.get("tab", "home") != "home" or not event.get("user")
                 or not await edge.first_time(body["event_id"])):
             return
-        who = await edge.actor_of(client, body["team_id"], event["user"])
+        who = await edge.actor_of(client, context.team_id, event["user"])
         edge.later(edge.publish_home(client, who))
 
     @app.event("message")
@@ -47,7 +53,7 @@ def _people(app: AsyncApp, edge: SlackEdge) -> None:
             return
         if event.get("channel_type") != "im":
             for seen in observations.from_message(event, context.bot_user_id):
-                await edge.events.observe("slack", body["team_id"], seen,
+                await edge.events.observe("slack", context.team_id, seen,
                                           event_key=f"slack:{body['event_id']}:{seen.kind}")
             return
         if event.get("subtype") or not event.get("text"):
@@ -57,7 +63,7 @@ def _people(app: AsyncApp, edge: SlackEdge) -> None:
             await say(text=render.fallback(reply), blocks=render.blocks(reply))
 
         await edge.take(Received(
-            key=f"slack:{body['event_id']}", platform="slack", team=body["team_id"],
+            key=f"slack:{body['event_id']}", platform="slack", team=context.team_id,
             user_id=event["user"], kind="command", text=event["text"],
         ), _acknowledged, refused)
 
@@ -66,20 +72,24 @@ def _workspace(app: AsyncApp, edge: SlackEdge) -> None:
     """Uninstalls, and the signals of a workspace: reactions and channel joins."""
 
     @app.event(re.compile("^(app_uninstalled|tokens_revoked)$"))
-    async def on_removed(body):
+    async def on_removed(body, context):
         """Stop all sending there, and forget the workspace's tokens (OAuth)."""
+        if not context.team_id:  # an org-wide install's removal names no workspace
+            log.warning("an org-level %s (enterprise %s) was not applied: org-wide installs "
+                        "are not supported yet", body["event"]["type"], context.enterprise_id)
+            return
         if await edge.first_time(body["event_id"]):
-            await edge.events.removed("slack", body["team_id"])
+            await edge.events.removed("slack", context.team_id)
             if app.installation_store is not None:
                 await app.installation_store.async_delete_all(
-                    enterprise_id=body.get("enterprise_id"), team_id=body["team_id"])
+                    enterprise_id=context.enterprise_id, team_id=context.team_id)
 
     @app.event(re.compile("^(reaction_added|member_joined_channel|member_left_channel)$"))
     async def on_workspace_signal(body, event, context):
         """A reaction to a colleague's message, someone joining or leaving a channel."""
         seen = observations.from_signal(event, context.bot_user_id)
         if seen is not None:
-            await edge.events.observe("slack", body["team_id"], seen,
+            await edge.events.observe("slack", context.team_id, seen,
                                       event_key=f"slack:{body['event_id']}")
 
 

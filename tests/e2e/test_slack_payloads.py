@@ -3,10 +3,12 @@ of every subtype count for familiarity; the app, Slackbot and other bots never d
 channel is followed. Each payload is a public capture with only the ids changed (the source
 is named above it)."""
 
+import json
+
 import pytest
 from sqlmodel import func, select
 
-from storage.models import ChannelMember, Interaction, Member
+from storage.models import ChannelMember, Interaction, Member, Workspace
 
 pytestmark = pytest.mark.asyncio
 APP_USER = "UBOT"  # the fake's auth.test: the app's own bot user
@@ -113,3 +115,38 @@ async def test_leaving_a_channel_is_followed(slack_world):
     async with slack_world.app.db.transaction() as session:
         left = (await session.exec(select(func.count()).select_from(ChannelMember))).one()
     assert left == 1 and "U_NEVER_SEEN" not in await members(slack_world)
+
+
+def shared(event: dict, event_id: str, *, installed: str | None = "T1") -> str:
+    """bolt-python tests/scenario_tests_async/test_events_shared_channels.py
+    (reaction_added_body, app_uninstalled_body): in a Slack Connect channel the envelope's
+    `team_id` is the partner organisation's, `authorizations[0]` the installing workspace.
+    `installed=None`: an org-wide install's event, which names no workspace."""
+    return json.dumps({
+        "token": "verification_token", "team_id": "T_PARTNER", "enterprise_id": "E_PARTNER",
+        "api_app_id": "A1", "event": event, "type": "event_callback", "event_id": event_id,
+        "event_time": 1599616881,
+        "authorizations": [{"enterprise_id": "E_HOSPITAL", "team_id": installed,
+                            "user_id": APP_USER, "is_bot": True,
+                            "is_enterprise_install": installed is None}],
+    })
+
+
+async def test_slack_connect_events_are_filed_under_the_installing_workspace(slack_world):
+    await send(slack_world, reaction("U_LEE", "U_KIM"))  # an ordinary one first
+    body = shared(reaction("U_KIM", "U_LEE"), "EvSHARED1")
+    assert (await slack_world.client.post(body, "application/json")).status == 200
+    async with slack_world.app.db.transaction() as session:
+        teams = set((await session.exec(select(Workspace.external_id))).all())
+        (count,) = (await session.exec(select(Interaction.count).where(
+            Interaction.member_id == select(Member.id).where(
+                Member.platform_user_id == "U_KIM").scalar_subquery()))).all()
+    assert teams == {"T1"} and count == 2  # one workspace; Kim and Lee's edge seen twice
+
+
+async def test_an_org_level_uninstall_is_acknowledged_and_stops_nothing_it_cannot_name(
+        slack_world, caplog):
+    body = shared({"type": "app_uninstalled"}, "EvORG1", installed=None)
+    assert (await slack_world.client.post(body, "application/json")).status == 200
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "org-level app_uninstalled" in caplog.text
