@@ -7,6 +7,7 @@ ICU"). Anything else becomes a new aspect of the workspace rather than an error.
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
@@ -24,11 +25,23 @@ from storage.queries.aspects import (
 )
 
 NEAR_SPELLING = 88
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+_NON_WORD = re.compile(r"[\W_]+")  # Unicode: letters and digits of every script are words
 
 
 def normalize(text: str) -> str:
-    return _NON_WORD.sub(" ", text.lower().replace("&", " and ")).strip()
+    """Lower-cased words of any script, so `エコー`, `الموجات فوق الصوتية` and `Υπέρηχος` are
+    aspects like `POCUS`; accents come off Latin letters (`ecografía` finds `ecografia`),
+    never marks that other scripts need (Japanese voicing, Arabic vowels stay)."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
+    kept, latin = [], False
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char):
+            if latin:
+                continue
+        else:
+            latin = unicodedata.name(char, "").startswith("LATIN")
+        kept.append(char)
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFC", "".join(kept))).strip()
 
 
 @dataclass(frozen=True)

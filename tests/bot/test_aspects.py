@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from bot.matching.aspects import Catalog, load_taxonomy, normalize, resolve
 from storage.models import Aspect, Workspace
+from tests.helpers import text_of
 
 CATEGORIES = {
     "clinical-skills", "specialty-knowledge", "teaching", "research-and-writing",
@@ -84,3 +85,19 @@ def _now():
     from datetime import UTC, datetime
 
     return datetime(2026, 12, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("offered, asked", [
+    ("エコー", "エコー"),                                  # Japanese: "echo" (ultrasound)
+    ("الموجات فوق الصوتية", "الموجات فوق الصوتية"),        # Arabic: ultrasound
+    ("Υπέρηχος καρδιάς", "υπέρηχος καρδιάς"),              # Greek, another case and final sigma
+    ("Ecografía pulmonar", "ecografia pulmonar"),          # Spanish, typed without the accent
+])
+async def test_aspects_in_any_script_are_offered_found_and_shown_as_typed(world, offered, asked):
+    await world.person("chen", offers=f"{offered}, POCUS")
+    await world.person("ines")
+    reply = await world.cmd("ines", f"learn --private {asked}")
+    assert "Chen" in text_of(reply) and offered in text_of(await world.cmd("chen", "status"))
+    async with world.db.transaction() as session:
+        created = (await session.exec(select(Aspect).where(Aspect.curated == False))).all()  # noqa: E712
+    assert [a.name for a in created] == [offered]  # one aspect, as first typed; POCUS is curated
