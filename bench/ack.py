@@ -173,8 +173,8 @@ async def main_async(args) -> None:
                               str(floor_port), SECRET, f"{fake.url}/api/"],
                               subprocess_env, floor_port, args)
         serve = await measure("preceptor serve", [sys.executable, "-m", "bot.app.cli", "serve",
-                              "--port", str(serve_port)], subprocess_env, serve_port, args,
-                              fake)
+                              "--host", "127.0.0.1", "--port", str(serve_port)],
+                              subprocess_env, serve_port, args, fake)
     await fake.stop()
     ratio = serve["throughput_rps"] / floor["throughput_rps"]
     print(f"preceptor / floor throughput: {ratio:.2f}×")

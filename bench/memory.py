@@ -92,7 +92,8 @@ async def main_async(args) -> None:
                               str(floor_port), SECRET, f"{fake.url}/api/"], env, floor_port,
                               *common)
         serve = await measure("preceptor serve", [sys.executable, "-m", "bot.app.cli", "serve",
-                              "--port", str(serve_port)], env, serve_port, *common, fake)
+                              "--host", "127.0.0.1", "--port", str(serve_port)],
+                              env, serve_port, *common, fake)
     await fake.stop()
     answered = sum(c.method == "response_url" for c in fake.calls)
     print(f"peak RSS: preceptor {serve['peak_rss_mb']} MB, floor {floor['peak_rss_mb']} MB "

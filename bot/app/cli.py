@@ -22,7 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="preceptor", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the bot server")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 3000)))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 3000)),
+                       help="the port to listen on (default: $PORT or 3000)")
+    serve.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"),
+                       help="the address to listen on (default: $HOST or every interface, as "
+                            "behind a load balancer; 127.0.0.1 for this machine only)")
     serve.add_argument("--socket-mode", action="store_true",
                        help="connect to Slack over Socket Mode (needs SLACK_APP_TOKEN)")
     try_ = sub.add_parser("try", help="a local workspace in the terminal, with demo staff")
@@ -61,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_try(settings, args))
     if args.socket_mode and not settings.slack_app_token:
         parser.error("--socket-mode needs SLACK_APP_TOKEN")
-    return _serve(settings, args.port, args.socket_mode)
+    return _serve(settings, args.host, args.port, args.socket_mode)
 
 
 def _when(value: str) -> datetime:
@@ -219,7 +223,7 @@ async def _repl(workspace, script: Path | None) -> None:
         sys.stdout.flush()
 
 
-def _serve(settings: Settings, port: int, socket_mode: bool) -> int:
+def _serve(settings: Settings, host: str, port: int, socket_mode: bool) -> int:
     from aiohttp import web
 
     from bot.app.server import make_server
@@ -230,7 +234,7 @@ def _serve(settings: Settings, port: int, socket_mode: bool) -> int:
     # (80–160 ms each before, stalling every acknowledgement waiting meanwhile).
     gc.collect()
     gc.freeze()
-    web.run_app(server, port=port)
+    web.run_app(server, host=host, port=port)
     return 0
 
 

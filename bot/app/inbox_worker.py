@@ -79,6 +79,9 @@ class InboxWorker:
             reply = await self.inbox.answer(item, actor)
             if reply is not None:
                 await edge.after(item, actor, reply)
+        except (OSError, TimeoutError) as error:  # the platform is out of reach: one line
+            log.warning("inbox item %s: %s is out of reach (%s); tried again when its lease "
+                        "runs out", item.id, item.platform, type(error).__name__)
         except Exception:  # the lease runs out and the item is tried again
             log.exception("inbox item %s: the %s edge failed", item.id, item.platform)
 

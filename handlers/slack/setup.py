@@ -21,6 +21,7 @@ from handlers.slack import listeners
 from handlers.slack.directory import Directory
 from handlers.slack.edge import SlackEdge
 from handlers.slack.http import SlackHttp
+from handlers.slack.identity import Identity
 from handlers.slack.messenger import ClientFor, SlackMessenger
 from handlers.slack.token_vault import EncryptedInstallationStore
 from storage.engine import Database
@@ -102,8 +103,8 @@ def bolt_app(settings: Settings, db: Database, dispatch: Dispatch, events: Works
             scopes=BOT_SCOPES, installation_store=_installations(settings, db),
             state_store=states,
         )
-    else:
-        options["token"] = settings.slack_bot_token
+    else:  # Bolt would ask auth.test on the request path; ours asks once, and fails gently
+        options["authorize"] = Identity(settings.slack_bot_token, settings.slack_api_url).authorizer()
     app = AsyncApp(**options)
     edge = SlackEdge(dispatch, events, inbox, Directory(), client_for(settings, db))
     listeners.register(app, edge)

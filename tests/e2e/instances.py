@@ -49,7 +49,8 @@ class Instance:
 
     async def start(self) -> "Instance":
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.app.cli", "serve", "--port", str(self.port), cwd=ROOT,
+            sys.executable, "-m", "bot.app.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+            cwd=ROOT,
             env=self.environment, stdout=self._log, stderr=self._log)
         deadline = time.monotonic() + STARTUP_SECONDS
         while await self.health() != 200:

@@ -4,11 +4,14 @@ channel is followed. Each payload is a public capture with only the ids changed 
 is named above it)."""
 
 import json
+import time
 
 import pytest
 from sqlmodel import func, select
 
-from storage.models import ChannelMember, Interaction, Member, Workspace
+from storage.models import ChannelMember, InboxItem, Interaction, Member, Workspace
+from tests.e2e.conftest import SlackWorld
+from tests.e2e.fake_slack import FakeSlack
 
 pytestmark = pytest.mark.asyncio
 APP_USER = "UBOT"  # the fake's auth.test: the app's own bot user
@@ -150,3 +153,25 @@ async def test_an_org_level_uninstall_is_acknowledged_and_stops_nothing_it_canno
     assert (await slack_world.client.post(body, "application/json")).status == 200
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
     assert "org-level app_uninstalled" in caplog.text
+
+
+async def test_with_slack_unreachable_commands_are_still_acknowledged_in_time(db_url, caplog):
+    """A firewall between the bot and slack.com: Bolt would call auth.test on the request
+    path and answer 500 with a traceback; the command is written down and acknowledged."""
+    dead = FakeSlack()
+    await dead.start()
+    await dead.stop()  # its port is closed now: nothing answers there
+    world = SlackWorld(db_url, dead)
+    client = await world.start()
+    try:
+        started = time.monotonic()
+        response = await client.command("U_KIM", "/mentor", "status")
+        assert response.status == 200 and client.acked is None
+        assert time.monotonic() - started < 3
+        async with world.app.db.transaction() as session:
+            assert (await session.exec(select(func.count()).select_from(InboxItem))).one() == 1
+    finally:
+        await world.stop()
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert [r.name for r in errors] == ["handlers.slack.identity"] and not errors[0].exc_info
+    assert "SLACK_API_URL is unreachable" in errors[0].getMessage()
