@@ -91,15 +91,10 @@ async def rows(url: str, query):
         await db.dispose()
 
 
-async def test_accepts_and_volunteers_across_instances_never_give_a_request_two_mentors(
-        pg_url, fake, instances):
-    """200 requests, each with one mentor's offer waiting: the mentee accepts it on one
-    instance while a second mentor volunteers on another; then the mentee accepts every
-    offer she has, on both instances at once. One mentorship per request, every time."""
-    trials = 200
-    ids = await seed(pg_url, [f"{r}{n}" for n in range(trials) for r in ("M", "A", "B")])
+async def offers_waiting(url: str, ids: dict[str, int], trials: int) -> tuple[list[int], list[int]]:
+    """For each trial n: M{n}'s open public request, and A{n}'s offer on it waiting for her."""
     now = datetime.now(UTC)
-    db = Database(pg_url)
+    db = Database(url)
     async with db.engine.begin() as conn:
         aspect = (await conn.execute(select(Aspect.id).limit(1))).scalar_one()
         requests = (await conn.execute(insert(LearningRequest).returning(LearningRequest.id), [
@@ -112,6 +107,17 @@ async def test_accepts_and_volunteers_across_instances_never_give_a_request_two_
              "reasons": [], "status": "pending", "created_at": now,
              "expires_at": now + timedelta(days=3)} for n in range(trials)])).scalars().all()
     await db.dispose()
+    return list(requests), list(asks)
+
+
+async def test_accepts_and_volunteers_across_instances_never_give_a_request_two_mentors(
+        pg_url, fake, instances):
+    """200 requests, each with one mentor's offer waiting: the mentee accepts it on one
+    instance while a second mentor volunteers on another; then the mentee accepts every
+    offer she has, on both instances at once. One mentorship per request, every time."""
+    trials = 200
+    ids = await seed(pg_url, [f"{r}{n}" for n in range(trials) for r in ("M", "A", "B")])
+    requests, asks = await offers_waiting(pg_url, ids, trials)
     one, two = instances[:] = await asyncio.gather(Instance(pg_url, fake).start(),
                                                    Instance(pg_url, fake).start())
     order = random.Random(14)
@@ -144,6 +150,33 @@ async def test_accepts_and_volunteers_across_instances_never_give_a_request_two_
     assert pending == []
 
 
+async def thanks_until_killed(instance: Instance, commands: int, kill_at: int) -> dict[int, str]:
+    """`/mentor thanks` at 50 a second, SIGKILLing `instance` at the `kill_at`th ack; the
+    acknowledged ones, with the name of their response URL."""
+    acked: dict[int, str] = {}
+
+    async def send(n: int) -> None:
+        client = instance.client()
+        try:
+            response = await client.command(
+                "U_SENDER", "/mentor", f"thanks <@U_R{n}> for covering shift {n}")
+        except aiohttp.ClientError:
+            return  # the instance died before acknowledging this one
+        if response.status == 200 and not client.acked:
+            acked[n] = client.last
+            if len(acked) == kill_at:
+                instance.kill()
+
+    sending = []
+    for n in range(commands):  # 50 a second, as Slack would deliver a busy ward's commands
+        if instance.process.returncode is not None:
+            break
+        sending.append(asyncio.get_running_loop().create_task(send(n)))
+        await asyncio.sleep(1 / 50)
+    await asyncio.gather(*sending)
+    return acked
+
+
 async def test_a_serving_instance_killed_mid_burst_loses_no_acknowledged_command(
         pg_url, fake, instances):
     """`/mentor thanks` sent at 50 a second to one instance, SIGKILLed at the 100th ack,
@@ -153,28 +186,8 @@ async def test_a_serving_instance_killed_mid_burst_loses_no_acknowledged_command
     await seed(pg_url, ["U_SENDER"] + [f"U_R{n}" for n in range(commands)])
     first = Instance(pg_url, fake, lease_seconds=LEASE)
     instances.append(await first.start())
-    acked: dict[int, str] = {}
     fake.delay = 0.05  # a slow Slack: the instance dies with messages it had taken to send
-
-    async def send(n: int) -> None:
-        client = first.client()
-        try:
-            response = await client.command(
-                "U_SENDER", "/mentor", f"thanks <@U_R{n}> for covering shift {n}")
-        except aiohttp.ClientError:
-            return  # the instance died before acknowledging this one
-        if response.status == 200 and not client.acked:
-            acked[n] = client.last
-            if len(acked) == 100:
-                first.kill()
-
-    sending = []
-    for n in range(commands):  # 50 a second, as Slack would deliver a busy ward's commands
-        if first.process.returncode is not None:
-            break
-        sending.append(asyncio.get_running_loop().create_task(send(n)))
-        await asyncio.sleep(1 / 50)
-    await asyncio.gather(*sending)
+    acked = await thanks_until_killed(first, commands, kill_at=100)
     await first.process.wait()
     assert 100 <= len(acked) < commands  # it died mid-burst
     now = datetime.now(UTC)
