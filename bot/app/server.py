@@ -15,6 +15,7 @@ from handlers.teams import setup as teams
 
 APPLICATION = web.AppKey("application", Application)
 INBOX_WORKER = web.AppKey("inbox_worker", InboxWorker)
+PROBLEMS = web.AppKey("problems", dict)  # dependency -> async check: None, or what is wrong
 HEALTH_TIMEOUT = 2.0  # seconds: a database that does not answer by then is unavailable
 
 
@@ -22,7 +23,9 @@ def make_server(app: Application, *, tick: bool = True, socket_mode: bool = Fals
     """The server; platform edges are mounted when their credentials are configured."""
     server = web.Application(client_max_size=1024 * 1024)
     server[APPLICATION] = app
+    server[PROBLEMS] = {}
     server.router.add_get("/healthz", healthz)
+    server.router.add_get("/readyz", readyz)
     _mount_slack(server, app, socket_mode)
     if app.teams_adapter is not None:
         teams.mount(server, app.teams_adapter, app.settings, app.dispatch, app.events, app.conversations)
@@ -37,7 +40,9 @@ def _mount_slack(server: web.Application, app: Application, socket_mode: bool) -
         if socket_mode:
             raise SystemExit("--socket-mode needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN")
         return
-    bolt, edge = slack.bolt_app(app.settings, app.db, app.dispatch, app.events, app.inbox)
+    bolt, edge, problem = slack.bolt_app(app.settings, app.db, app.dispatch, app.events, app.inbox)
+    server[PROBLEMS]["slack"] = problem
+    server.on_startup.append(lambda _server: _checked_at_start(problem))
     worker = InboxWorker(app.inbox, {"slack": edge}, app.admission)
     server[INBOX_WORKER] = worker
     server.cleanup_ctx.append(_working(worker, app.delivery.grace))
@@ -75,6 +80,24 @@ def _ticking(app: Application):
         scheduler.shutdown(wait=False)
 
     return ctx
+
+
+async def _checked_at_start(problem) -> None:
+    """Ask once at start-up, so a bad token or a firewall is in the log before anyone types."""
+    await problem()
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready to answer people: the database and each platform, each named when it is not."""
+    status = {"database": "ok"}
+    try:
+        await request.app[APPLICATION].db.ping(HEALTH_TIMEOUT)
+    except Exception:
+        status["database"] = "unavailable"
+    for name, problem in request.app[PROBLEMS].items():
+        status[name] = await problem() or "ok"
+    ready = all(value == "ok" for value in status.values())
+    return web.json_response(status, status=200 if ready else 503)
 
 
 async def healthz(request: web.Request) -> web.Response:

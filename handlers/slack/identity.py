@@ -24,6 +24,7 @@ class Identity:
         self._client = AsyncWebClient(token=token, base_url=base_url, timeout=TIMEOUT_SECONDS)
         self._known: dict | None = None
         self._next_try = 0.0
+        self._problem = "not checked yet"
 
     async def check(self) -> dict | None:
         """`auth.test`'s answer, asked at most once a minute until it has one."""
@@ -32,16 +33,24 @@ class Identity:
         self._next_try = time.monotonic() + RETRY_SECONDS
         try:
             self._known = dict((await self._client.auth_test()).data)
+            self._problem = None
             log.info("Slack: signed in as %s in workspace %s", self._known.get("user_id"),
                      self._known.get("team_id"))
         except SlackApiError as error:
+            self._problem = f"SLACK_BOT_TOKEN refused ({error.response.get('error')})"
             log.error("Slack refused SLACK_BOT_TOKEN (%s): check the token in .env; commands are "
                       "acknowledged and will be answered once it works", error.response.get("error"))
         except Exception as error:  # unreachable: a firewall, DNS, a proxy, a timeout
+            self._problem = f"unreachable at SLACK_API_URL ({type(error).__name__})"
             log.error("Slack's Web API at SLACK_API_URL is unreachable (%s): check the network "
                       "or proxy; commands are acknowledged and answered once it is back",
                       type(error).__name__)
         return self._known
+
+    async def problem(self) -> str | None:
+        """For readiness: None when Slack knows us, else what is wrong."""
+        await self.check()
+        return self._problem
 
     def authorizer(self):
         """Bolt's `authorize`: the token always, the app's ids once known. (A plain function:

@@ -1,5 +1,7 @@
 """Assemble the Slack edge: the Bolt app, its Web API clients, the Messenger and the routes."""
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -25,6 +27,8 @@ from handlers.slack.identity import Identity
 from handlers.slack.messenger import ClientFor, SlackMessenger
 from handlers.slack.token_vault import EncryptedInstallationStore
 from storage.engine import Database
+
+Problem = Callable[[], Awaitable[str | None]]  # readiness: None, or what is wrong
 
 # Least privilege: what the listeners and the Messenger use, and the channel signals the
 # matching engine reads (history and reactions are counted, never stored as text).
@@ -86,10 +90,11 @@ def client_for(settings: Settings, db: Database) -> ClientFor:
 
 
 def bolt_app(settings: Settings, db: Database, dispatch: Dispatch, events: WorkspaceEvents,
-             inbox: Inbox) -> tuple[AsyncApp, SlackEdge]:
-    """The Bolt app, with listeners registered, and the edge they share (the inbox worker's
-    Slack part). Its client retries 429s after Retry-After. Each listener finishes before
-    Slack is answered (`process_before_response`): what it acknowledges is written down."""
+             inbox: Inbox) -> tuple[AsyncApp, SlackEdge, Problem]:
+    """The Bolt app, with listeners registered, the edge they share (the inbox worker's
+    Slack part) and its readiness check. Its client retries 429s after Retry-After. Each
+    listener finishes before Slack is answered (`process_before_response`): what it
+    acknowledges is written down."""
     client = AsyncWebClient(base_url=settings.slack_api_url,
                             token=None if _oauth(settings) else settings.slack_bot_token)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
@@ -103,12 +108,18 @@ def bolt_app(settings: Settings, db: Database, dispatch: Dispatch, events: Works
             scopes=BOT_SCOPES, installation_store=_installations(settings, db),
             state_store=states,
         )
+        problem = _no_problem  # each workspace has its own token, checked as it is used
     else:  # Bolt would ask auth.test on the request path; ours asks once, and fails gently
-        options["authorize"] = Identity(settings.slack_bot_token, settings.slack_api_url).authorizer()
+        identity = Identity(settings.slack_bot_token, settings.slack_api_url)
+        options["authorize"], problem = identity.authorizer(), identity.problem
     app = AsyncApp(**options)
     edge = SlackEdge(dispatch, events, inbox, Directory(), client_for(settings, db))
     listeners.register(app, edge)
-    return app, edge
+    return app, edge, problem
+
+
+async def _no_problem() -> None:
+    return None
 
 
 def mount(web_app: web.Application, bolt: AsyncApp, settings: Settings, admission: Admission) -> None:

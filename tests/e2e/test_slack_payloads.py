@@ -6,6 +6,7 @@ is named above it)."""
 import json
 import time
 
+import aiohttp
 import pytest
 from sqlmodel import func, select
 
@@ -155,6 +156,16 @@ async def test_an_org_level_uninstall_is_acknowledged_and_stops_nothing_it_canno
     assert "org-level app_uninstalled" in caplog.text
 
 
+async def readiness(client) -> tuple[int, dict]:
+    url = client.url.replace("/slack/events", "/readyz")
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        return response.status, await response.json()
+
+
+async def test_ready_when_the_database_and_slack_answer(slack_world):
+    assert await readiness(slack_world.client) == (200, {"database": "ok", "slack": "ok"})
+
+
 async def test_with_slack_unreachable_commands_are_still_acknowledged_in_time(db_url, caplog):
     """A firewall between the bot and slack.com: Bolt would call auth.test on the request
     path and answer 500 with a traceback; the command is written down and acknowledged."""
@@ -170,6 +181,9 @@ async def test_with_slack_unreachable_commands_are_still_acknowledged_in_time(db
         assert time.monotonic() - started < 3
         async with world.app.db.transaction() as session:
             assert (await session.exec(select(func.count()).select_from(InboxItem))).one() == 1
+        ready, why = await readiness(client)
+        assert ready == 503 and why["database"] == "ok"
+        assert why["slack"].startswith("unreachable at SLACK_API_URL")
     finally:
         await world.stop()
     errors = [r for r in caplog.records if r.levelname == "ERROR"]
