@@ -113,6 +113,7 @@ async def _import_roster(settings: Settings, args) -> int:
         report = await import_roster(
             app.db, platform=platform, team=team, rows=read(args.file),
             curated=await app.work.curated(), now=app.clock.now(), guard=app.guard, progress=_progress,
+            zone=settings.preceptor_timezone,
         )
     except RosterError as error:
         print(f"\nroster not imported: {error}", file=sys.stderr)

@@ -1,7 +1,9 @@
 """Settings from the environment or `.env`, validated once at start-up (names as in PRODUCT.md)."""
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.delivery.waking import is_valid_zone
 
 
 class Settings(BaseSettings):
@@ -27,11 +29,20 @@ class Settings(BaseSettings):
     preceptor_ask_ttl_hours: int = Field(72, ge=1, le=24 * 60)
     preceptor_tick_seconds: int = Field(60, ge=1, le=3600)
     preceptor_lease_seconds: int = Field(120, ge=8, le=3600)
+    # The zone of people the platform has not told us about yet (imported, seen in channels).
+    preceptor_timezone: str = "UTC"
     preceptor_teams_dev: bool = False
     # A spaCy model for the PHI guard's optional named-entity stage (needs presidio-analyzer).
     preceptor_phi_ner: str | None = None
     # Encrypts Slack OAuth tokens at rest (a Fernet key: 32 url-safe base64-encoded bytes).
     preceptor_secret_key: str | None = None
+
+    @field_validator("preceptor_timezone")
+    @classmethod
+    def _a_zone(cls, value: str) -> str:
+        if not is_valid_zone(value):
+            raise ValueError(f"{value!r} is not a time zone; use a name like America/New_York")
+        return value
 
     @property
     def admins(self) -> frozenset[str]:

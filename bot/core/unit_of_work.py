@@ -132,7 +132,8 @@ class UnitOfWork:
         if workspace.channel is None and self._channels.get(actor.platform):
             workspace.channel = self._channels[actor.platform]
         me, _ = await get_or_create_member(
-            session=session, workspace_id=workspace.id, platform_user_id=actor.user_id, now=now)
+            session=session, workspace_id=workspace.id, platform_user_id=actor.user_id, now=now,
+            tz=self.settings.preceptor_timezone)
         if actor.name:
             me.name = actor.name
         if actor.tz and is_valid_zone(actor.tz):

@@ -24,7 +24,8 @@ class WorkspaceEvents:
             workspace = await get_or_create_workspace(
                 session=session, platform=platform, external_id=team, now=now)
             await familiarity.observe(session, workspace_id=workspace.id, obs=observation,
-                                      now=now, curated=curated)
+                                      now=now, curated=curated,
+                                      zone=self.work.settings.preceptor_timezone)
 
         await self.work.transaction(fold_in, event_key)
 

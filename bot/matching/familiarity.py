@@ -48,7 +48,8 @@ def closeness(weight: float) -> float:
 
 
 async def observe(session: AsyncSession, *, workspace_id: int, obs: Observation, now: datetime,
-                  curated: Catalog) -> None:
+                  curated: Catalog, zone: str = "UTC") -> None:
+    """Fold one observation in; people first seen here get `zone` until the platform says."""
     if obs.kind == "left":
         if obs.channel:
             await leave_channel(session=session, workspace_id=workspace_id, channel=obs.channel,
@@ -59,10 +60,10 @@ async def observe(session: AsyncSession, *, workspace_id: int, obs: Observation,
                             platform_user_ids=list(obs.others), keep=True)
         for user in obs.others:
             await observe(session, workspace_id=workspace_id, now=now, curated=curated,
-                          obs=Observation("joined", user, channel=obs.channel))
+                          obs=Observation("joined", user, channel=obs.channel), zone=zone)
         return
     me, _ = await get_or_create_member(session=session, workspace_id=workspace_id,
-                                       platform_user_id=obs.user, now=now)
+                                       platform_user_id=obs.user, now=now, tz=zone)
     if obs.kind == "joined":
         if obs.channel:
             await join_channel(session=session, workspace_id=workspace_id, channel=obs.channel,
@@ -71,7 +72,7 @@ async def observe(session: AsyncSession, *, workspace_id: int, obs: Observation,
     others = [o for o in dict.fromkeys(obs.others) if o != obs.user][:MAX_OTHERS]
     for other_id in others:
         other, _ = await get_or_create_member(session=session, workspace_id=workspace_id,
-                                              platform_user_id=other_id, now=now)
+                                              platform_user_id=other_id, now=now, tz=zone)
         # Always lock the two directions in the same order, or two events deadlock.
         for a, b in sorted(((me.id, other.id), (other.id, me.id))):
             await _strengthen(session, a, b, obs, now)

@@ -63,22 +63,24 @@ def read(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 async def import_roster(
     db: Database, *, platform: str, team: str, rows: Iterator[tuple[int, dict[str, str]]],
     curated: Catalog, now: datetime, guard: Guard, progress: Callable[[int], None] = lambda n: None,
+    zone: str = "UTC",
 ) -> ImportReport:
+    """Import the rows; new people get `zone` (the workspace's default) until the platform says."""
     report, batch, done = ImportReport(), [], 0
     for line, row in rows:
         batch.append((line, row))
         if len(batch) == BATCH:
-            await _import_batch(db, platform, team, batch, curated, now, guard, report)
+            await _import_batch(db, platform, team, batch, curated, now, guard, report, zone)
             done += len(batch)
             progress(done)
             batch = []
     if batch:
-        await _import_batch(db, platform, team, batch, curated, now, guard, report)
+        await _import_batch(db, platform, team, batch, curated, now, guard, report, zone)
         progress(done + len(batch))
     return report
 
 
-async def _import_batch(db, platform, team, batch, curated, now, guard, report) -> None:
+async def _import_batch(db, platform, team, batch, curated, now, guard, report, zone) -> None:
     async with db.transaction() as session:
         workspace = await get_or_create_workspace(
             session=session, platform=platform, external_id=team, now=now)
@@ -89,7 +91,8 @@ async def _import_batch(db, platform, team, batch, curated, now, guard, report) 
                 continue
             try:
                 async with session.begin_nested():
-                    created = await _import_row(session, workspace.id, row, curated, now, guard)
+                    created = await _import_row(session, workspace.id, row, curated, now, guard,
+                                                zone)
             except PreceptorError as error:
                 report.errors.append(f"line {line}: {error.message} Row skipped.")
                 continue
@@ -100,10 +103,10 @@ async def _import_batch(db, platform, team, batch, curated, now, guard, report) 
 
 
 async def _import_row(session, workspace_id: int, row: dict[str, str], curated: Catalog,
-                      now: datetime, guard: Guard) -> bool:
+                      now: datetime, guard: Guard, zone: str) -> bool:
     member, created = await get_or_create_member(
         session=session, workspace_id=workspace_id, platform_user_id=row["platform_user_id"],
-        now=now)
+        now=now, tz=zone)
     fields = {k: row[k] for k in PROFILE_COLUMNS if row.get(k)}
     save_profile(member, fields, year=now.year, guard=guard)
     if row.get("email"):

@@ -33,9 +33,10 @@ async def get_or_create_workspace(
 
 
 async def get_or_create_member(
-    *, session: AsyncSession, workspace_id: int, platform_user_id: str, now: datetime
+    *, session: AsyncSession, workspace_id: int, platform_user_id: str, now: datetime,
+    tz: str = "UTC",
 ) -> tuple[Member, bool]:
-    """The member and whether it was just created."""
+    """The member and whether it was just created (in zone `tz` until the platform says)."""
     query = select(Member).where(
         Member.workspace_id == workspace_id, Member.platform_user_id == platform_user_id
     )
@@ -43,7 +44,7 @@ async def get_or_create_member(
     if found:
         return found, False
     member = Member(
-        workspace_id=workspace_id, platform_user_id=platform_user_id, created_at=now
+        workspace_id=workspace_id, platform_user_id=platform_user_id, created_at=now, tz=tz
     )
     return await insert_or_reselect(session, member, query)
 

@@ -15,11 +15,11 @@ HEADER = ("platform_user_id,name,email,role,specialty,department,site,career_sta
           "mentor_aspects,capacity\n")
 
 
-def run(url: str, path: Path, *args: str) -> subprocess.CompletedProcess:
+def run(url: str, path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
     return subprocess.run(
         [sys.executable, "-m", "bot.app.cli", "import-roster", str(path), *args], cwd=ROOT,
-        capture_output=True, text=True, timeout=120, env={**env, "DATABASE_URL": url})
+        capture_output=True, text=True, timeout=120, env={**env, "DATABASE_URL": url, **settings})
 
 
 async def members(world) -> dict[str, Member]:
@@ -57,6 +57,16 @@ async def test_import_then_reimport_updates_in_place_and_reports_bad_rows(world,
     assert (people["U1"].role, people["U1"].capacity) == ("attending", 2) and len(people) == 2
     reply = await world.cmd("priya", "/learn POCUS")
     assert "1. @Ana Souza: offers mentoring in Point-of-care ultrasound" in text_of(reply)
+
+
+async def test_imported_people_get_the_workspaces_zone_until_the_platform_says(world, db_url,
+                                                                              tmp_path):
+    roster = tmp_path / "staff.csv"
+    roster.write_text(HEADER + "U7,Lucía Ortega,,nurse,Emergency,,Main campus,2015,,\n")
+    done = run(db_url, roster, "--platform", "console", "--team", "T1",
+               PRECEPTOR_TIMEZONE="America/Chicago")
+    assert done.returncode == 0, done.stderr
+    assert (await members(world))["U7"].tz == "America/Chicago"
 
 
 def test_a_file_with_the_wrong_header_is_refused_whole(db_url, tmp_path):

@@ -26,13 +26,13 @@ PEOPLE = {
 class SlackWorld:
     """The server, the fake Slack and a clock, rebuildable on the same database (a restart)."""
 
-    def __init__(self, db_url: str, fake: FakeSlack):
+    def __init__(self, db_url: str, fake: FakeSlack, **settings):
         self.db_url, self.fake = db_url, fake
         self.clock = FixedClock(START)
         self.settings = Settings(
             _env_file=None, database_url=db_url, slack_bot_token="xoxb-test",
             slack_signing_secret=SECRET, slack_api_url=f"{fake.url}/api/",
-            preceptor_channel=CHANNEL,
+            preceptor_channel=CHANNEL, **settings,
         )
         self.server: TestServer | None = None
 

@@ -8,13 +8,14 @@ import time
 
 import aiohttp
 import pytest
+from pydantic import ValidationError
 from sqlmodel import func, select
 
+from bot.app.settings import Settings
 from storage.models import ChannelMember, InboxItem, Interaction, Member, Workspace
 from tests.e2e.conftest import SlackWorld
 from tests.e2e.fake_slack import FakeSlack
 
-pytestmark = pytest.mark.asyncio
 APP_USER = "UBOT"  # the fake's auth.test: the app's own bot user
 
 
@@ -189,3 +190,22 @@ async def test_with_slack_unreachable_commands_are_still_acknowledged_in_time(db
     errors = [r for r in caplog.records if r.levelname == "ERROR"]
     assert [r.name for r in errors] == ["handlers.slack.identity"] and not errors[0].exc_info
     assert "SLACK_API_URL is unreachable" in errors[0].getMessage()
+
+
+async def test_people_slack_has_not_described_yet_get_the_workspaces_zone(db_url, fake):
+    """Seen only in a channel, never looked up: the workspace's PRECEPTOR_TIMEZONE, not UTC
+    (whose quiet hours would wake a US mentor at 2 a.m.)."""
+    world = SlackWorld(db_url, fake, preceptor_timezone="America/New_York")
+    world.client = await world.start()
+    try:
+        await send(world, reaction("U_NEW_NURSE", "U_NEW_RESIDENT"))
+        async with world.app.db.transaction() as session:
+            zones = set((await session.exec(select(Member.tz))).all())
+    finally:
+        await world.stop()
+    assert zones == {"America/New_York"}
+
+
+def test_a_time_zone_that_does_not_exist_is_refused_naming_the_setting():
+    with pytest.raises(ValidationError, match="preceptor_timezone"):
+        Settings(_env_file=None, preceptor_timezone="Mars/Olympus_Mons")
