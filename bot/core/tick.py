@@ -50,7 +50,8 @@ class Tick:
         report = TickReport()
         for name, step in STEPS.items():
             setattr(report, name, await self._drain(step, now))
-        report.rosters = await rosters.read_due(self.db, self.messengers, now, self.events.observe)
+        report.rosters = await rosters.read_due(self.db, self.messengers, now, self.events.observe,
+                                                self.events.described)
         report.delivery = await deliver_until_idle(self.db, self.messengers, self.clock,
                                                    lease=self.lease)
         return report

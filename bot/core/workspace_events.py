@@ -5,9 +5,10 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.unit_of_work import UnitOfWork
+from bot.delivery.waking import is_valid_zone
 from bot.matching import familiarity
 from bot.matching.familiarity import Observation
-from storage.queries.members import get_or_create_workspace
+from storage.queries.members import get_or_create_workspace, set_member_zones
 from storage.queries.workspaces import active_workspace_ids, set_workspace_active
 
 
@@ -28,6 +29,17 @@ class WorkspaceEvents:
                                       zone=self.work.settings.preceptor_timezone)
 
         await self.work.transaction(fold_in, event_key)
+
+    async def described(self, platform: str, team: str, zones: dict[str, str]) -> None:
+        """The platform's time zones for its people (only valid ones; members we know)."""
+        valid = {user: zone for user, zone in zones.items() if is_valid_zone(zone)}
+
+        async def set_zones(session: AsyncSession, now: datetime) -> None:
+            workspace = await get_or_create_workspace(
+                session=session, platform=platform, external_id=team, now=now)
+            await set_member_zones(session=session, workspace_id=workspace.id, zones=valid)
+
+        await self.work.transaction(set_zones)
 
     async def removed(self, platform: str, team: str) -> None:
         """The app was uninstalled or its tokens revoked: stop sending there."""

@@ -66,6 +66,9 @@ class Replies(Protocol):
 
 @runtime_checkable
 class ReadsRosters(Protocol):
-    """A Messenger that can list the members of the channels the bot is in (Slack)."""
+    """A Messenger that can list the members of the channels the bot is in, and the people
+    of the workspace (not bots) with their time zones (Slack)."""
 
     async def channel_rosters(self, team: str) -> dict[str, list[str]]: ...
+
+    async def people(self, team: str) -> dict[str, str]: ...

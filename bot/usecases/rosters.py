@@ -1,6 +1,7 @@
-"""Channel membership, read on install and refreshed daily from platforms that can list it
-(a step of the tick): each channel's members become a "roster" observation for familiarity,
-so people who left since are forgotten as well as newcomers added."""
+"""Channel membership and people, read on install and refreshed daily from platforms that can
+list them (a step of the tick): each channel's members who are people (never bots or apps)
+become a "roster" observation for familiarity, so people who left since are forgotten as
+well as newcomers added; and everyone's time zone is taken from the platform."""
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -14,10 +15,11 @@ from storage.queries.workspaces import claim_rosters_due
 log = logging.getLogger(__name__)
 EVERY = timedelta(days=1)
 Observe = Callable[[str, str, Observation], Awaitable[None]]
+Describe = Callable[[str, str, dict[str, str]], Awaitable[None]]
 
 
 async def read_due(db: Database, messengers: Mapping[str, Messenger], now: datetime,
-                   observe: Observe) -> int:
+                   observe: Observe, describe: Describe) -> int:
     """Read the rosters of every workspace due a read; returns how many were read."""
     read = 0
     for platform, messenger in messengers.items():
@@ -28,11 +30,14 @@ async def read_due(db: Database, messengers: Mapping[str, Messenger], now: datet
             teams = [w.external_id for w in due]
         for team in teams:
             try:
+                people = await messenger.people(team)
                 rosters = await messenger.channel_rosters(team)
             except Exception as error:
                 log.warning("reading channel rosters failed: %s", type(error).__name__)
                 continue
             for channel, members in rosters.items():
-                await observe(platform, team, Observation("roster", "", tuple(members), channel))
+                listed = tuple(m for m in members if m in people)
+                await observe(platform, team, Observation("roster", "", listed, channel))
+            await describe(platform, team, {user: tz for user, tz in people.items() if tz})
             read += 1
     return read

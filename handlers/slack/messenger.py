@@ -51,10 +51,9 @@ class SlackMessenger:
         return response["ts"]
 
     async def channel_rosters(self, team: str) -> dict[str, list[str]]:
-        """Members of each public channel the bot is in (for "you share these channels"),
-        without the app's own bot user and Slackbot."""
+        """Members of each public channel the bot is in (for "you share these channels");
+        bots among them are told apart by `people`."""
         client = await self._client_for(team)
-        not_people = {(await _call(client.auth_test()))["user_id"], SLACKBOT}
         rosters: dict[str, list[str]] = {}
         async for page in await _call(client.users_conversations(types="public_channel",
                                                                  exclude_archived=True,
@@ -63,9 +62,21 @@ class SlackMessenger:
                 members: list[str] = []
                 async for part in await _call(client.conversations_members(
                         channel=channel["id"], limit=1000)):
-                    members += [m for m in part.get("members", []) if m not in not_people]
+                    members += part.get("members", [])
                 rosters[channel["id"]] = members
         return rosters
+
+    async def people(self, team: str) -> dict[str, str]:
+        """Everyone in the workspace who is a person (`users.list`, paged: not bots, apps or
+        deactivated accounts), with the time zone Slack has for them."""
+        client = await self._client_for(team)
+        people: dict[str, str] = {}
+        async for page in await _call(client.users_list(limit=200)):
+            for user in page.get("members", []):
+                if user.get("is_bot") or user.get("deleted") or user.get("id") == SLACKBOT:
+                    continue
+                people[user["id"]] = user.get("tz") or ""
+        return people
 
     async def reply(self, team: str, user_id: str, message: Message, reply_to: str | None) -> str:
         """The answer to what the person just asked: through the response URL while it lasts

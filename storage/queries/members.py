@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -64,6 +64,19 @@ async def claim_pauses_ended(*, session: AsyncSession, now: datetime, limit: int
     """People whose pause with an end date is over, locked for this transaction."""
     return await claim(session, select(Member).where(
         Member.paused == True, col(Member.paused_until) <= now), limit)  # noqa: E712
+
+
+async def set_member_zones(*, session: AsyncSession, workspace_id: int, zones: dict[str, str]) -> None:
+    """Each listed person's time zone as the platform gives it, in one statement."""
+    if not zones:
+        return
+    table = Member.__table__
+    connection = await session.connection()
+    await connection.execute(
+        table.update().where(table.c.workspace_id == workspace_id,
+                             table.c.platform_user_id == bindparam("user"))
+        .values(tz=bindparam("zone")),
+        [{"user": user, "zone": zone} for user, zone in zones.items()])
 
 
 async def members_named(*, session: AsyncSession, workspace_id: int, name: str) -> list[Member]:

@@ -226,6 +226,16 @@ class FakeSlack:
         return {"channels": [{"id": c, "name": c.lower()} for c in self.channels],
                 "response_metadata": {"next_cursor": ""}}
 
+    def _users_list(self, params):
+        """Everyone the fake knows, and every channel member, as Slack lists them (one page);
+        ids starting with "UBOT" are bots, as the app's own user is."""
+        ids = dict.fromkeys([*self.users, *(m for ms in self.channels.values() for m in ms)])
+        return {"members": [
+            {"id": u, "name": u.lower(), "deleted": False, "is_bot": u.startswith("UBOT"),
+             "tz": self.users.get(u, {}).get("tz", "America/New_York")}
+            for u in ids if u != "USLACKBOT"] + [{"id": "USLACKBOT", "is_bot": False, "deleted": False}],
+            "response_metadata": {"next_cursor": ""}}
+
     def _conversations_members(self, params):
         return {"members": self.channels.get(params["channel"], []),
                 "response_metadata": {"next_cursor": ""}}

@@ -360,13 +360,21 @@ async def test_channel_members_are_read_on_install_and_refreshed_daily(slack_wor
     assert len(fake.to("users.conversations")) == 2
 
 
-async def test_the_daily_roster_read_forgets_who_left_and_never_lists_the_app(slack_world):
+async def test_the_daily_roster_read_forgets_who_left_and_lists_only_people(slack_world):
+    """Channel members from conversations.members, people and their zones from users.list:
+    the app, another app's bot and Slackbot are never members; someone never looked up gets
+    the zone Slack has for them."""
     world, fake, slack = slack_world, slack_world.fake, slack_world.client
-    fake.channels = {"C_ICU": ["U_PRIYA", "U_LEE", "U_KIM", "UBOT", "USLACKBOT"]}
+    fake.channels = {"C_ICU": ["U_PRIYA", "U_LEE", "U_KIM", "U_PHARM", "UBOT", "UBOT_PAGER",
+                               "USLACKBOT"]}
+    fake.users["U_PHARM"] = {"name": "Dee Pharm", "tz": "America/Denver"}
     await slack.command("U_LEE", "/mentor", "status")
     await fake.wait_for("response_url", 1)
     await world.deliver()
-    assert await channel_members(world) == {"U_PRIYA", "U_LEE", "U_KIM"}
+    assert await channel_members(world) == {"U_PRIYA", "U_LEE", "U_KIM", "U_PHARM"}
+    async with world.app.db.transaction() as session:
+        pharm = (await session.exec(select(Member).where(Member.platform_user_id == "U_PHARM"))).one()
+    assert pharm.tz == "America/Denver"  # never looked up, never typed: Slack's zone anyway
     fake.channels = {"C_ICU": ["U_PRIYA", "U_LEE", "UBOT"]}  # Kim moved to another unit
     world.clock.advance(timedelta(days=1, minutes=1))
     await world.deliver()
