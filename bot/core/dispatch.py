@@ -79,9 +79,11 @@ class Dispatch:
         screen(_parse(text), self.work.guard, self.work.clock.now().year)
 
     @staticmethod
-    def command_use_case(text: str) -> UseCase:
-        """What the words mean: their use case, screened again where it runs."""
-        return partial(_screened, cmd=_parse(text))
+    def command_use_case(text: str, screened: bool = False) -> UseCase:
+        """What the words mean: their use case, screened where it runs unless they were
+        already (an inbox item was screened before it was written down)."""
+        cmd = _parse(text)
+        return partial(COMMANDS[cmd.name], cmd=cmd) if screened else partial(_screened, cmd=cmd)
 
     @staticmethod
     def button_use_case(action_id: str, value: str) -> UseCase:
@@ -95,7 +97,7 @@ class Dispatch:
     def item_use_case(cls, kind: str, body: dict) -> UseCase:
         """An inbox item's use case (built as it runs, so a refusal becomes its answer)."""
         async def run(t: Turn) -> Message:
-            use_case = (cls.command_use_case(body["text"]) if kind == "command"
+            use_case = (cls.command_use_case(body["text"], screened=True) if kind == "command"
                         else cls.button_use_case(body["action_id"], body["value"]))
             return await use_case(t)
 

@@ -1,6 +1,6 @@
 """The words of a command that would be kept, checked for patient information before anything
-is: by the inbox before it writes a command down, and again by the unit of work before the
-use case runs (a command typed on Teams or the console has no inbox in front of it)."""
+is: by the inbox before it writes a command down, or, for a command with no inbox in front
+of it (typed on Teams or the console), just before its use case runs."""
 
 from collections.abc import Callable
 

@@ -10,30 +10,30 @@ from bot.core.dispatch import BUTTONS
 from bot.core.inbox import Received
 from bot.core.messages import Message
 from handlers.slack import render
-from handlers.slack.edge import RESPONSE_URL_LIFETIME, SlackEdge, team_of, user_of
+from handlers.slack.edge import RESPONSE_URL_LIFETIME, SlackEdge, user_of
 
 HOME_TOGGLES = {"pause_me": "/mentor pause", "resume_me": "/mentor resume"}
 
 
 def register(app: AsyncApp, edge: SlackEdge) -> None:
     @app.action(re.compile("^(" + "|".join(BUTTONS) + ")$"))
-    async def on_button(ack, body, respond, client):
+    async def on_button(ack, body, respond, client, context):
         action = body["actions"][0]
-        await edge.take(_received(body, kind="press", action_id=action["action_id"],
+        await edge.take(_received(body, context.team_id, kind="press", action_id=action["action_id"],
                                   value=str(action.get("value", ""))),
                         ack, _refusal(ack, body, respond, client))
 
     @app.action(re.compile("^(" + "|".join(HOME_TOGGLES) + ")$"))
-    async def on_pause_toggle(ack, body, respond, client):
+    async def on_pause_toggle(ack, body, respond, client, context):
         """The home tab's pause and resume: the commands, then the tab redrawn."""
         text = HOME_TOGGLES[body["actions"][0]["action_id"]]
-        await edge.take(_received(body, kind="command", text=text), ack,
+        await edge.take(_received(body, context.team_id, kind="command", text=text), ack,
                         _refusal(ack, body, respond, client))
 
     @app.action("open_profile")
-    async def on_open_profile(ack, body, client):
+    async def on_open_profile(ack, body, client, context):
         await ack()
-        await edge.open_profile(client, body, body["trigger_id"])
+        await edge.open_profile(client, context.team_id, body)
 
     # Registered last: Bolt runs the first listener that matches.
     @app.action(re.compile(".*"))
@@ -45,12 +45,12 @@ def register(app: AsyncApp, edge: SlackEdge) -> None:
                           text="That button isn't one I know; nothing was changed.")
 
 
-def _received(body: dict, **what) -> Received:
+def _received(body: dict, team: str, **what) -> Received:
     """A click, keyed by its trigger id (a replayed click has the same); from the home tab
     (a view) it has no response URL, so it is answered by DM and the tab redrawn."""
     in_view = body.get("container", {}).get("type") == "view"
     return Received(key=f"slack:action:{body['trigger_id']}", platform="slack",
-                    team=team_of(body), user_id=user_of(body), reply_to=body.get("response_url"),
+                    team=team, user_id=user_of(body), reply_to=body.get("response_url"),
                     reply_for=RESPONSE_URL_LIFETIME, after="home" if in_view else None, **what)
 
 

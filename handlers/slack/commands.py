@@ -13,11 +13,11 @@ from handlers.slack.edge import RESPONSE_URL_LIFETIME, SlackEdge
 
 def register(app: AsyncApp, edge: SlackEdge) -> None:
     @app.command(re.compile(r"^/(learn|mentor)$"))
-    async def on_command(ack, body, client):
+    async def on_command(ack, body, client, context):
         text = f"{body['command']} {body.get('text', '')}"
         if edge.dispatch.form(text) == "profile":
             await ack()
-            await edge.open_profile(client, body, body["trigger_id"])  # the trigger lasts 3 s
+            await edge.open_profile(client, context.team_id, body)  # the trigger lasts 3 s
             return
 
         async def refused(reply: Message) -> None:
@@ -26,7 +26,7 @@ def register(app: AsyncApp, edge: SlackEdge) -> None:
                       blocks=render.blocks(reply))
 
         await edge.take(Received(
-            key=f"slack:command:{body['trigger_id']}", platform="slack", team=body["team_id"],
+            key=f"slack:command:{body['trigger_id']}", platform="slack", team=context.team_id,
             user_id=body["user_id"], kind="command", text=text, channel=body.get("channel_id"),
             reply_to=body.get("response_url"), reply_for=RESPONSE_URL_LIFETIME,
         ), ack, refused)

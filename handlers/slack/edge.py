@@ -79,22 +79,17 @@ class SlackEdge:
         reply, paused = await self.dispatch.home(who)
         await client.views_publish(user_id=who.user_id, view=render.home_view(reply, paused))
 
-    async def open_profile(self, client: AsyncWebClient, body: dict, trigger_id: str) -> None:
+    async def open_profile(self, client: AsyncWebClient, team: str, body: dict) -> None:
         """Open the form at once (the trigger lasts 3 s); fill it in after Slack is answered."""
-        opened = await client.views_open(trigger_id=trigger_id, view=render.profile_modal())
-        self.later(self._fill_profile(client, body, opened["view"]))
+        opened = await client.views_open(trigger_id=body["trigger_id"], view=render.profile_modal())
+        self.later(self._fill_profile(client, team, user_of(body), opened["view"]))
 
-    async def _fill_profile(self, client: AsyncWebClient, body: dict, view: dict) -> None:
-        who = await self.actor_of(client, team_of(body), user_of(body))
+    async def _fill_profile(self, client: AsyncWebClient, team: str, user: str, view: dict) -> None:
+        who = await self.actor_of(client, team, user)
         values = await answered(self.dispatch.profile_fields(who))
         if isinstance(values, dict):
             await client.views_update(view_id=view["id"], hash=view["hash"],
                                       view=render.profile_modal(values))
-
-
-def team_of(body: dict) -> str:
-    """The workspace, from a slash command, an interaction or an event body."""
-    return body.get("team_id") or (body.get("team") or {}).get("id") or body["user"]["team_id"]
 
 
 def user_of(body: dict) -> str:
