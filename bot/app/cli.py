@@ -174,7 +174,8 @@ async def _roster_workspace(settings: Settings, app, args) -> tuple[str, str]:
 
         identity = await AsyncWebClient(token=settings.slack_bot_token,
                                         base_url=settings.slack_api_url).auth_test()
-        return platform, identity["team_id"]
+        org_wide = identity.get("is_enterprise_install")  # Grid: the org is the workspace
+        return platform, identity["enterprise_id"] if org_wide else identity["team_id"]
     raise RosterError(f"cannot tell which {platform} workspace: pass --team")
 
 

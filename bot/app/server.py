@@ -40,7 +40,9 @@ def _mount_slack(server: web.Application, app: Application, socket_mode: bool) -
         if socket_mode:
             raise SystemExit("--socket-mode needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN")
         return
-    bolt, edge, problem = slack.bolt_app(app.settings, app.db, app.dispatch, app.events, app.inbox)
+    sending = getattr(app.messengers.get("slack"), "installs", None)  # shared: one cache
+    bolt, edge, problem = slack.bolt_app(app.settings, app.db, app.dispatch, app.events, app.inbox,
+                                         sending)
     server[PROBLEMS]["slack"] = problem
     server.on_startup.append(lambda _server: _checked_at_start(problem))
     worker = InboxWorker(app.inbox, {"slack": edge}, app.admission)

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Actor:
-    """`name`, `tz` and `email` refresh the person's profile when the platform gives them."""
+    """`name`, `tz`, `email` and `guest` refresh the person's profile when the platform gives
+    them (None: it did not say)."""
 
     platform: str
     team: str
@@ -14,3 +15,4 @@ class Actor:
     tz: str | None = None
     email: str | None = None  # the sign-in name, where a platform needs it (Teams chat links)
     channel: str | None = None  # where the command was typed, when the platform says
+    guest: bool | None = None  # an external or restricted account, never suggested as mentor

@@ -27,6 +27,7 @@ from bot.matching.aspects import Catalog
 from bot.privacy.guard import Guard
 from storage.engine import Database
 from storage.models import InboxItem
+from storage.models.people import GUEST, MEMBER, STAFF
 from storage.queries.events import record_event
 from storage.queries.inbox import settle_inbox_item
 from storage.queries.members import get_or_create_member, get_or_create_workspace
@@ -140,6 +141,8 @@ class UnitOfWork:
             me.tz = actor.tz
         if actor.email:
             me.email = actor.email
+        if actor.guest is not None and me.affiliation != STAFF:
+            me.affiliation = GUEST if actor.guest else MEMBER
         me.last_active_at = now
         return Turn(session, now, self.settings, workspace, me, curated, actor.channel, self.guard)
 

@@ -5,10 +5,11 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.unit_of_work import UnitOfWork
+from bot.delivery.messenger import Described
 from bot.delivery.waking import is_valid_zone
 from bot.matching import familiarity
 from bot.matching.familiarity import Observation
-from storage.queries.members import get_or_create_workspace, set_member_zones
+from storage.queries.members import describe_members, get_or_create_workspace
 from storage.queries.workspaces import active_workspace_ids, set_workspace_active
 
 
@@ -30,16 +31,18 @@ class WorkspaceEvents:
 
         await self.work.transaction(fold_in, event_key)
 
-    async def described(self, platform: str, team: str, zones: dict[str, str]) -> None:
-        """The platform's time zones for its people (only valid ones; members we know)."""
-        valid = {user: zone for user, zone in zones.items() if is_valid_zone(zone)}
+    async def described(self, platform: str, team: str, people: dict[str, Described]) -> None:
+        """The platform's time zones (only valid ones) and guests, for members we know."""
+        zones = {user: p.tz for user, p in people.items() if is_valid_zone(p.tz)}
+        guests = {user: p.guest for user, p in people.items() if p.guest is not None}
 
-        async def set_zones(session: AsyncSession, now: datetime) -> None:
+        async def describe(session: AsyncSession, now: datetime) -> None:
             workspace = await get_or_create_workspace(
                 session=session, platform=platform, external_id=team, now=now)
-            await set_member_zones(session=session, workspace_id=workspace.id, zones=valid)
+            await describe_members(session=session, workspace_id=workspace.id, zones=zones,
+                                   guests=guests)
 
-        await self.work.transaction(set_zones)
+        await self.work.transaction(describe)
 
     async def removed(self, platform: str, team: str) -> None:
         """The app was uninstalled or its tokens revoked: stop sending there."""

@@ -1,6 +1,7 @@
 """The seam to a chat platform. Slack, Teams and the console each implement `Messenger`."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from bot.core.messages import Message
@@ -64,11 +65,20 @@ class Replies(Protocol):
     async def reply(self, team: str, user_id: str, message: Message, reply_to: str | None) -> str: ...
 
 
+@dataclass(frozen=True)
+class Described:
+    """What a platform's people list says of someone: their zone ("" unknown) and whether
+    they are a guest (an external or restricted account; None when it cannot tell)."""
+
+    tz: str
+    guest: bool | None = None
+
+
 @runtime_checkable
 class ReadsRosters(Protocol):
     """A Messenger that can list the members of the channels the bot is in, and the people
-    of the workspace (not bots) with their time zones (Slack)."""
+    of the workspace (not bots) as it describes them (Slack)."""
 
     async def channel_rosters(self, team: str) -> dict[str, list[str]]: ...
 
-    async def people(self, team: str) -> dict[str, str]: ...
+    async def people(self, team: str) -> dict[str, Described]: ...

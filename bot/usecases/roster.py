@@ -18,6 +18,7 @@ from bot.matching.aspects import Catalog
 from bot.privacy.guard import Guard
 from bot.usecases.profile import declare, save_profile
 from storage.engine import Database
+from storage.models.people import STAFF
 from storage.queries.members import get_or_create_member, get_or_create_workspace
 
 COLUMNS = ("platform_user_id", "name", "email", "role", "specialty", "department", "site",
@@ -111,6 +112,7 @@ async def _import_row(session, workspace_id: int, row: dict[str, str], curated: 
     save_profile(member, fields, year=now.year, guard=guard)
     if row.get("email"):
         member.email = row["email"][:254]
+    member.affiliation = STAFF  # the hospital lists them: a guest account does not overrule it
     for text in filter(None, (a.strip() for a in row.get("mentor_aspects", "").split(";"))):
         aspect = await aspects.resolve(session, curated=curated, workspace_id=workspace_id,
                                        text=text)

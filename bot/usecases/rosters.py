@@ -1,13 +1,14 @@
 """Channel membership and people, read on install and refreshed daily from platforms that can
 list them (a step of the tick): each channel's members who are people (never bots or apps)
 become a "roster" observation for familiarity, so people who left since are forgotten as
-well as newcomers added; and everyone's time zone is taken from the platform."""
+well as newcomers added; and everyone's time zone, and who is a guest, is taken from the
+platform."""
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
-from bot.delivery.messenger import Messenger, ReadsRosters
+from bot.delivery.messenger import Described, Messenger, ReadsRosters
 from bot.matching.familiarity import Observation
 from storage.engine import Database
 from storage.queries.workspaces import claim_rosters_due
@@ -15,7 +16,7 @@ from storage.queries.workspaces import claim_rosters_due
 log = logging.getLogger(__name__)
 EVERY = timedelta(days=1)
 Observe = Callable[[str, str, Observation], Awaitable[None]]
-Describe = Callable[[str, str, dict[str, str]], Awaitable[None]]
+Describe = Callable[[str, str, dict[str, Described]], Awaitable[None]]
 
 
 async def read_due(db: Database, messengers: Mapping[str, Messenger], now: datetime,
@@ -38,6 +39,6 @@ async def read_due(db: Database, messengers: Mapping[str, Messenger], now: datet
             for channel, members in rosters.items():
                 listed = tuple(m for m in members if m in people)
                 await observe(platform, team, Observation("roster", "", listed, channel))
-            await describe(platform, team, {user: tz for user, tz in people.items() if tz})
+            await describe(platform, team, people)
             read += 1
     return read

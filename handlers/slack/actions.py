@@ -11,6 +11,7 @@ from bot.core.inbox import Received
 from bot.core.messages import Message
 from handlers.slack import render
 from handlers.slack.edge import RESPONSE_URL_LIFETIME, SlackEdge, user_of
+from handlers.slack.installs import workspace_of
 
 HOME_TOGGLES = {"pause_me": "/mentor pause", "resume_me": "/mentor resume"}
 
@@ -19,7 +20,7 @@ def register(app: AsyncApp, edge: SlackEdge) -> None:
     @app.action(re.compile("^(" + "|".join(BUTTONS) + ")$"))
     async def on_button(ack, body, respond, client, context):
         action = body["actions"][0]
-        await edge.take(_received(body, context.team_id, kind="press", action_id=action["action_id"],
+        await edge.take(_received(body, workspace_of(context), kind="press", action_id=action["action_id"],
                                   value=str(action.get("value", ""))),
                         ack, _refusal(ack, body, respond, client))
 
@@ -27,13 +28,13 @@ def register(app: AsyncApp, edge: SlackEdge) -> None:
     async def on_pause_toggle(ack, body, respond, client, context):
         """The home tab's pause and resume: the commands, then the tab redrawn."""
         text = HOME_TOGGLES[body["actions"][0]["action_id"]]
-        await edge.take(_received(body, context.team_id, kind="command", text=text), ack,
+        await edge.take(_received(body, workspace_of(context), kind="command", text=text), ack,
                         _refusal(ack, body, respond, client))
 
     @app.action("open_profile")
     async def on_open_profile(ack, body, client, context):
         await ack()
-        await edge.open_profile(client, context.team_id, body)
+        await edge.open_profile(client, workspace_of(context), body)
 
     # Registered last: Bolt runs the first listener that matches.
     @app.action(re.compile(".*"))

@@ -9,6 +9,7 @@ from bot.core.inbox import Received
 from bot.core.messages import Message
 from handlers.slack import render
 from handlers.slack.edge import RESPONSE_URL_LIFETIME, SlackEdge
+from handlers.slack.installs import workspace_of
 
 
 def register(app: AsyncApp, edge: SlackEdge) -> None:
@@ -17,7 +18,7 @@ def register(app: AsyncApp, edge: SlackEdge) -> None:
         text = f"{body['command']} {body.get('text', '')}"
         if edge.dispatch.form(text) == "profile":
             await ack()
-            await edge.open_profile(client, context.team_id, body)  # the trigger lasts 3 s
+            await edge.open_profile(client, workspace_of(context), body)  # the trigger lasts 3 s
             return
 
         async def refused(reply: Message) -> None:
@@ -26,7 +27,7 @@ def register(app: AsyncApp, edge: SlackEdge) -> None:
                       blocks=render.blocks(reply))
 
         await edge.take(Received(
-            key=f"slack:command:{body['trigger_id']}", platform="slack", team=context.team_id,
+            key=f"slack:command:{body['trigger_id']}", platform="slack", team=workspace_of(context),
             user_id=body["user_id"], kind="command", text=text, channel=body.get("channel_id"),
             reply_to=body.get("response_url"), reply_for=RESPONSE_URL_LIFETIME,
         ), ack, refused)

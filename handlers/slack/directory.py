@@ -1,33 +1,47 @@
-"""Who a Slack user is (display name, time zone), looked up once a day per user, not per click."""
+"""Who a Slack user is (display name, time zone, guest or not), looked up once a day per user,
+not per click."""
 
 import time
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.actor import Actor
+from handlers.slack.installs import Install
 
 TTL_SECONDS = 24 * 3600
+RETRY_SECONDS = 300  # a lookup that failed is tried again this much later, not a day later
+
+
+def is_guest(user: dict, home: frozenset[str]) -> bool | None:
+    """Slack's single- and multi-channel guests, and people of another organisation (Slack
+    Connect: their team and enterprise are none of the workspace's). None: Slack did not say."""
+    if user.get("is_restricted") or user.get("is_ultra_restricted") or user.get("is_stranger"):
+        return True
+    if not user.get("team_id"):
+        return None
+    org = user.get("enterprise_user") or {}
+    theirs = {user["team_id"], org.get("enterprise_id"), *org.get("teams", [])}
+    return not theirs & home
 
 
 class Directory:
     def __init__(self):
-        self._known: dict[tuple[str, str], tuple[float, str | None, str | None]] = {}
+        self._known: dict[tuple[str, str], tuple[float, dict]] = {}  # (expires, fields)
 
-    async def actor(self, client: AsyncWebClient, team: str, user: str) -> Actor:
+    async def actor(self, install: Install, team: str, user: str) -> Actor:
         key = (team, user)
         cached = self._known.get(key)
-        if cached is None or time.monotonic() - cached[0] > TTL_SECONDS:
-            name, tz = await self._look_up(client, user)
-            cached = (time.monotonic(), name, tz)
+        if cached is None or time.monotonic() > cached[0]:
+            found = await self._look_up(install, user)
+            cached = (time.monotonic() + (TTL_SECONDS if found else RETRY_SECONDS), found)
             self._known[key] = cached
-        return Actor("slack", team, user, name=cached[1], tz=cached[2])
+        return Actor("slack", team, user, **cached[1])
 
-    async def _look_up(self, client: AsyncWebClient, user: str) -> tuple[str | None, str | None]:
+    async def _look_up(self, install: Install, user: str) -> dict:
         try:
-            info = (await client.users_info(user=user))["user"]
+            info = (await install.client.users_info(user=user))["user"]
         except SlackApiError:
-            return None, None  # keep what the profile already has
+            return {}  # keep what the profile already has; ask again soon
         profile = info.get("profile", {})
-        name = profile.get("display_name") or info.get("real_name") or info.get("name")
-        return name, info.get("tz")
+        return {"name": profile.get("display_name") or info.get("real_name") or info.get("name"),
+                "tz": info.get("tz"), "guest": is_guest(info, install.home)}

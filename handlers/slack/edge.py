@@ -18,7 +18,7 @@ from bot.core.messages import Message
 from bot.core.workspace_events import WorkspaceEvents
 from handlers.slack import render
 from handlers.slack.directory import Directory
-from handlers.slack.messenger import ClientFor
+from handlers.slack.installs import Installs
 from storage.models import InboxItem
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class SlackEdge:
     events: WorkspaceEvents
     inbox: Inbox
     directory: Directory
-    client_for: ClientFor
+    installs: Installs
     _later: set = field(default_factory=set, compare=False, repr=False)
 
     async def take(self, item: Received, ack: Callable[[], Awaitable],
@@ -49,13 +49,12 @@ class SlackEdge:
         await ack()
 
     async def actor(self, item: InboxItem) -> Actor:
-        client = await self.client_for(item.team)
-        who = await self.directory.actor(client, item.team, item.user_id)
+        who = await self.actor_of(item.team, item.user_id)
         return replace(who, channel=item.channel)
 
     async def after(self, item: InboxItem, actor: Actor, reply: Message) -> None:
         if item.body.get("after") == "home":
-            await self.publish_home(await self.client_for(item.team), actor)
+            await self.publish_home((await self.installs.of(item.team)).client, actor)
 
     def later(self, work: Awaitable) -> None:
         """Run `work` after Slack is answered: a nicety (the home tab, a form's contents), so
@@ -69,8 +68,8 @@ class SlackEdge:
         if not task.cancelled() and task.exception():
             log.warning("Slack follow-up failed: %s", type(task.exception()).__name__)
 
-    async def actor_of(self, client: AsyncWebClient, team: str, user: str) -> Actor:
-        return await self.directory.actor(client, team, user)
+    async def actor_of(self, team: str, user: str) -> Actor:
+        return await self.directory.actor(await self.installs.of(team), team, user)
 
     async def first_time(self, key: str) -> bool:
         return await self.events.first_time(f"slack:{key}")
@@ -85,7 +84,7 @@ class SlackEdge:
         self.later(self._fill_profile(client, team, user_of(body), opened["view"]))
 
     async def _fill_profile(self, client: AsyncWebClient, team: str, user: str, view: dict) -> None:
-        who = await self.actor_of(client, team, user)
+        who = await self.actor_of(team, user)
         values = await answered(self.dispatch.profile_fields(who))
         if isinstance(values, dict):
             await client.views_update(view_id=view["id"], hash=view["hash"],

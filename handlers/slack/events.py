@@ -1,8 +1,9 @@
 """Events: the home tab, typed words in the bot's DM, familiarity signals from channels,
 and uninstalls. Events we do not use are acknowledged, so Slack does not retry them.
 
-The workspace is Bolt's `context.team_id`: in a Slack Connect channel the envelope's `team_id`
-is whichever organisation's the event came from, `authorizations[0]` the one that installed us."""
+The workspace is `workspace_of(context)`, which Bolt reads from `authorizations[0]`, the
+install the event is for (in a Slack Connect channel the envelope's `team_id` is the
+partner's)."""
 
 import logging
 import re
@@ -13,6 +14,7 @@ from bot.core.inbox import Received
 from bot.core.messages import Message
 from handlers.slack import observations, render
 from handlers.slack.edge import SlackEdge
+from handlers.slack.installs import workspace_of
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ def _people(app: AsyncApp, edge: SlackEdge) -> None:
         if (event.get("tab", "home") != "home" or not event.get("user")
                 or not await edge.first_time(body["event_id"])):
             return
-        who = await edge.actor_of(client, context.team_id, event["user"])
+        who = await edge.actor_of(workspace_of(context), event["user"])
         edge.later(edge.publish_home(client, who))
 
     @app.event("message")
@@ -53,7 +55,7 @@ def _people(app: AsyncApp, edge: SlackEdge) -> None:
             return
         if event.get("channel_type") != "im":
             for seen in observations.from_message(event, context.bot_user_id):
-                await edge.events.observe("slack", context.team_id, seen,
+                await edge.events.observe("slack", workspace_of(context), seen,
                                           event_key=f"slack:{body['event_id']}:{seen.kind}")
             return
         if event.get("subtype") or not event.get("text"):
@@ -63,7 +65,7 @@ def _people(app: AsyncApp, edge: SlackEdge) -> None:
             await say(text=render.fallback(reply), blocks=render.blocks(reply))
 
         await edge.take(Received(
-            key=f"slack:{body['event_id']}", platform="slack", team=context.team_id,
+            key=f"slack:{body['event_id']}", platform="slack", team=workspace_of(context),
             user_id=event["user"], kind="command", text=event["text"],
         ), _acknowledged, refused)
 
@@ -73,23 +75,28 @@ def _workspace(app: AsyncApp, edge: SlackEdge) -> None:
 
     @app.event(re.compile("^(app_uninstalled|tokens_revoked)$"))
     async def on_removed(body, context):
-        """Stop all sending there, and forget the workspace's tokens (OAuth)."""
-        if not context.team_id:  # an org-wide install's removal names no workspace
-            log.warning("an org-level %s (enterprise %s) was not applied: org-wide installs "
-                        "are not supported yet", body["event"]["type"], context.enterprise_id)
+        """Stop all sending there and forget its tokens. An org-level removal (Enterprise
+        Grid: it names the org, no workspace) stops every workspace of the org."""
+        event = body["event"]
+        if event["type"] == "tokens_revoked" and not event.get("tokens", {}).get("bot"):
+            return  # only people's own tokens, which the app never holds
+        if not (context.team_id or context.enterprise_id):
+            log.warning("a %s naming no workspace or org was ignored", event["type"])
             return
         if await edge.first_time(body["event_id"]):
-            await edge.events.removed("slack", context.team_id)
-            if app.installation_store is not None:
-                await app.installation_store.async_delete_all(
-                    enterprise_id=context.enterprise_id, team_id=context.team_id)
+            org_level = context.team_id is None or context.is_enterprise_install
+            stopped = await edge.installs.removed(
+                None if org_level else context.team_id, context.enterprise_id)
+            for workspace in stopped:
+                await edge.events.removed("slack", workspace)
+            log.info("Slack %s: stopped sending to %s", event["type"], ", ".join(stopped))
 
     @app.event(re.compile("^(reaction_added|member_joined_channel|member_left_channel)$"))
     async def on_workspace_signal(body, event, context):
         """A reaction to a colleague's message, someone joining or leaving a channel."""
         seen = observations.from_signal(event, context.bot_user_id)
         if seen is not None:
-            await edge.events.observe("slack", context.team_id, seen,
+            await edge.events.observe("slack", workspace_of(context), seen,
                                       event_key=f"slack:{body['event_id']}")
 
 

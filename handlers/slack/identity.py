@@ -22,20 +22,20 @@ class Identity:
     def __init__(self, token: str, base_url: str):
         self.token = token
         self._client = AsyncWebClient(token=token, base_url=base_url, timeout=TIMEOUT_SECONDS)
-        self._known: dict | None = None
+        self.known: dict | None = None  # auth.test's answer, once it has one
         self._next_try = 0.0
         self._problem = "not checked yet"
 
     async def check(self) -> dict | None:
         """`auth.test`'s answer, asked at most once a minute until it has one."""
-        if self._known is not None or time.monotonic() < self._next_try:
-            return self._known
+        if self.known is not None or time.monotonic() < self._next_try:
+            return self.known
         self._next_try = time.monotonic() + RETRY_SECONDS
         try:
-            self._known = dict((await self._client.auth_test()).data)
+            self.known = dict((await self._client.auth_test()).data)
             self._problem = None
-            log.info("Slack: signed in as %s in workspace %s", self._known.get("user_id"),
-                     self._known.get("team_id"))
+            log.info("Slack: signed in as %s in workspace %s", self.known.get("user_id"),
+                     self.known.get("team_id"))
         except SlackApiError as error:
             self._problem = f"SLACK_BOT_TOKEN refused ({error.response.get('error')})"
             log.error("Slack refused SLACK_BOT_TOKEN (%s): check the token in .env; commands are "
@@ -45,7 +45,7 @@ class Identity:
             log.error("Slack's Web API at SLACK_API_URL is unreachable (%s): check the network "
                       "or proxy; commands are acknowledged and answered once it is back",
                       type(error).__name__)
-        return self._known
+        return self.known
 
     async def problem(self) -> str | None:
         """For readiness: None when Slack knows us, else what is wrong."""

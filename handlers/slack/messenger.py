@@ -1,5 +1,6 @@
 """The Slack Messenger: the outbox's sends become Web API calls; errors become retry decisions."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
 import aiohttp
@@ -8,8 +9,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core.messages import Message
-from bot.delivery.messenger import PermanentError, RateLimited, TransientError
+from bot.delivery.messenger import Described, PermanentError, RateLimited, TransientError
 from bot.delivery.pacing import Pace
+from handlers.slack.directory import is_guest
+from handlers.slack.installs import Installs
 from handlers.slack.observations import SLACKBOT
 from handlers.slack.render import blocks, fallback
 
@@ -21,19 +24,23 @@ PERMANENT = {
     "restricted_action", "msg_too_long", "invalid_blocks", "no_permission",
 }
 
+MAX_WAIT_SECONDS = 60.0  # the longest a roster read waits out a rate limit, each time
+
 # Of those, the ones that mean this person can no longer be reached here.
 USER_GONE = {"user_not_found", "users_not_found", "account_inactive", "cannot_dm_bot",
              "user_disabled", "channel_not_found"}
 
-ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
 
 class SlackMessenger:
     # chat.postMessage: about one message a second per channel, short bursts allowed (we
     # keep one of Slack's burst of 3 in hand, for the network's jitter).
     pace = Pace(per_second=1.0, burst=2)
 
-    def __init__(self, client_for: ClientFor):
-        self._client_for = client_for
+    def __init__(self, installs: Installs):
+        self.installs = installs
+
+    async def _client(self, team: str) -> AsyncWebClient:
+        return (await self.installs.of(team)).client
 
     async def send_dm(self, team: str, user_id: str, message: Message) -> str:
         # Posting to a user id lands in the app's DM with them (the Messages tab).
@@ -44,7 +51,7 @@ class SlackMessenger:
             raise PermanentError(str(error), gone=gone) from None
 
     async def post_channel(self, team: str, channel: str, message: Message) -> str:
-        client = await self._client_for(team)
+        client = await self._client(team)
         response = await _call(client.chat_postMessage(
             channel=channel, text=fallback(message), blocks=blocks(message), unfurl_links=False,
         ))
@@ -53,7 +60,7 @@ class SlackMessenger:
     async def channel_rosters(self, team: str) -> dict[str, list[str]]:
         """Members of each public channel the bot is in (for "you share these channels");
         bots among them are told apart by `people`."""
-        client = await self._client_for(team)
+        client = await self._client(team)
         rosters: dict[str, list[str]] = {}
         async for page in await _call(client.users_conversations(types="public_channel",
                                                                  exclude_archived=True,
@@ -66,17 +73,22 @@ class SlackMessenger:
                 rosters[channel["id"]] = members
         return rosters
 
-    async def people(self, team: str) -> dict[str, str]:
+    async def people(self, team: str) -> dict[str, Described]:
         """Everyone in the workspace who is a person (`users.list`, paged: not bots, apps or
-        deactivated accounts), with the time zone Slack has for them."""
-        client = await self._client_for(team)
-        people: dict[str, str] = {}
-        async for page in await _call(client.users_list(limit=200)):
+        deactivated accounts), with the time zone Slack has for them and whether they are a
+        guest. Its limit is Tier 2 (about 20 pages a minute): a 429 between pages is waited out
+        (Retry-After), so a hospital's long list is read whole."""
+        install = await self.installs.of(team)
+        people: dict[str, Described] = {}
+        cursor = None
+        while True:
+            page = await _patiently(lambda: install.client.users_list(limit=200, cursor=cursor))
             for user in page.get("members", []):
                 if user.get("is_bot") or user.get("deleted") or user.get("id") == SLACKBOT:
                     continue
-                people[user["id"]] = user.get("tz") or ""
-        return people
+                people[user["id"]] = Described(user.get("tz") or "", is_guest(user, install.home))
+            if not (cursor := page.get("response_metadata", {}).get("next_cursor")):
+                return people
 
     async def reply(self, team: str, user_id: str, message: Message, reply_to: str | None) -> str:
         """The answer to what the person just asked: through the response URL while it lasts
@@ -84,7 +96,7 @@ class SlackMessenger:
         if not (reply_to and await _respond(reply_to, message)):
             reply_to = await self.send_dm(team, user_id, message)
         if message.file:
-            client = await self._client_for(team)
+            client = await self._client(team)
             dm = await _call(client.conversations_open(users=user_id))
             name, content = message.file
             await _call(client.files_upload_v2(channel=dm["channel"]["id"], filename=name,
@@ -93,7 +105,7 @@ class SlackMessenger:
 
     async def introduce(self, team: str, user_ids: Sequence[str], message: Message) -> str:
         """A group DM holding everyone (and the bot), with the introduction in it."""
-        client = await self._client_for(team)
+        client = await self._client(team)
         response = await _call(client.conversations_open(users=",".join(user_ids)))
         return await self.post_channel(team, response["channel"]["id"], message)
 
@@ -112,6 +124,16 @@ async def _respond(url: str, message: Message) -> bool:
     if response.status_code >= 500:
         raise TransientError(f"response_url http {response.status_code}")
     return response.status_code == 200
+
+
+async def _patiently(request: Callable[[], Awaitable], tries: int = 4):
+    """A read that waits out Slack's rate limit (at most a minute each time) and tries again."""
+    for _ in range(tries - 1):
+        try:
+            return await _call(request())
+        except RateLimited as limited:
+            await asyncio.sleep(min(limited.retry_after or 1.0, MAX_WAIT_SECONDS))
+    return await _call(request())
 
 
 async def _call(request: Awaitable):

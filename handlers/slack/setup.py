@@ -18,13 +18,13 @@ from bot.app.settings import Settings
 from bot.core.dispatch import Dispatch
 from bot.core.inbox import Inbox
 from bot.core.workspace_events import WorkspaceEvents
-from bot.delivery.messenger import PermanentError
 from handlers.slack import listeners
 from handlers.slack.directory import Directory
 from handlers.slack.edge import SlackEdge
 from handlers.slack.http import SlackHttp
 from handlers.slack.identity import Identity
-from handlers.slack.messenger import ClientFor, SlackMessenger
+from handlers.slack.installs import Installs, OAuthInstalls, SingleToken
+from handlers.slack.messenger import SlackMessenger
 from handlers.slack.token_vault import EncryptedInstallationStore
 from storage.engine import Database
 
@@ -62,39 +62,25 @@ def _installations(settings: Settings, db: Database) -> AsyncCacheableInstallati
 
 
 def messenger(settings: Settings, db: Database) -> SlackMessenger:
-    return SlackMessenger(client_for(settings, db))
+    return SlackMessenger(installs(settings, db))
 
 
-def client_for(settings: Settings, db: Database) -> ClientFor:
-    """A Web API client per workspace: the single bot token's, or each workspace's token
-    from the installations (OAuth)."""
-    base_url = settings.slack_api_url
-    if not _oauth(settings):
-        client = AsyncWebClient(token=settings.slack_bot_token, base_url=base_url)
-
-        async def single(team: str) -> AsyncWebClient:
-            return client
-
-        return single
-    store, clients = _installations(settings, db), {}
-
-    async def per_team(team: str) -> AsyncWebClient:
-        bot = await store.async_find_bot(enterprise_id=None, team_id=team)
-        if bot is None:
-            raise PermanentError("not installed in this workspace")
-        if bot.bot_token not in clients:
-            clients[bot.bot_token] = AsyncWebClient(token=bot.bot_token, base_url=base_url)
-        return clients[bot.bot_token]
-
-    return per_team
+def installs(settings: Settings, db: Database) -> Installs:
+    """The token of each workspace: the single bot token's, or each install's (OAuth)."""
+    if _oauth(settings):
+        return OAuthInstalls(_installations(settings, db), db, settings.slack_client_id,
+                             settings.slack_api_url)
+    return SingleToken(Identity(settings.slack_bot_token, settings.slack_api_url),
+                       settings.slack_api_url)
 
 
 def bolt_app(settings: Settings, db: Database, dispatch: Dispatch, events: WorkspaceEvents,
-             inbox: Inbox) -> tuple[AsyncApp, SlackEdge, Problem]:
+             inbox: Inbox, known: Installs | None = None) -> tuple[AsyncApp, SlackEdge, Problem]:
     """The Bolt app, with listeners registered, the edge they share (the inbox worker's
     Slack part) and its readiness check. Its client retries 429s after Retry-After. Each
     listener finishes before Slack is answered (`process_before_response`): what it
-    acknowledges is written down."""
+    acknowledges is written down. `known`: the Messenger's installs, shared."""
+    known = known or installs(settings, db)
     client = AsyncWebClient(base_url=settings.slack_api_url,
                             token=None if _oauth(settings) else settings.slack_bot_token)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
@@ -105,15 +91,16 @@ def bolt_app(settings: Settings, db: Database, dispatch: Dispatch, events: Works
         states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.reader)
         options["oauth_settings"] = AsyncOAuthSettings(
             client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
-            scopes=BOT_SCOPES, installation_store=_installations(settings, db),
+            scopes=BOT_SCOPES, installation_store=known.store,
             state_store=states,
         )
+        options["authorize"] = known.authorize
         problem = _no_problem  # each workspace has its own token, checked as it is used
     else:  # Bolt would ask auth.test on the request path; ours asks once, and fails gently
-        identity = Identity(settings.slack_bot_token, settings.slack_api_url)
+        identity = known.identity  # a SingleToken, without OAuth
         options["authorize"], problem = identity.authorizer(), identity.problem
     app = AsyncApp(**options)
-    edge = SlackEdge(dispatch, events, inbox, Directory(), client_for(settings, db))
+    edge = SlackEdge(dispatch, events, inbox, Directory(), known)
     listeners.register(app, edge)
     return app, edge, problem
 

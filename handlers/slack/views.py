@@ -8,6 +8,7 @@ from bot.core.errors import PreceptorError
 from bot.core.messages import Message
 from handlers.slack import render
 from handlers.slack.edge import SlackEdge, user_of
+from handlers.slack.installs import workspace_of
 
 
 def register(app: AsyncApp, edge: SlackEdge) -> None:
@@ -16,7 +17,7 @@ def register(app: AsyncApp, edge: SlackEdge) -> None:
         """The profile form was submitted: saved, the form closes, the DM says how it went
         and the home tab is redrawn. A field that is refused keeps the form open with the
         reason beside that field (Slack's `response_action: errors`), and nothing is saved."""
-        who = await edge.actor_of(client, context.team_id, user_of(body))
+        who = await edge.actor_of(workspace_of(context), user_of(body))
         values = body["view"]["state"]["values"]
         try:
             reply = await edge.dispatch.save_profile(who, render.profile_submission(values))

@@ -23,6 +23,9 @@ class Workspace(SQLModel, table=True):
     created_at: datetime = timestamp()
 
 
+MEMBER, GUEST, STAFF = "member", "guest", "staff"  # Member.affiliation
+
+
 class Member(SQLModel, table=True):
     """A person in a workspace, with the profile that matching and scheduling read."""
 
@@ -44,6 +47,9 @@ class Member(SQLModel, table=True):
     paused: bool = False
     paused_until: datetime | None = timestamp(default=None, nullable=True)
     unreachable: bool = False
+    # "member"; "guest" (the platform says external or restricted: never suggested as a
+    # mentor); "staff" (listed in the roster import, which the platform does not overrule)
+    affiliation: str = Field(default="member", max_length=8)
     quarterly_digest: bool = True  # "your mentoring this quarter"; off in the profile
     created_at: datetime = timestamp()
     last_active_at: datetime | None = timestamp(default=None, nullable=True)

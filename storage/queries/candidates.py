@@ -17,6 +17,7 @@ from storage.models import (
     Member,
     Mentorship,
 )
+from storage.models.people import GUEST
 from storage.queries.common import LIVE
 
 CANDIDATE_FIELDS = ("id", "name", "role", "specialty", "department", "site", "career_start_year",
@@ -26,8 +27,8 @@ CANDIDATE_FIELDS = ("id", "name", "role", "specialty", "department", "site", "ca
 async def eligible_mentors(*, session: AsyncSession, mentee_id: int, workspace_id: int, aspect_id: int,
                            now: datetime, declined_since: datetime) -> list[tuple]:
     """`CANDIDATE_FIELDS` of people with expertise on the aspect who pass the hard filters
-    (capacity aside): not the mentee, reachable, not paused, not declined by or declining the
-    mentee since `declined_since`, not already their mentor on it."""
+    (capacity aside): not the mentee, not a guest, reachable, not paused, not declined by or
+    declining the mentee since `declined_since`, not already their mentor on it."""
     declined = select(IntroAsk.mentor_id).where(
         IntroAsk.mentee_id == mentee_id, IntroAsk.status == "declined",
         IntroAsk.answered_at >= declined_since)
@@ -39,6 +40,7 @@ async def eligible_mentors(*, session: AsyncSession, mentee_id: int, workspace_i
         .join(Expertise, Expertise.member_id == Member.id)
         .where(Expertise.aspect_id == aspect_id, Member.workspace_id == workspace_id,
                Member.id != mentee_id, Member.unreachable == False,  # noqa: E712
+               Member.affiliation != GUEST,
                Member.capacity > 0, col(Member.id).not_in(declined), col(Member.id).not_in(already),
                or_(Member.paused == False, and_(col(Member.paused_until).is_not(None),  # noqa: E712
                                                  col(Member.paused_until) <= now)))

@@ -7,6 +7,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Member, Workspace
+from storage.models.people import GUEST, MEMBER, STAFF
 from storage.queries.common import claim, insert_or_reselect
 
 
@@ -66,17 +67,20 @@ async def claim_pauses_ended(*, session: AsyncSession, now: datetime, limit: int
         Member.paused == True, col(Member.paused_until) <= now), limit)  # noqa: E712
 
 
-async def set_member_zones(*, session: AsyncSession, workspace_id: int, zones: dict[str, str]) -> None:
-    """Each listed person's time zone as the platform gives it, in one statement."""
-    if not zones:
-        return
-    table = Member.__table__
-    connection = await session.connection()
-    await connection.execute(
-        table.update().where(table.c.workspace_id == workspace_id,
-                             table.c.platform_user_id == bindparam("user"))
-        .values(tz=bindparam("zone")),
-        [{"user": user, "zone": zone} for user, zone in zones.items()])
+async def describe_members(*, session: AsyncSession, workspace_id: int, zones: dict[str, str],
+                           guests: dict[str, bool]) -> None:
+    """Each listed person's time zone and guest status as the platform gives them, in a
+    statement each (staff from the roster stay staff)."""
+    table, connection = Member.__table__, await session.connection()
+    person = (table.c.workspace_id == workspace_id, table.c.platform_user_id == bindparam("user"))
+    if zones:
+        await connection.execute(table.update().where(*person).values(tz=bindparam("zone")),
+                                 [{"user": user, "zone": zone} for user, zone in zones.items()])
+    if guests:
+        await connection.execute(
+            table.update().where(*person, table.c.affiliation != STAFF)
+            .values(affiliation=bindparam("kind")),
+            [{"user": user, "kind": GUEST if guest else MEMBER} for user, guest in guests.items()])
 
 
 async def members_named(*, session: AsyncSession, workspace_id: int, name: str) -> list[Member]:

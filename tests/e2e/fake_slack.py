@@ -90,6 +90,18 @@ class FakeSlack:
     channels: dict[str, list[str]] = field(default_factory=dict)  # channels the bot is in
     delay: float = 0.0  # seconds each call takes, to be caught mid-run
     limits: PostLimits | None = None  # enforce Slack's posting limits
+    # Tokens Slack would accept; the OAuth exchange adds the one it issues. Any other call is
+    # answered as Slack answers it: HTTP 200, `ok: false`, `not_authed` or `invalid_auth`.
+    tokens: set[str] = field(default_factory=lambda: {"xoxb-test", "xoxb-bench"})
+    revoked: set[str] = field(default_factory=set)  # answered `token_revoked`
+    # oauth.v2.access's answer (Slack's reference example, ids changed); an org-wide install
+    # test swaps in the org-wide shape.
+    oauth: dict = field(default_factory=lambda: {
+        "app_id": "A1", "authed_user": {"id": "U_ADMIN"}, "scope": "commands,chat:write",
+        "token_type": "bot", "access_token": "xoxb-team2", "bot_user_id": "UBOT2",
+        "team": {"id": "T2", "name": "Other Hospital"}, "enterprise": None,
+        "is_enterprise_install": False})
+    per_page: int = 200  # users.list pages at most this many (Slack: `limit`, up to 200)
 
     def __post_init__(self):
         self._ts = itertools.count(1)
@@ -184,6 +196,8 @@ class FakeSlack:
         token = auth.removeprefix("Bearer ") or params.get("token")
         self._record(Call(method, params, token))
         self._check_blocks(method, params)
+        if refused := self._refusal(method, token):
+            return web.json_response({"ok": False, "error": refused})
         if self.failures.get(method):
             status, body, headers = self.failures[method].pop(0)
             return web.json_response(body, status=status, headers=headers)
@@ -198,6 +212,17 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
         return web.json_response({"ok": True, **answer(params)})
 
+    def _refusal(self, method: str, token: str | None) -> str | None:
+        """Slack's answer to a call whose token it would not take (the OAuth exchange
+        authenticates with the client's id and secret instead)."""
+        if method == "oauth.v2.access":
+            return None
+        if not token:
+            return "not_authed"
+        if token in self.revoked:
+            return "token_revoked"
+        return None if token in self.tokens else "invalid_auth"
+
     async def _response_url(self, request: web.Request) -> web.Response:
         params = {**await request.json(), "url": request.match_info["token"]}
         self._record(Call("response_url", params))
@@ -206,10 +231,8 @@ class FakeSlack:
 
     def _oauth_v2_access(self, params):
         assert params.get("code") == "good-code"
-        return {"app_id": "A1", "authed_user": {"id": "U_ADMIN"}, "scope": "commands,chat:write",
-                "token_type": "bot", "access_token": "xoxb-team2", "bot_user_id": "UBOT2",
-                "team": {"id": "T2", "name": "Other Hospital"}, "enterprise": None,
-                "is_enterprise_install": False}
+        self.tokens.add(self.oauth["access_token"])
+        return dict(self.oauth)
 
     async def _upload(self, request: web.Request) -> web.Response:
         self._record(Call("upload", {"file": request.match_info["file"],
@@ -226,15 +249,35 @@ class FakeSlack:
         return {"channels": [{"id": c, "name": c.lower()} for c in self.channels],
                 "response_metadata": {"next_cursor": ""}}
 
+    def _user(self, user: str) -> dict:
+        """A user object as users.info and users.list give it (Slack's users.info reference
+        example, fields we do not read left out): ids starting with "UBOT" are bots, as the
+        app's own user is; `team`, `enterprise` and the guest flags come from `users`."""
+        known = self.users.get(user, {})
+        found = {"id": user, "team_id": known.get("team", "T1"), "name": user.lower(),
+                 "deleted": False, "real_name": known.get("name", user),
+                 "tz": known.get("tz", "UTC"), "is_bot": user.startswith("UBOT"),
+                 "is_restricted": known.get("is_restricted", False),
+                 "is_ultra_restricted": False, "is_app_user": False,
+                 "profile": {"display_name": known.get("name", user),
+                             "real_name": known.get("name", user)}}
+        if "enterprise" in known:
+            found["enterprise_user"] = {"id": user, "enterprise_id": known["enterprise"],
+                                        "enterprise_name": "Hospital", "teams": [found["team_id"]]}
+        return found
+
     def _users_list(self, params):
-        """Everyone the fake knows, and every channel member, as Slack lists them (one page);
-        ids starting with "UBOT" are bots, as the app's own user is."""
+        """Everyone the fake knows and every channel member, Slackbot last, `limit` a page
+        (`per_page` at most) with Slack's cursor in `response_metadata.next_cursor`."""
         ids = dict.fromkeys([*self.users, *(m for ms in self.channels.values() for m in ms)])
-        return {"members": [
-            {"id": u, "name": u.lower(), "deleted": False, "is_bot": u.startswith("UBOT"),
-             "tz": self.users.get(u, {}).get("tz", "America/New_York")}
-            for u in ids if u != "USLACKBOT"] + [{"id": "USLACKBOT", "is_bot": False, "deleted": False}],
-            "response_metadata": {"next_cursor": ""}}
+        everyone = [self._user(u) for u in ids if u != "USLACKBOT"] + [
+            {"id": "USLACKBOT", "team_id": "T1", "name": "slackbot", "is_bot": False,
+             "deleted": False, "tz": "America/Los_Angeles"}]
+        start = int(params.get("cursor") or 0)
+        size = min(int(params.get("limit") or self.per_page), self.per_page)
+        more = start + size < len(everyone)
+        return {"members": everyone[start:start + size],
+                "response_metadata": {"next_cursor": str(start + size) if more else ""}}
 
     def _conversations_members(self, params):
         return {"members": self.channels.get(params["channel"], []),
@@ -244,10 +287,7 @@ class FakeSlack:
         return {"team_id": "T1", "user_id": "UBOT", "bot_id": "B1", "url": "https://x.slack.com/"}
 
     def _users_info(self, params):
-        user = params["user"]
-        known = self.users.get(user, {"name": user, "tz": "UTC"})
-        return {"user": {"id": user, "name": user.lower(), "real_name": known["name"],
-                         "tz": known["tz"], "profile": {"display_name": known["name"]}}}
+        return {"user": self._user(params["user"])}
 
     def _conversations_open(self, params):
         users = sorted(params["users"].split(","))

@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import re
 import time
 from urllib.parse import urlencode
 
@@ -22,11 +23,17 @@ def sign(body: str, timestamp: int | None = None, secret: str = SECRET) -> dict[
 
 
 class SlackClient:
-    """What Slack itself sends to `/slack/events`."""
+    """What Slack itself sends to `/slack/events`, from workspace `team`; with `org`, as an
+    Enterprise Grid org-wide install's requests carry it (Slack's "Org-ready apps" guide:
+    `enterprise_id` and `is_enterprise_install` beside the workspace's `team_id`; events'
+    `authorizations[0]` names the org and no team, as in bolt-python's
+    tests/scenario_tests_async/test_events_org_apps.py). `org_wide=False`: a Grid workspace
+    with an install of its own, which names its org too."""
 
-    def __init__(self, base_url: str, fake):
+    def __init__(self, base_url: str, fake, team: str = TEAM, org: str | None = None,
+                 org_wide: bool = True):
         self.url = f"{base_url}/slack/events"
-        self.fake = fake
+        self.fake, self.team, self.org, self.org_wide = fake, team, org, org_wide
         self._ids = _IDS
 
     async def post(self, body: str, content_type: str, headers: dict | None = None,
@@ -46,10 +53,12 @@ class SlackClient:
         `self.trigger` the trigger id a form it opens would carry."""
         n = next(self._ids)
         self.last, self.trigger = f"cmd{n}", f"trigger-cmd-{n}"
+        org = {"enterprise_id": self.org, "enterprise_name": "Hospital",
+               "is_enterprise_install": str(self.org_wide).lower()} if self.org else {}
         body = urlencode({
-            "token": "legacy", "team_id": TEAM, "team_domain": "hospital", "channel_id": channel,
-            "channel_name": "directmessage", "user_id": user, "user_name": user.lower(),
-            "command": command, "text": text, "api_app_id": "A1",
+            "token": "legacy", "team_id": self.team, "team_domain": "hospital", **org,
+            "channel_id": channel, "channel_name": "directmessage", "user_id": user,
+            "user_name": user.lower(), "command": command, "text": text, "api_app_id": "A1",
             "response_url": self.fake.response_url(f"cmd{n}"), "trigger_id": self.trigger,
         })
         return await self.post(body, "application/x-www-form-urlencoded")
@@ -57,14 +66,16 @@ class SlackClient:
     async def click(self, user: str, action_id: str, value: str, container: str = "message"):
         n = next(self._ids)
         self.trigger = f"trigger-click-{n}"
+        org = {"enterprise": {"id": self.org, "name": "Hospital"},
+               "is_enterprise_install": self.org_wide} if self.org else {}
         payload = {
-            "type": "block_actions", "team": {"id": TEAM, "domain": "hospital"},
-            "user": {"id": user, "team_id": TEAM, "username": user.lower()}, "api_app_id": "A1",
+            "type": "block_actions", "team": {"id": self.team, "domain": "hospital"},
+            "user": {"id": user, "team_id": self.team, "username": user.lower()}, "api_app_id": "A1",
             "token": "legacy", "trigger_id": self.trigger,
             "container": {"type": container, "message_ts": "1", "channel_id": "C1"},
             "actions": [{"type": "button", "action_id": action_id, "value": value,
                          "block_id": "actions-0", "action_ts": f"{time.time():.6f}",
-                         "text": {"type": "plain_text", "text": "x"}}],
+                         "text": {"type": "plain_text", "text": "x"}}], **org,
         }
         self.last = f"click{n}"
         if container == "message":
@@ -74,10 +85,14 @@ class SlackClient:
                                "application/x-www-form-urlencoded")
 
     async def event(self, event: dict, event_id: str | None = None, headers: dict | None = None):
+        org = {"enterprise_id": self.org, "authorizations": [{
+            "enterprise_id": self.org, "team_id": None if self.org_wide else self.team,
+            "user_id": "UBOT", "is_bot": True, "is_enterprise_install": self.org_wide}],
+        } if self.org else {}
         body = json.dumps({
-            "token": "legacy", "team_id": TEAM, "api_app_id": "A1", "type": "event_callback",
+            "token": "legacy", "team_id": self.team, "api_app_id": "A1", "type": "event_callback",
             "event_id": event_id or f"Ev{next(self._ids)}", "event_time": int(time.time()),
-            "event": event,
+            "event": event, **org,
         })
         return await self.post(body, "application/json", headers=headers)
 
@@ -86,10 +101,25 @@ class SlackClient:
                              if key == "role" else {"type": "plain_text_input", "value": v})}
                  for key, v in values.items()}
         payload = {
-            "type": "view_submission", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
+            "type": "view_submission", "team": {"id": self.team},
+            "user": {"id": user, "team_id": self.team},
             "api_app_id": "A1", "token": "legacy", "trigger_id": f"trigger-view-{next(self._ids)}",
             "view": {"id": "V1", "type": "modal", "callback_id": "profile",
                      "state": {"values": state}, "hash": "h"},
         }
         return await self.post(urlencode({"payload": json.dumps(payload)}),
                                "application/x-www-form-urlencoded")
+
+
+async def install(base_url: str) -> None:
+    """An admin's OAuth install through the bot's own pages, as a browser would make it: the
+    install page, then Slack's redirect back with a code (the fake's oauth.v2.access answers)."""
+    async with aiohttp.ClientSession() as http:
+        page = await http.get(f"{base_url}/slack/install")
+        html = await page.text()
+        assert page.status == 200, html
+        state = re.search(r"state=([\w-]+)", html).group(1)
+        cookie = page.headers["Set-Cookie"].split(";")[0]
+        done = await http.get(f"{base_url}/slack/oauth_redirect?code=good-code&state={state}",
+                              headers={"Cookie": cookie})
+        assert done.status == 200, await done.text()

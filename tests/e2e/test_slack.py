@@ -61,11 +61,16 @@ async def lee_asked(world):
 
 
 async def tick_cli(world, now: str) -> str:
+    return await cli(world, "tick", "--now", now)
+
+
+async def cli(world, *args: str) -> str:
+    """`preceptor …` as an operator runs it, on the world's database and fake Slack."""
     env = {**os.environ, "DATABASE_URL": world.db_url, "SLACK_BOT_TOKEN": "xoxb-test",
            "SLACK_SIGNING_SECRET": world.settings.slack_signing_secret,
            "SLACK_API_URL": world.settings.slack_api_url}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.app.cli", "tick", "--now", now, cwd=ROOT, env=env,
+        sys.executable, "-m", "bot.app.cli", *args, cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     out, err = await process.communicate()
@@ -379,6 +384,43 @@ async def test_the_daily_roster_read_forgets_who_left_and_lists_only_people(slac
     world.clock.advance(timedelta(days=1, minutes=1))
     await world.deliver()
     assert await channel_members(world) == {"U_PRIYA", "U_LEE"}
+
+
+async def test_the_roster_read_pages_through_a_rate_limit_and_marks_guests(slack_world, tmp_path):
+    """users.list in pages of two, the first call refused with a 429 (Tier 2): everyone is
+    still read. A partner organisation's member (Slack Connect) becomes a guest; once the
+    hospital's roster lists her she is staff, and the next read does not undo it."""
+    world, fake, slack = slack_world, slack_world.fake, slack_world.client
+    fake.per_page = 2
+    fake.channels = {"C_ICU": ["U_PRIYA", "U_LEE", "U_KIM", "U_PHARM", "U_EXT"]}
+    fake.users["U_PHARM"] = {"name": "Dee Pharm", "tz": "America/Denver"}
+    fake.users["U_EXT"] = {"name": "Eve Partner", "tz": "Europe/Paris", "team": "T_PARTNER"}
+    fake.fail("users.list", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+    await slack.command("U_LEE", "/mentor", "status")
+    await fake.wait_for("response_url", 1)
+    await world.deliver()
+    assert len(fake.to("users.list")) == 1 + 4  # the refusal, then 8 listed in pages of 2
+    assert await affiliations(world) == {"U_PRIYA": "member", "U_LEE": "member", "U_KIM": "member",
+                                         "U_PHARM": "member", "U_EXT": "guest"}
+    assert await zone_of(world, "U_EXT") == "Europe/Paris"
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("platform_user_id,name,email,role,specialty,department,site,"
+                      "career_start_year,mentor_aspects,capacity\nU_EXT,Eve,,attending,,,,,,\n")
+    await cli(world, "import-roster", str(roster), "--team", "T1")
+    world.clock.advance(timedelta(days=1, minutes=1))
+    await world.deliver()
+    assert (await affiliations(world))["U_EXT"] == "staff"
+
+
+async def affiliations(world) -> dict[str, str]:
+    async with world.app.db.transaction() as session:
+        return dict((await session.exec(select(Member.platform_user_id, Member.affiliation))).all())
+
+
+async def zone_of(world, user: str) -> str:
+    async with world.app.db.transaction() as session:
+        return (await session.exec(select(Member.tz).where(Member.platform_user_id == user))).one()
 
 
 async def channel_members(world) -> set[str]:

@@ -37,8 +37,7 @@ async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token
             assert done.status == 200
         assert fake.to("oauth.v2.access")
 
-        slack = SlackClient(base, fake)
-        slack_team2 = _as_team(slack, "T2")
+        slack_team2 = SlackClient(base, fake, team="T2")
         await slack_team2.command("U_LEE", "/mentor", "admin channel here", channel="C_M")
         refused = (await fake.wait_for("response_url", 1))[0]
         assert "Only program leads" in refused["text"]
@@ -70,15 +69,3 @@ async def _tables_holding(db, secret: str) -> list[str]:
         return [table for table in tables.all() if any(
             secret in row for row in (await conn.exec_driver_sql(
                 f'SELECT CAST(t AS text) FROM "{table}" t')).scalars())]
-
-
-def _as_team(client: SlackClient, team: str) -> SlackClient:
-    """The same client, speaking for another workspace."""
-    import tests.e2e.slack_client as module
-
-    class Other(SlackClient):
-        async def post(self, body, content_type, headers=None, signed=True):
-            body = body.replace(f"team_id={module.TEAM}", f"team_id={team}")
-            return await super().post(body, content_type, headers, signed)
-
-    return Other(client.url.removesuffix("/slack/events"), client.fake)

@@ -149,14 +149,6 @@ async def test_slack_connect_events_are_filed_under_the_installing_workspace(sla
     assert teams == {"T1"} and count == 2  # one workspace; Kim and Lee's edge seen twice
 
 
-async def test_an_org_level_uninstall_is_acknowledged_and_stops_nothing_it_cannot_name(
-        slack_world, caplog):
-    body = shared({"type": "app_uninstalled"}, "EvORG1", installed=None)
-    assert (await slack_world.client.post(body, "application/json")).status == 200
-    assert not [r for r in caplog.records if r.levelname == "ERROR"]
-    assert "org-level app_uninstalled" in caplog.text
-
-
 async def readiness(client) -> tuple[int, dict]:
     url = client.url.replace("/slack/events", "/readyz")
     async with aiohttp.ClientSession() as session, session.get(url) as response:
