@@ -38,11 +38,15 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         self._sign_in: dict[str, tuple[float, str | None]] = {}
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
-        """A typed command (mentions removed) or an `Action.Submit` from one of our cards."""
+        """A typed command (mentions removed) or an `Action.Submit` from one of our cards.
+        In a channel, only a message that @mentions the bot is for it: the rest is colleagues
+        talking (observed for familiarity, never answered)."""
         activity = turn_context.activity
         actor = await self._remember(turn_context)
         await self._observe_mentions(actor, activity)
         value = activity.value if isinstance(activity.value, dict) else None
+        if not value and _in_channel(activity) and not _mentions_bot(activity):
+            return
         if value and "action_id" in value:
             call = self.dispatch.press(actor, str(value["action_id"]), str(value.get("value", "")))
         else:
@@ -66,8 +70,14 @@ class PreceptorTeamsBot(TeamsActivityHandler):
                 event_key=f"teams:{activity.id}")
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
-        await self._remember(turn_context)
-        await turn_context.send_activity(cards.activity(WELCOME))
+        """Hello, once: Teams announces one install twice (`installationUpdate` add and
+        `conversationUpdate` with the bot in membersAdded), so the first of the day wins."""
+        actor = await self._remember(turn_context)
+        activity = turn_context.activity
+        where = activity.conversation.id.split(";")[0]
+        day = activity.timestamp.date() if activity.timestamp else "undated"
+        if await self.events.first_time(f"teams:welcome:{actor.team}:{where}:{day}"):
+            await turn_context.send_activity(cards.activity(WELCOME))
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount],
                                         turn_context: TurnContext) -> None:
@@ -82,7 +92,9 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         team = tenant_of(activity)
         reference = TurnContext.get_conversation_reference(activity).serialize()
         conversation = activity.conversation
-        key = (conversation.id.split(";")[0] if conversation.conversation_type == "channel"
+        if _in_channel(activity):  # the channel itself, so posts there start new threads
+            reference["conversation"]["id"] = conversation.id.split(";")[0]
+        key = (conversation.id.split(";")[0] if _in_channel(activity)
                else activity.from_property.id)
         await self.conversations.remember("teams", team, key, reference)
         return Actor("teams", team, activity.from_property.id, name=activity.from_property.name,
@@ -105,11 +117,21 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         return name
 
 
+def _in_channel(activity) -> bool:
+    return activity.conversation.conversation_type == "channel"
+
+
+def _mentions_bot(activity) -> bool:
+    return any((m.additional_properties.get("mentioned") or {}).get("id") == activity.recipient.id
+               for m in TurnContext.get_mentions(activity))
+
+
 def _core_mentions(activity, text: str) -> str:
-    """Teams' `<at>Name</at>` (with its entity) as the core's `<@id|Name>`."""
+    """Teams' `<at>First Last</at>` (with its entity) as the core's `<@id>`: the id alone,
+    since the words of a display name would be split as words of the command."""
     for mention in TurnContext.get_mentions(activity):
         props = mention.additional_properties
         who = props.get("mentioned") or {}
         if who.get("id") and who.get("id") != activity.recipient.id and props.get("text"):
-            text = text.replace(props["text"], f"<@{who['id']}|{who.get('name', '')}>")
+            text = text.replace(props["text"], f"<@{who['id']}>")
     return text

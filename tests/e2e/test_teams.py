@@ -242,3 +242,66 @@ async def test_colleagues_mentioned_in_a_channel_become_familiar(teams):
     await teams.client.say("29:priya", "learn --private POCUS")
     suggestion = (await teams.reply_to("29:priya", 1))[-1]
     assert "you've interacted 1 time in a team channel" in suggestion.text
+
+
+def in_channel(activity: dict, message: str = "7") -> dict:
+    """A channel message as Teams sends it: the conversation id carries `;messageid=` of the
+    thread (msteams-docs, "Conversation events" / "Receive all messages with RSC")."""
+    activity["conversation"] = {"id": f"{CHANNEL};messageid={message}",
+                                "conversationType": "channel", "tenantId": TENANT}
+    return activity
+
+
+def mention(user: str, name: str) -> dict:
+    """A mention entity as Teams sends it (msteams-docs, "Channel and group chat
+    conversations with a bot": `type`, `text`, `mentioned`)."""
+    return {"type": "mention", "text": f"<at>{name}</at>", "mentioned": {"id": user, "name": name}}
+
+
+async def test_channel_chatter_without_the_bots_mention_is_observed_never_answered(teams):
+    """With RSC, Teams delivers every channel message: one that thanks a colleague without
+    @mentioning the bot is not a command."""
+    activity = in_channel(teams.client.activity(
+        "29:priya", text="Thanks <at>Marcus Lee</at> for the teaching"))
+    activity["entities"] = [mention("29:lee", "Marcus Lee")]
+    assert (await teams.client.post(activity)).status in (200, 201)
+    await teams.client.say("29:lee", "offer POCUS")
+    await teams.reply_to("29:lee", 1)
+    await teams.client.say("29:priya", "learn --private POCUS")
+    suggestion = (await teams.reply_to("29:priya", 1))[-1]
+    assert "you've interacted 1 time in a team channel" in suggestion.text
+    assert teams.connector.to(f"{CHANNEL};messageid=7") == []
+
+
+async def test_thanks_to_a_colleague_whose_name_has_a_space(teams):
+    await teams.client.say("29:lee", "offer POCUS")
+    await teams.reply_to("29:lee", 1)
+    activity = teams.client.activity("29:priya", text="thanks <at>Marcus Lee</at> for the FAST tips")
+    activity["entities"] = [mention("29:lee", "Marcus Lee")]
+    await teams.client.post(activity)
+    (reply,) = await teams.reply_to("29:priya", 1)
+    assert "I don't know who that is" not in reply.text and "Marcus Lee" in reply.text, reply.text
+
+
+async def test_one_install_is_one_welcome(teams):
+    """Teams sends both for one install (msteams-docs, "Conversation events": installationUpdate
+    `add`, and conversationUpdate with the bot in membersAdded)."""
+    await teams.client.install("29:priya")
+    await teams.client.post(teams.client.activity(
+        "29:priya", kind="conversationUpdate",
+        membersAdded=[{"id": "28:preceptor-bot"}]))
+    await teams.client.say("29:priya", "help")
+    replies = await teams.reply_to("29:priya", 2)
+    assert ["I'm Preceptor" in r.text for r in replies] == [True, False]
+
+
+async def test_announcements_start_new_posts_not_replies_in_the_last_thread(teams):
+    activity = in_channel(teams.client.activity("29:priya", text="<at>Preceptor</at> help"), "42")
+    activity["entities"] = [mention("28:preceptor-bot", "Preceptor")]
+    await teams.client.post(activity)
+    await teams.connector.wait_for(f"{CHANNEL};messageid=42")
+    await teams.client.say("29:lee", "learn POCUS: FAST exams")
+    await teams.reply_to("29:lee", 1)
+    await teams.deliver()
+    (announcement,) = teams.connector.to(CHANNEL)
+    assert "wants to learn" in announcement.text  # not under ;messageid=42
