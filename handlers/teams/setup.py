@@ -9,6 +9,7 @@ from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
+from botbuilder.schema import ActivityEventNames, ActivityTypes
 from botframework.connector.auth import AuthenticationConstants
 
 from bot.app.settings import Settings
@@ -64,6 +65,12 @@ def adapter(settings: Settings) -> CloudAdapter:
     cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
 
     async def on_error(turn_context: TurnContext, error: Exception) -> None:
+        """A person's turn that failed gets an apology. A proactive send's failure (a 502 from
+        the connector) goes back to the outbox, which retries it: an apology there would take
+        the message's place and the outbox would count it sent."""
+        activity = turn_context.activity
+        if activity.type == ActivityTypes.event and activity.name == ActivityEventNames.continue_conversation:
+            raise error
         log.exception("Teams turn failed", exc_info=error)
         await turn_context.send_activity(cards.activity(Message(
             "Sorry, something went wrong on my side; nothing was changed. Please try again.")))

@@ -39,6 +39,9 @@ class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
     created: list[dict] = field(default_factory=list)
     refuse: dict[str, tuple[int, dict]] = field(default_factory=dict)  # conversation -> status
+    # conversation -> statuses to answer its next sends with, one each (then it accepts), in
+    # the error body the Bot Connector sends
+    failing: dict[str, list[int]] = field(default_factory=dict)
     unexpected: list[str] = field(default_factory=list)
 
     def __post_init__(self):
@@ -76,6 +79,10 @@ class FakeConnector:
             status, headers = self.refuse[conversation]
             return web.json_response({"error": {"code": "Forbidden", "message": "no"}},
                                      status=status, headers=headers)
+        if self.failing.get(conversation):
+            status = self.failing[conversation].pop(0)
+            return web.json_response({"error": {"code": "ServiceError", "message": "Bad Gateway"}},
+                                     status=status)
         self.sent.append(Sent(conversation, await request.json()))
         return web.json_response({"id": f"activity-{next(self._ids)}"})
 

@@ -305,3 +305,26 @@ async def test_announcements_start_new_posts_not_replies_in_the_last_thread(team
     await teams.deliver()
     (announcement,) = teams.connector.to(CHANNEL)
     assert "wants to learn" in announcement.text  # not under ;messageid=42
+
+
+async def test_a_502_storm_on_the_connector_loses_nothing_and_repeats_nothing(teams):
+    """Teams documents 412, 429, 502 and 504 as "retry with backoff" (msteams-docs, "Rate
+    limiting for bots"): the ask to Lee waits out five such answers in a row, then arrives
+    once, and nobody is sent an apology for it."""
+    client, connector = teams.client, teams.connector
+    await client.say("29:lee", "offer POCUS")
+    await teams.reply_to("29:lee", 1)
+    await client.say("29:priya", "learn --private POCUS")
+    suggestion = (await teams.reply_to("29:priya", 1))[-1]
+    (request_intro,) = suggestion.actions("request_intro")
+    connector.failing["a:chat-29:lee"] = [502, 504, 502, 412, 502]
+    await client.press("29:priya", "request_intro", request_intro["data"]["value"])
+    await teams.reply_to("29:priya", 2)
+    for _ in range(5):
+        await teams.deliver()
+        teams.app.clock.advance(timedelta(hours=1))
+    assert connector.failing["a:chat-29:lee"] == []
+    await teams.deliver()
+    to_lee = connector.to("a:chat-29:lee")
+    assert len(to_lee) == 2 and "would like your help" in to_lee[1].text
+    assert not [s for s in connector.sent if "something went wrong" in (s.text or "")]
