@@ -23,6 +23,7 @@ WELCOME = Message(
     sections=("Try `learn POCUS: FAST exams on nights`, `offer breaking bad news` or `help`.",),
 )
 SIGN_IN_TTL = 24 * 3600
+TEAM_FIELD = "preceptorTeam"  # kept beside a channel's reference: the team it belongs to
 
 
 def tenant_of(activity) -> str:
@@ -79,6 +80,19 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         if await self.events.first_time(f"teams:welcome:{actor.team}:{where}:{day}"):
             await turn_context.send_activity(cards.activity(WELCOME))
 
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        """Removed from a team: nothing more is posted to its channels until it is added
+        again (a personal uninstall is caught by the connector's 403, as today)."""
+        activity = turn_context.activity
+        if _in_channel(activity):
+            await self.conversations.remember("teams", tenant_of(activity),
+                                              removed_key(_team_of(activity)), {"removed": True})
+
+    async def on_members_removed_activity(self, members_removed: list[ChannelAccount],
+                                          turn_context: TurnContext) -> None:
+        if any(member.id == turn_context.activity.recipient.id for member in members_removed):
+            await self.on_installation_update_remove(turn_context)
+
     async def on_members_added_activity(self, members_added: list[ChannelAccount],
                                         turn_context: TurnContext) -> None:
         """The bot itself joined a personal chat or a team: keep the reference and say hello."""
@@ -94,6 +108,10 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         conversation = activity.conversation
         if _in_channel(activity):  # the channel itself, so posts there start new threads
             reference["conversation"]["id"] = conversation.id.split(";")[0]
+            reference[TEAM_FIELD] = _team_of(activity)
+            if activity.type == "installationUpdate" or activity.members_added:
+                await self.conversations.remember("teams", team, removed_key(_team_of(activity)),
+                                                  {"removed": False})
         key = (conversation.id.split(";")[0] if _in_channel(activity)
                else activity.from_property.id)
         await self.conversations.remember("teams", team, key, reference)
@@ -115,6 +133,17 @@ class PreceptorTeamsBot(TeamsActivityHandler):
             name = None
         self._sign_in[user] = (time.monotonic(), name)
         return name
+
+
+def removed_key(team_id: str) -> str:
+    """Where a team's removal is noted among the saved references."""
+    return f"removed:{team_id}"
+
+
+def _team_of(activity) -> str:
+    """The team a channel activity is in (its General channel's id when Teams omits it)."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    return (data.get("team") or {}).get("id") or activity.conversation.id.split(";")[0]
 
 
 def _in_channel(activity) -> bool:

@@ -18,6 +18,7 @@ from bot.core.messages import Message
 from bot.delivery.messenger import PermanentError, RateLimited, TransientError
 from bot.delivery.pacing import Pace
 from handlers.teams import cards
+from handlers.teams.bot import TEAM_FIELD, removed_key
 
 
 class TeamsMessenger:
@@ -34,7 +35,12 @@ class TeamsMessenger:
         return await self._send(reference, message, links, user_id)
 
     async def post_channel(self, team: str, channel: str, message: Message) -> str:
+        """A new post in the channel, unless the app was removed from its team."""
         reference = await self.conversations.find("teams", team, channel)
+        in_team = (reference or {}).get(TEAM_FIELD, channel)
+        removal = await self.conversations.find("teams", team, removed_key(in_team))
+        if removal and removal.get("removed"):
+            raise PermanentError("the app was removed from that team")
         if reference is None:
             # The team's channel: any saved reference of the tenant gives the service URL.
             known = await self.conversations.find("teams", team, None)
@@ -77,7 +83,8 @@ class TeamsMessenger:
         return created
 
     async def _send(self, reference: dict, message: Message, links, user_id: str | None) -> str:
-        ref = ConversationReference().deserialize(reference)
+        ref = ConversationReference().deserialize(
+            {k: v for k, v in reference.items() if k != TEAM_FIELD})
         sent: dict = {}
 
         async def deliver(turn_context: TurnContext) -> None:

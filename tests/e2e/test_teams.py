@@ -328,3 +328,41 @@ async def test_a_502_storm_on_the_connector_loses_nothing_and_repeats_nothing(te
     to_lee = connector.to("a:chat-29:lee")
     assert len(to_lee) == 2 and "would like your help" in to_lee[1].text
     assert not [s for s in connector.sent if "something went wrong" in (s.text or "")]
+
+
+TEAM_ID = "19:general-of-the-icu-team@thread.tacv2"
+
+
+def in_team(activity: dict, conversation: str = CHANNEL) -> dict:
+    """An activity in a team's channel, its channelData naming the team and tenant (msteams-docs,
+    "Conversation events": installationUpdate in team scope, ids changed)."""
+    activity["conversation"] = {"id": conversation, "conversationType": "channel",
+                                "tenantId": TENANT}
+    activity["channelData"] = {"team": {"id": TEAM_ID, "name": "ICU"},
+                               "channel": {"id": conversation}, "tenant": {"id": TENANT}}
+    return activity
+
+
+async def test_removal_from_the_team_stops_channel_posts_until_the_app_is_added_again(teams):
+    client, connector = teams.client, teams.connector
+    await client.post(in_team(client.activity("29:lee", kind="installationUpdate", action="add"),
+                              TEAM_ID))
+    hello = in_team(client.activity("29:priya", text="<at>Preceptor</at> help"))
+    hello["entities"] = [mention("28:preceptor-bot", "Preceptor")]
+    await client.post(hello)
+    await connector.wait_for(CHANNEL)
+    posted = len(connector.to(CHANNEL))
+
+    await client.post(in_team(client.activity("29:lee", kind="installationUpdate",
+                                              action="remove"), TEAM_ID))
+    await client.say("29:priya", "learn POCUS: FAST exams")
+    await teams.reply_to("29:priya", 1)
+    await teams.deliver()
+    assert len(connector.to(CHANNEL)) == posted  # nothing, and no 403 asked for
+
+    await client.post(in_team(client.activity("29:lee", kind="installationUpdate", action="add"),
+                              TEAM_ID))
+    await client.say("29:priya", "learn breaking bad news")
+    await teams.reply_to("29:priya", 2)
+    await teams.deliver()
+    assert "wants to learn" in connector.to(CHANNEL)[-1].text
