@@ -40,6 +40,11 @@ def test_the_committed_manifest_is_valid_and_complete():
     personal = next(c for c in bot["commandLists"] if c["scopes"] == ["personal"])
     assert {"learn", "offer", "status", "profile", "pause", "resume", "capacity", "help"} <= {
         c["title"] for c in personal["commands"]}
+    # Resource-specific consent: without it Teams delivers only messages that @mention the
+    # bot, and familiarity from channels barely exists. Nothing beyond what the code reads.
+    assert document["authorization"]["permissions"]["resourceSpecific"] == [
+        {"name": "ChannelMessage.Read.Group", "type": "Application"}]
+    assert document["webApplicationInfo"]["id"]  # RSC needs the app's Entra id
 
 
 def test_icons_are_192_colour_and_32_transparent_outline():
