@@ -153,7 +153,8 @@ async def _pending_ask_for_me(t: Turn, value: str) -> tuple[IntroAsk, LearningRe
 
 
 async def accept(t: Turn, value: str) -> Message:
-    """`intro_accept`: create the mentorship and introduce both in one group message."""
+    """`intro_accept`: create the mentorship and introduce both (Slack: one group message;
+    Teams, which cannot open a group chat for a bot: a card to each with a chat link)."""
     ask, request = await _pending_ask_for_me(t, value)
     mentor, mentee = await t.member(ask.mentor_id), await t.member(ask.mentee_id)
     if request.status != Status.OPEN:
@@ -193,7 +194,8 @@ async def accept(t: Turn, value: str) -> Message:
         ),
     )
     other = mentee if t.me.id == mentor.id else mentor
-    return Message(f"Wonderful: I've introduced you and {tag(other)} in a group message.")
+    return Message(f"Wonderful: I've introduced you and {tag(other)}: the introduction is "
+                   "in your messages with me.")
 
 
 async def _withdraw_others(t, request, accepted, mentee, aspect) -> None:

@@ -74,7 +74,7 @@ async def _announce(t: Turn, request: LearningRequest, aspect_name: str) -> str 
 
 def suggestions_message(request, aspect_name, suggestions, posted) -> Message:
     where = (
-        f"I posted it in {channel_ref(posted)} so mentors can volunteer."
+        f"I'm posting it in {channel_ref(posted)} so mentors can volunteer."
         if posted
         else "I kept it private."
     )

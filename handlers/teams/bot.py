@@ -116,7 +116,7 @@ class PreceptorTeamsBot(TeamsActivityHandler):
                else activity.from_property.id)
         await self.conversations.remember("teams", team, key, reference)
         return Actor("teams", team, activity.from_property.id, name=activity.from_property.name,
-                     tz=getattr(activity, "local_timezone", None),
+                     tz=getattr(activity, "local_timezone", None) or _client_zone(activity),
                      email=await self._sign_in_name(turn_context))
 
     async def _sign_in_name(self, turn_context: TurnContext) -> str | None:
@@ -133,6 +133,16 @@ class PreceptorTeamsBot(TeamsActivityHandler):
             name = None
         self._sign_in[user] = (time.monotonic(), name)
         return name
+
+
+def _client_zone(activity) -> str | None:
+    """The zone of a clientInfo entity (msteams-docs, "Get context for your bot": `timezone`),
+    for activities that do not carry `localTimezone`."""
+    for entity in activity.entities or []:
+        props = getattr(entity, "additional_properties", None) or {}
+        if getattr(entity, "type", None) == "clientInfo" and props.get("timezone"):
+            return props["timezone"]
+    return None
 
 
 def removed_key(team_id: str) -> str:

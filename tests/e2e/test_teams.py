@@ -366,3 +366,22 @@ async def test_removal_from_the_team_stops_channel_posts_until_the_app_is_added_
     await teams.reply_to("29:priya", 2)
     await teams.deliver()
     assert "wants to learn" in connector.to(CHANNEL)[-1].text
+
+
+async def test_the_zone_comes_from_a_client_info_entity_when_local_timezone_is_absent(teams):
+    """msteams-docs, "Get context for your bot": Teams sends the user's zone in a clientInfo
+    entity (`locale`, `country`, `platform`, `timezone`)."""
+    from sqlmodel import select
+
+    from storage.models import Member
+
+    activity = teams.client.activity("29:stranger", text="help")
+    del activity["localTimezone"]
+    activity["entities"] = [{"type": "clientInfo", "locale": "en-GB", "country": "GB",
+                             "platform": "Web", "timezone": "Europe/London"}]
+    await teams.client.post(activity)
+    await teams.reply_to("29:stranger", 1)
+    async with teams.app.db.transaction() as session:
+        zone = (await session.exec(select(Member.tz).where(
+            Member.platform_user_id == "29:stranger"))).one()
+    assert zone == "Europe/London"
