@@ -2,6 +2,7 @@
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
@@ -13,6 +14,7 @@ from bot.core.dispatch import Dispatch
 from bot.core.errors import answered
 from bot.core.messages import Message
 from bot.core.workspace_events import WorkspaceEvents
+from bot.delivery.messenger import DeliveryError
 from bot.matching.familiarity import Observation
 from handlers.teams import cards
 
@@ -23,6 +25,7 @@ WELCOME = Message(
     sections=("Try `learn POCUS: FAST exams on nights`, `offer breaking bad news` or `help`.",),
 )
 SIGN_IN_TTL = 24 * 3600
+Private = Callable[[str, str, Message], Awaitable[str]]
 TEAM_FIELD = "preceptorTeam"  # kept beside a channel's reference: the team it belongs to
 
 
@@ -33,15 +36,19 @@ def tenant_of(activity) -> str:
 
 
 class PreceptorTeamsBot(TeamsActivityHandler):
-    def __init__(self, dispatch: Dispatch, events: WorkspaceEvents, conversations: ConversationStore):
+    def __init__(self, dispatch: Dispatch, events: WorkspaceEvents, conversations: ConversationStore,
+                 private: Private):
         super().__init__()
         self.dispatch, self.events, self.conversations = dispatch, events, conversations
+        self.private = private  # a message to someone's personal chat (the Messenger's send_dm)
         self._sign_in: dict[str, tuple[float, str | None]] = {}
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         """A typed command (mentions removed) or an `Action.Submit` from one of our cards.
         In a channel, only a message that @mentions the bot is for it: the rest is colleagues
-        talking (observed for familiarity, never answered)."""
+        talking (observed for familiarity, never answered). The answer to anything done in a
+        channel (suggestions, confirmations) is the person's alone: it goes to their personal
+        chat, and the channel hears only that it went there."""
         activity = turn_context.activity
         actor = await self._remember(turn_context)
         await self._observe_mentions(actor, activity)
@@ -53,7 +60,17 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         else:
             text = (TurnContext.remove_recipient_mention(activity) or activity.text or "").strip()
             call = self.dispatch.command(actor, _core_mentions(activity, text))
-        await turn_context.send_activity(cards.activity(await answered(call)))
+        reply = await answered(call)
+        if not _in_channel(activity):
+            await turn_context.send_activity(cards.activity(reply))
+            return
+        try:
+            await self.private(actor.team, actor.user_id, reply)
+            note = "I've answered you in our personal chat."
+        except DeliveryError as error:
+            log.warning("a channel command's answer could not reach the personal chat: %s", error)
+            note = "I couldn't open a personal chat with you: send me a message there first."
+        await turn_context.send_activity(cards.activity(Message(note)))
 
     async def _observe_mentions(self, actor: Actor, activity) -> None:
         """Colleagues @mentioned in a channel message: familiarity (never the words)."""

@@ -87,5 +87,6 @@ def mount(web_app: web.Application, cloud: CloudAdapter, settings: Settings, dis
           events: WorkspaceEvents, conversations: ConversationStore) -> None:
     """Serve Teams' activities on `web_app`, through the same adapter the messenger sends with."""
     tenant = settings.microsoft_app_tenant_id if settings.microsoft_app_id else None
-    bot = PreceptorTeamsBot(dispatch, events, conversations)
+    bot = PreceptorTeamsBot(dispatch, events, conversations,
+                            messenger(settings, cloud, conversations).send_dm)
     TeamsHttp(cloud, bot, tenant).add_routes(web_app)

@@ -147,13 +147,19 @@ async def test_a_stranger_pressing_someone_elses_button_changes_nothing(teams):
 
 
 async def test_mentions_are_removed_in_channels(teams):
+    """`help` is understood with the bot's mention before it; the answer goes to Priya's
+    personal chat (made for her: she never wrote to the bot)."""
+    await teams.client.say("29:lee", "help")  # a reference of the tenant, for its service URL
+    await teams.reply_to("29:lee", 1)
     activity = teams.client.activity("29:priya", text="<at>Preceptor</at> help")
     activity["conversation"] = {"id": f"{CHANNEL};messageid=1", "conversationType": "channel",
                                 "tenantId": TENANT}
     activity["entities"] = [{"type": "mention", "text": "<at>Preceptor</at>",
                              "mentioned": {"id": "28:preceptor-bot", "name": "Preceptor"}}]
     await teams.client.post(activity)
-    (reply,) = await teams.connector.wait_for(f"{CHANNEL};messageid=1")
+    (public,) = await teams.connector.wait_for(f"{CHANNEL};messageid=1")
+    assert "personal chat" in public.text
+    (reply,) = await teams.connector.wait_for("a:new-29:priya")
     assert "/learn <aspect>" in reply.text
 
 
@@ -385,3 +391,20 @@ async def test_the_zone_comes_from_a_client_info_entity_when_local_timezone_is_a
         zone = (await session.exec(select(Member.tz).where(
             Member.platform_user_id == "29:stranger"))).one()
     assert zone == "Europe/London"
+
+
+async def test_a_command_typed_in_a_channel_is_answered_in_the_personal_chat(teams):
+    """Suggestions carry Request intro buttons and a learner's goal: not for the whole
+    channel. The channel hears only where the answer went."""
+    await teams.client.say("29:lee", "offer POCUS")
+    await teams.reply_to("29:lee", 1)
+    await teams.client.say("29:priya", "help")
+    await teams.reply_to("29:priya", 1)
+    activity = in_channel(teams.client.activity(
+        "29:priya", text="<at>Preceptor</at> learn --private POCUS"), "9")
+    activity["entities"] = [mention("28:preceptor-bot", "Preceptor")]
+    await teams.client.post(activity)
+    (public,) = await teams.connector.wait_for(f"{CHANNEL};messageid=9")
+    assert public.text == "I've answered you in our personal chat." and not public.actions()
+    suggestion = (await teams.reply_to("29:priya", 2))[-1]
+    assert "Marcus Lee" in suggestion.text and suggestion.actions("request_intro")

@@ -16,7 +16,11 @@ from storage.models import Member
 
 
 def teams_bot(world) -> PreceptorTeamsBot:
-    return PreceptorTeamsBot(world.app.dispatch, world.app.events, world.app.conversations)
+    async def private(team, user, message):  # personal-chat turns here answer in the turn
+        raise AssertionError(f"an answer to {user} went proactive: {message.text}")
+
+    return PreceptorTeamsBot(world.app.dispatch, world.app.events, world.app.conversations,
+                             private)
 
 
 def card_text(activity: Activity) -> str:
