@@ -40,13 +40,11 @@ async def located(db: Database, client_id: str, workspace: str) -> InstalledAs |
 
 
 async def installs_of(db: Database, client_id: str, enterprise: str | None) -> list[InstalledAs]:
-    """Every install of an Enterprise Grid org (org-wide first), the org itself included even
-    when its install is already gone."""
+    """Every install of an Enterprise Grid org: its org-wide one first, then each workspace's."""
     c = _bots().c
     query = (select(c.team_id, c.is_enterprise_install).distinct()
              .where(c.client_id == client_id, c.enterprise_id == enterprise))
     async with db.reader.connect() as connection:
         rows = (await connection.execute(query)).all()
     found = {InstalledAs(enterprise, None if org else team, bool(org)) for team, org in rows}
-    found.add(InstalledAs(enterprise, None, True))
     return sorted(found, key=lambda where: (not where.org_wide, where.team_id or ""))

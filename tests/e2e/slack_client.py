@@ -24,10 +24,10 @@ def sign(body: str, timestamp: int | None = None, secret: str = SECRET) -> dict[
 
 class SlackClient:
     """What Slack itself sends to `/slack/events`, from workspace `team`; with `org`, as an
-    Enterprise Grid org-wide install's requests carry it (Slack's "Org-ready apps" guide:
-    `enterprise_id` and `is_enterprise_install` beside the workspace's `team_id`; events'
-    `authorizations[0]` names the org and no team, as in bolt-python's
-    tests/scenario_tests_async/test_events_org_apps.py). `org_wide=False`: a Grid workspace
+    Enterprise Grid org-wide install's requests carry it (api.slack.com/enterprise/apps/
+    reference and changes-apis: `enterprise_id` and `is_enterprise_install` beside the
+    workspace's `team_id`; events' `authorizations[0]` names the org and no team, as in
+    bolt-python's tests/scenario_tests_async/test_events_org_apps.py). `org_wide=False`: a Grid workspace
     with an install of its own, which names its org too."""
 
     def __init__(self, base_url: str, fake, team: str = TEAM, org: str | None = None,

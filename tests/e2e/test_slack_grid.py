@@ -15,8 +15,9 @@ from tests.e2e.slack_client import SlackClient, install
 from tests.e2e.test_slack import buttons, text
 
 ORG = "E_HOSP"
-# oauth.v2.access for an org-wide install (Slack's "Org-ready apps" guide: `team` is null,
-# `enterprise` names the org, `is_enterprise_install` is true), ids changed.
+# oauth.v2.access for an org-wide install, as in Slack's reference for organization-wide apps
+# (api.slack.com/enterprise/apps/reference: `team` is null, `enterprise` names the org,
+# `is_enterprise_install` is true), ids changed.
 ORG_WIDE = {"app_id": "A1", "authed_user": {"id": "U_ADMIN"}, "scope": "commands,chat:write",
             "token_type": "bot", "access_token": "xoxb-org", "bot_user_id": "UBOT",
             "team": None, "enterprise": {"id": ORG, "name": "Hospital"},

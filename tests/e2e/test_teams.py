@@ -290,8 +290,9 @@ async def test_thanks_to_a_colleague_whose_name_has_a_space(teams):
 
 
 async def test_one_install_is_one_welcome(teams):
-    """Teams sends both for one install (msteams-docs, "Conversation events": installationUpdate
-    `add`, and conversationUpdate with the bot in membersAdded)."""
+    """Teams sends both for one install (msteams-docs, "Conversation events", section
+    "Installation update event": "The bot also posts the message in the same channel using
+    conversationUpdate event")."""
     await teams.client.install("29:priya")
     await teams.client.post(teams.client.activity(
         "29:priya", kind="conversationUpdate",
@@ -340,19 +341,21 @@ TEAM_ID = "19:general-of-the-icu-team@thread.tacv2"
 
 
 def in_team(activity: dict, conversation: str = CHANNEL) -> dict:
-    """An activity in a team's channel, its channelData naming the team and tenant (msteams-docs,
-    "Conversation events": installationUpdate in team scope, ids changed)."""
-    activity["conversation"] = {"id": conversation, "conversationType": "channel",
-                                "tenantId": TENANT}
-    activity["channelData"] = {"team": {"id": TEAM_ID, "name": "ICU"},
-                               "channel": {"id": conversation}, "tenant": {"id": TENANT}}
+    """An activity in a team's channel as msteams-docs' "Conversation events" page shows it
+    (section "Installation update event", ids changed): the conversation is a channel, and
+    channelData names the channel, the team (whose id is not the channel's) and the tenant."""
+    activity["conversation"] = {"isGroup": True, "id": conversation,
+                                "conversationType": "channel", "tenantId": TENANT}
+    activity["channelData"] = {"settings": {"selectedChannel": {"id": conversation}},
+                               "team": {"id": TEAM_ID, "name": "ICU", "aadGroupId": "aad-icu"},
+                               "channel": {"id": conversation}, "tenant": {"id": TENANT},
+                               "source": {"name": "message"}}
     return activity
 
 
 async def test_removal_from_the_team_stops_channel_posts_until_the_app_is_added_again(teams):
     client, connector = teams.client, teams.connector
-    await client.post(in_team(client.activity("29:lee", kind="installationUpdate", action="add"),
-                              TEAM_ID))
+    await client.post(in_team(client.activity("29:lee", kind="installationUpdate", action="add")))
     hello = in_team(client.activity("29:priya", text="<at>Preceptor</at> help"))
     hello["entities"] = [mention("28:preceptor-bot", "Preceptor")]
     await client.post(hello)
@@ -360,14 +363,13 @@ async def test_removal_from_the_team_stops_channel_posts_until_the_app_is_added_
     posted = len(connector.to(CHANNEL))
 
     await client.post(in_team(client.activity("29:lee", kind="installationUpdate",
-                                              action="remove"), TEAM_ID))
+                                              action="remove")))
     await client.say("29:priya", "learn POCUS: FAST exams")
     await teams.reply_to("29:priya", 1)
     await teams.deliver()
     assert len(connector.to(CHANNEL)) == posted  # nothing, and no 403 asked for
 
-    await client.post(in_team(client.activity("29:lee", kind="installationUpdate", action="add"),
-                              TEAM_ID))
+    await client.post(in_team(client.activity("29:lee", kind="installationUpdate", action="add")))
     await client.say("29:priya", "learn breaking bad news")
     await teams.reply_to("29:priya", 2)
     await teams.deliver()
@@ -375,8 +377,9 @@ async def test_removal_from_the_team_stops_channel_posts_until_the_app_is_added_
 
 
 async def test_the_zone_comes_from_a_client_info_entity_when_local_timezone_is_absent(teams):
-    """msteams-docs, "Get context for your bot": Teams sends the user's zone in a clientInfo
-    entity (`locale`, `country`, `platform`, `timezone`)."""
+    """msteams-docs, "Get context for your bot" (section "Get clientInfo in your bot
+    context"): Teams sends the user's zone in a clientInfo entity (`locale`, `country`,
+    `platform`, `timezone`)."""
     from sqlmodel import select
 
     from storage.models import Member
