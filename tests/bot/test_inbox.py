@@ -56,6 +56,7 @@ async def work_all(world, worker: InboxWorker, items: int) -> None:
                 await asyncio.sleep(0.01)
     finally:
         task.cancel()
+        await asyncio.gather(task, return_exceptions=True)  # as the server stops it
         await worker.close(1)
 
 
@@ -120,6 +121,7 @@ async def test_an_item_whose_worker_died_is_answered_once_by_another(people):
             while survivor.taken < 5 or survivor.busy:
                 await asyncio.sleep(0.01)
         task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
         await survivor.close(1)
     finally:
         await other.close()
@@ -164,6 +166,7 @@ async def test_the_worker_gives_way_while_requests_are_being_answered(people):
                 await asyncio.sleep(0.01)
     finally:
         task.cancel()
+        await asyncio.gather(task, return_exceptions=True)  # as the server stops it
         await worker.close(1)
 
 
