@@ -12,6 +12,7 @@ from bot.core.messages import Message
 from bot.core.screening import screen
 from bot.core.turn import Turn, is_paused
 from bot.core.unit_of_work import UnitOfWork
+from bot.delivery.reachability import unreachable
 from bot.usecases import (
     admin,
     checkins,
@@ -55,6 +56,12 @@ BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
     **{action: partial(checkins.press, outcome=outcome) for action, outcome in checkins.BY_ACTION.items()},
 }
 
+# How the object a card's buttons act on stands now, by the card's `Message.refresh` key.
+VIEWS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
+    "offer_help": learning.announcement_view,
+    "intro_accept": intros.ask_view,
+    "intro_decline": intros.ask_view,
+}
 
 UseCase = Callable[[Turn], Awaitable[Message]]
 
@@ -111,6 +118,22 @@ class Dispatch:
     async def press(self, actor: Actor, action_id: str, value: str,
                     event_key: str | None = None) -> Message | None:
         return await self.work.run(actor, self.button_use_case(action_id, value), event_key)
+
+    async def view(self, actor: Actor, action_id: str, value: str) -> Message:
+        """The card named by `Message.refresh`, as it stands now (a refusal if not theirs)."""
+        handler = VIEWS.get(action_id)
+        if handler is None:
+            raise BadCommand("That card isn't one I can refresh.")
+        return await self.work.run(actor, partial(handler, value=str(value)[:100]))
+
+    async def reachable(self, actor: Actor, reachable: bool) -> None:
+        """The person (re)installed the app, or removed it: sending to them resumes, or
+        stops (their mentorships pause and the other side of each is told, once)."""
+        async def mark(t: Turn) -> None:
+            if not reachable:
+                await unreachable(t.session, t.workspace.id, t.me.platform_user_id, t.now)
+
+        await self.work.run(actor, mark)  # every turn marks its actor reachable
 
     async def home(self, actor: Actor) -> tuple[Message, bool]:
         """The status for a platform's home tab, and whether the person is paused."""

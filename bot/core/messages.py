@@ -7,6 +7,8 @@ a Slack mention, a Teams `<at>` entity or a plain name.
 import re
 from dataclasses import asdict, dataclass
 
+from bot.core.errors import NotFound
+
 MENTION = re.compile(r"<@([^|>]+)\|([^>]*)>")
 CHANNEL = re.compile(r"<#([^|>]+)>")
 
@@ -29,6 +31,14 @@ class Button:
     style: str | None = None  # "primary" | "danger" | None
 
 
+def button_ids(value: str, count: int) -> list[int]:
+    """The row ids a button's value names ("12" or "12:34"), or a polite `NotFound`."""
+    parts = value.split(":")
+    if len(parts) != count or not all(p.isdecimal() and len(p) < 12 for p in parts):
+        raise NotFound("That button doesn't point at anything I know.")
+    return [int(p) for p in parts]
+
+
 @dataclass(frozen=True)
 class Message:
     text: str
@@ -37,6 +47,9 @@ class Message:
     context: tuple[str, ...] = ()
     form: str | None = None  # a form the platform should open (e.g. "profile")
     file: tuple[str, str] | None = None  # (file name, text) to hand the actor, e.g. an export
+    # (action_id, value) of the object this card shows: a platform that refreshes cards in
+    # place (Teams' Universal Actions) asks `Dispatch.view` for how it stands now
+    refresh: tuple[str, str] | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -50,6 +63,7 @@ class Message:
             context=tuple(data.get("context", ())),
             form=data.get("form"),
             file=tuple(data["file"]) if data.get("file") else None,
+            refresh=tuple(data["refresh"]) if data.get("refresh") else None,
         )
 
 

@@ -143,7 +143,7 @@ class UnitOfWork:
             me.email = actor.email
         if actor.guest is not None and me.affiliation != STAFF:
             me.affiliation = GUEST if actor.guest else MEMBER
-        me.last_active_at = now
+        me.last_active_at, me.unreachable = now, False  # they are here, so they can be reached
         return Turn(session, now, self.settings, workspace, me, curated, actor.channel, self.guard)
 
 

@@ -6,7 +6,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.domain import DECLINE_MEMORY_DAYS, Status
 from bot.core.errors import AlreadyDone, AtCapacity, NotFound, NotYours, Paused
-from bot.core.messages import Button, Message
+from bot.core.messages import Button, Message, button_ids
 from bot.core.turn import Turn, is_paused, tag
 from bot.delivery import outbox
 from bot.matching import ranking as matching
@@ -22,16 +22,9 @@ from storage.queries.candidates import has_expertise
 from storage.queries.mentorships import has_live_pair, live_mentee_counts
 
 
-def _ids(value: str, count: int) -> list[int]:
-    parts = value.split(":")
-    if len(parts) != count or not all(p.isdecimal() and len(p) < 12 for p in parts):
-        raise NotFound("That button doesn't point at anything I know.")
-    return [int(p) for p in parts]
-
-
 async def volunteer(t: Turn, value: str) -> Message:
     """`offer_help`: the actor offers to mentor the person behind a public request."""
-    (request_id,) = _ids(value, 1)
+    (request_id,) = button_ids(value, 1)
     request = await t.get(LearningRequest, request_id, "request", lock=True)
     mentee = await t.member(request.member_id)
     if mentee.id == t.me.id:
@@ -42,19 +35,14 @@ async def volunteer(t: Turn, value: str) -> Message:
         raise AlreadyDone(f"{tag(mentee)} has already found a mentor for this. Thank you!")
     ask = await _create_ask(t, request, mentor=t.me, mentee=mentee, asked=mentee, origin="volunteer")
     aspect = await t.aspect_name(request.aspect_id)
-    await outbox.to_members(t.session, members=[mentee], now=t.now, message=Message(
-        f"{tag(t.me)} offered to help you with *{aspect}*.",
-        sections=(f"Why they could fit: {'; '.join(ask.reasons)}.",),
-        buttons=_answer_buttons(ask),
-        context=(f"Accept and I'll introduce you both. "
-                 f"This offer expires {t.date(ask.expires_at, mentee)}.",),
-    ))
+    await outbox.to_members(t.session, members=[mentee], now=t.now, message=ask_card(
+        t, ask, request, mentor=t.me, mentee=mentee, aspect=aspect))
     return Message(f"Thank you! I've asked {tag(mentee)}; I'll introduce you both if they accept.")
 
 
 async def request_intro(t: Turn, value: str) -> Message:
     """`request_intro`: the mentee asks a suggested mentor."""
-    request_id, mentor_id = _ids(value, 2)
+    request_id, mentor_id = button_ids(value, 2)
     request = await t.get(LearningRequest, request_id, "request", lock=True)
     if request.member_id != t.me.id:
         raise NotYours("Only the person who asked to learn this can request that intro.")
@@ -65,25 +53,54 @@ async def request_intro(t: Turn, value: str) -> Message:
         raise NotFound("That person doesn't mentor this aspect; pick one of your suggestions.")
     ask = await _create_ask(t, request, mentor=mentor, mentee=t.me, asked=mentor, origin="request")
     aspect = await t.aspect_name(request.aspect_id)
-    words = f"\n> {request.details}" if request.details else ""
-    await outbox.to_members(t.session, members=[mentor], now=t.now, message=Message(
-        f"{tag(t.me)} would like your help with *{aspect}*.{words}",
-        sections=(f"Why you: {'; '.join(ask.reasons)}.",
-                  "It starts light: a 15-minute coffee or a call between shifts."),
-        buttons=_answer_buttons(ask),
-        context=(f"This ask expires {t.date(ask.expires_at, mentor)}.",),
-    ))
+    await outbox.to_members(t.session, members=[mentor], now=t.now, message=ask_card(
+        t, ask, request, mentor=mentor, mentee=t.me, aspect=aspect))
     return Message(
         f"I've asked {tag(mentor)}. You'll hear from me when they answer "
         f"(by {t.date(ask.expires_at)} at the latest)."
     )
 
 
-def _answer_buttons(ask: IntroAsk) -> tuple[Button, ...]:
-    return (
-        Button("Accept", "intro_accept", str(ask.id), "primary"),
-        Button("Not now", "intro_decline", str(ask.id)),
-    )
+def ask_card(t: Turn, ask: IntroAsk, request: LearningRequest, *, mentor: Member,
+             mentee: Member, aspect: str) -> Message:
+    """The card an ask is answered on: for the mentor a mentee asked, or for the mentee a
+    volunteer offered to. Once answered or expired it says so, without its buttons."""
+    asked = mentor if ask.asked_id == mentor.id else mentee
+    reasons = "; ".join(ask.reasons)
+    expires = t.date(ask.expires_at, asked)
+    if ask.origin == "request":
+        words = f"\n> {request.details}" if request.details else ""
+        text = f"{tag(mentee)} would like your help with *{aspect}*.{words}"
+        sections = (f"Why you: {reasons}.",
+                    "It starts light: a 15-minute coffee or a call between shifts.")
+        waiting = f"This ask expires {expires}."
+    else:
+        text = f"{tag(mentor)} offered to help you with *{aspect}*."
+        sections = (f"Why they could fit: {reasons}.",)
+        waiting = f"Accept and I'll introduce you both. This offer expires {expires}."
+    refresh = ("intro_accept", str(ask.id))
+    if ask.status == Status.PENDING and ask.expires_at > t.now:
+        return Message(text, sections, context=(waiting,), refresh=refresh, buttons=(
+            Button("Accept", "intro_accept", str(ask.id), "primary"),
+            Button("Not now", "intro_decline", str(ask.id))))
+    when = t.date(ask.answered_at or ask.expires_at, asked)
+    standing = {
+        Status.ACCEPTED: f"Accepted on {when}: you've been introduced.",
+        Status.DECLINED: f"Answered \"Not now\" on {when}.",
+        Status.WITHDRAWN: f"Closed on {when}: {tag(mentee)} has found a mentor for this.",
+    }.get(ask.status, f"This ask expired on {when}.")
+    return Message(text, sections, context=(standing,), refresh=refresh)
+
+
+async def ask_view(t: Turn, value: str) -> Message:
+    """How an ask card stands now, for either side of it (Teams asks when it is looked at)."""
+    ask = await t.get(IntroAsk, button_ids(value, 1)[0], "ask")
+    if t.me.id not in (ask.mentor_id, ask.mentee_id):
+        raise NotYours("This ask is between two other colleagues.")
+    request = await t.get(LearningRequest, ask.request_id, "request")
+    mentor, mentee = await t.member(ask.mentor_id), await t.member(ask.mentee_id)
+    return ask_card(t, ask, request, mentor=mentor, mentee=mentee,
+                    aspect=await t.aspect_name(request.aspect_id))
 
 
 async def _create_ask(t: Turn, request, *, mentor: Member, mentee: Member, asked: Member,
@@ -137,7 +154,7 @@ async def _check_can_mentor(t: Turn, mentor: Member, mentee: Member, aspect_id: 
 async def _pending_ask_for_me(t: Turn, value: str) -> tuple[IntroAsk, LearningRequest]:
     """The ask and its request, both locked until commit. Every use case that touches asks
     locks the request first, so accepts and volunteers on one request take turns."""
-    (ask_id,) = _ids(value, 1)
+    (ask_id,) = button_ids(value, 1)
     ask = await t.get(IntroAsk, ask_id, "ask")
     request = await t.get(LearningRequest, ask.request_id, "request", lock=True)
     await t.session.refresh(ask, with_for_update=True)

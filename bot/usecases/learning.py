@@ -1,14 +1,14 @@
 """`/learn`: record what someone wants to learn, announce it, and suggest mentors."""
 
-from bot.core.domain import MAX_DETAILS
+from bot.core.domain import MAX_DETAILS, Status
 from bot.core.errors import AlreadyDone, BadCommand
 from bot.core.grammar import Command
-from bot.core.messages import Button, Message, channel_ref
+from bot.core.messages import Button, Message, button_ids, channel_ref
 from bot.core.turn import Turn, describe, tag
 from bot.delivery import outbox
 from bot.matching import aspects
 from bot.matching import ranking as matching
-from storage.models import LearningRequest
+from storage.models import LearningRequest, Member
 from storage.queries.mentorships import mentors_of
 from storage.queries.requests import open_request_on
 
@@ -58,18 +58,36 @@ async def _announce(t: Turn, request: LearningRequest, aspect_name: str) -> str 
     """Post a public request in the mentoring channel; returns the channel, if posted."""
     if not request.public or not t.workspace.channel:
         return None
-    who = describe(t.me)
-    words = f"\n> {request.details}" if request.details else ""
     await outbox.to_channel(
         t.session, workspace_id=t.workspace.id, channel=t.workspace.channel, now=t.now,
-        dedupe_key=f"announce:{request.id}",
-        message=Message(
-            f"{tag(t.me)} wants to learn *{aspect_name}*.{words}",
-            context=(who,) if who else (),
-            buttons=(Button("I can help", "offer_help", str(request.id), "primary"),),
-        ),
+        dedupe_key=f"announce:{request.id}", message=announcement(request, t.me, aspect_name),
     )
     return t.workspace.channel
+
+
+def announcement(request: LearningRequest, learner: Member, aspect_name: str) -> Message:
+    """The channel post of a public request: "I can help" while it is open; once settled,
+    the same words with what became of it, for everyone who sees the post."""
+    who = describe(learner)
+    words = f"\n> {request.details}" if request.details else ""
+    text = f"{tag(learner)} wants to learn *{aspect_name}*.{words}"
+    refresh = ("offer_help", str(request.id))
+    if request.status == Status.OPEN:
+        return Message(text, context=(who,) if who else (), refresh=refresh, buttons=(
+            Button("I can help", "offer_help", str(request.id), "primary"),))
+    outcome = ("has been introduced to a mentor. Thank you, everyone!"
+               if request.status == Status.MATCHED else "has closed this request.")
+    return Message(text, context=(*((who,) if who else ()), f"Update: {tag(learner)} {outcome}"),
+                   refresh=refresh)
+
+
+async def announcement_view(t: Turn, value: str) -> Message:
+    """How a channel post stands now (Teams asks when someone looks at it)."""
+    request = await t.session.get(LearningRequest, button_ids(value, 1)[0])
+    if request is None or not request.public:
+        return Message("This request is no longer open.")
+    learner = await t.member(request.member_id)  # another workspace's: UnknownMember
+    return announcement(request, learner, await t.aspect_name(request.aspect_id))
 
 
 def suggestions_message(request, aspect_name, suggestions, posted) -> Message:

@@ -3,20 +3,21 @@
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import ChannelAccount
 
 from bot.core.actor import Actor
 from bot.core.conversations import ConversationStore
 from bot.core.dispatch import Dispatch
-from bot.core.errors import answered
-from bot.core.messages import Message
+from bot.core.errors import PreceptorError, answered
+from bot.core.messages import Message, plain
 from bot.core.workspace_events import WorkspaceEvents
 from bot.delivery.messenger import DeliveryError
 from bot.matching.familiarity import Observation
-from handlers.teams import cards
+from handlers.teams import cards, invokes
 
 log = logging.getLogger(__name__)
 WELCOME = Message(
@@ -60,17 +61,53 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         else:
             text = (TurnContext.remove_recipient_mention(activity) or activity.text or "").strip()
             call = self.dispatch.command(actor, _core_mentions(activity, text))
-        reply = await answered(call)
-        if not _in_channel(activity):
+        await self._answer(turn_context, actor, await answered(call))
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """`Action.Execute` on a Universal Actions card (`adaptiveCard/action`); any invoke the
+        app never declared (a task module, a message extension) is refused, never a 5xx."""
+        activity = turn_context.activity
+        if activity.name != "adaptiveCard/action":
+            response = await super().on_invoke_activity(turn_context)
+            if response is None or response.status != HTTPStatus.NOT_IMPLEMENTED:
+                return response
+            log.info("Teams invoke not handled: %s", activity.name)
+            return invokes.refused("NotSupported", "Preceptor does not handle this invoke.")
+        action = (activity.value or {}).get("action") if isinstance(activity.value, dict) else None
+        if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+            return invokes.refused("BadRequest", "Expected an Action.Execute.")
+        return await self._execute(turn_context, action)
+
+    async def _execute(self, turn_context: TurnContext, action: dict) -> InvokeResponse:
+        """A button (answered as a press is, privately) or Teams asking for a refresh; either
+        way the card comes back as it now stands, for whoever is looking at it."""
+        actor = await self._remember(turn_context)
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        action_id, value = str(data.get("action_id", "")), str(data.get("value", ""))
+        if action.get("verb") != cards.REFRESH:
+            reply = await answered(self.dispatch.press(actor, action_id, value))
+            await self._answer(turn_context, actor, reply, note=False)
+        try:
+            view = await self.dispatch.view(actor, action_id, value)
+        except PreceptorError as refusal:
+            return invokes.notice(plain(refusal.message))
+        return invokes.card(cards.card(view))
+
+    async def _answer(self, turn_context: TurnContext, actor: Actor, reply: Message,
+                      note: bool = True) -> None:
+        """In a personal chat, the reply; from a channel, the reply goes to the person's
+        personal chat and (with `note`) the channel hears only where it went."""
+        if not _in_channel(turn_context.activity):
             await turn_context.send_activity(cards.activity(reply))
             return
         try:
             await self.private(actor.team, actor.user_id, reply)
-            note = "I've answered you in our personal chat."
+            told = "I've answered you in our personal chat."
         except DeliveryError as error:
             log.warning("a channel command's answer could not reach the personal chat: %s", error)
-            note = "I couldn't open a personal chat with you: send me a message there first."
-        await turn_context.send_activity(cards.activity(Message(note)))
+            told = "I couldn't open a personal chat with you: send me a message there first."
+        if note:
+            await turn_context.send_activity(cards.activity(Message(told)))
 
     async def _observe_mentions(self, actor: Actor, activity) -> None:
         """Colleagues @mentioned in a channel message: familiarity (never the words)."""
@@ -88,22 +125,30 @@ class PreceptorTeamsBot(TeamsActivityHandler):
                 event_key=f"teams:{activity.id}")
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
-        """Hello, once: Teams announces one install twice (`installationUpdate` add and
-        `conversationUpdate` with the bot in membersAdded), so the first of the day wins."""
+        """Added to a team or installed by someone: sending there resumes, and hello, once
+        (Teams announces one install twice, `installationUpdate` add and `conversationUpdate`
+        with the bot in membersAdded, so the first of the day wins)."""
         actor = await self._remember(turn_context)
         activity = turn_context.activity
+        await self.conversations.remember("teams", actor.team, removed_key(_installed_in(activity)),
+                                          {"removed": False})
+        if _personal(activity):
+            await self.dispatch.reachable(actor, True)
         where = activity.conversation.id.split(";")[0]
         day = activity.timestamp.date() if activity.timestamp else "undated"
         if await self.events.first_time(f"teams:welcome:{actor.team}:{where}:{day}"):
             await turn_context.send_activity(cards.activity(WELCOME))
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
-        """Removed from a team: nothing more is posted to its channels until it is added
-        again (a personal uninstall is caught by the connector's 403, as today)."""
+        """Removed from a team, or uninstalled by someone: nothing more is sent there until
+        the app is added again. Someone who uninstalled it is unreachable at once (their
+        pairs pause, the other side is told) rather than at the next 403."""
         activity = turn_context.activity
-        if _in_channel(activity):
-            await self.conversations.remember("teams", tenant_of(activity),
-                                              removed_key(_team_of(activity)), {"removed": True})
+        team = tenant_of(activity)
+        await self.conversations.remember("teams", team, removed_key(_installed_in(activity)),
+                                          {"removed": True})
+        if _personal(activity):
+            await self.dispatch.reachable(Actor("teams", team, activity.from_property.id), False)
 
     async def on_members_removed_activity(self, members_removed: list[ChannelAccount],
                                           turn_context: TurnContext) -> None:
@@ -126,9 +171,6 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         if _in_channel(activity):  # the channel itself, so posts there start new threads
             reference["conversation"]["id"] = conversation.id.split(";")[0]
             reference[TEAM_FIELD] = _team_of(activity)
-            if activity.type == "installationUpdate" or activity.members_added:
-                await self.conversations.remember("teams", team, removed_key(_team_of(activity)),
-                                                  {"removed": False})
         key = (conversation.id.split(";")[0] if _in_channel(activity)
                else activity.from_property.id)
         await self.conversations.remember("teams", team, key, reference)
@@ -162,9 +204,23 @@ def _client_zone(activity) -> str | None:
     return None
 
 
-def removed_key(team_id: str) -> str:
-    """Where a team's removal is noted among the saved references."""
-    return f"removed:{team_id}"
+def removed_key(installed_in: str) -> str:
+    """Where the app's removal from a team (by its id) or by a person (by theirs) is noted
+    among the saved references."""
+    return f"removed:{installed_in}"
+
+
+def _installed_in(activity) -> str:
+    """What an install or uninstall is of: the team, the person, or the group chat."""
+    if _in_channel(activity):
+        return _team_of(activity)
+    if _personal(activity):
+        return activity.from_property.id
+    return activity.conversation.id
+
+
+def _personal(activity) -> bool:
+    return activity.conversation.conversation_type == "personal"
 
 
 def _team_of(activity) -> str:

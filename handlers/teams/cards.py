@@ -6,11 +6,12 @@ from urllib.parse import quote
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity
 
-from bot.core.messages import CHANNEL, MENTION, Message
+from bot.core.messages import CHANNEL, MENTION, Button, Message
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 _BOLD = re.compile(r"(?<![*\w])\*([^*\n]+)\*(?![*\w])")
 STYLES = {"primary": "positive", "danger": "destructive"}
+REFRESH = "refresh"  # the verb of a refresh clause's Action.Execute
 
 
 def _markdown(text: str, mentions: dict[str, dict]) -> str:
@@ -29,8 +30,11 @@ def _markdown(text: str, mentions: dict[str, dict]) -> str:
 
 
 def card(message: Message, links: tuple[tuple[str, str], ...] = ()) -> dict:
-    """An Adaptive Card: text, sections, context, then the buttons as `Action.Submit` with
-    `{"action_id", "value"}` and any `(title, url)` links as `Action.OpenUrl`."""
+    """An Adaptive Card: text, sections, context, then any `(title, url)` links as
+    `Action.OpenUrl` and the buttons, with `{"action_id", "value"}` as their data. A card
+    with a `refresh` key uses Universal Actions: `Action.Execute` buttons (`Action.Submit` as
+    the fallback older clients render) and a refresh clause, so Teams asks for its current
+    view whenever someone looks at it."""
     mentions: dict[str, dict] = {}
     body = [{"type": "TextBlock", "text": _markdown(message.text, mentions), "wrap": True}]
     body += [{"type": "TextBlock", "text": _markdown(s, mentions), "wrap": True}
@@ -42,18 +46,31 @@ def card(message: Message, links: tuple[tuple[str, str], ...] = ()) -> dict:
         body.append({"type": "TextBlock", "text": f"```\n{message.file[1]}\n```", "wrap": True,
                      "fontType": "Monospace"})
     actions = [{"type": "Action.OpenUrl", "title": title, "url": url} for title, url in links]
-    for button in message.buttons:
-        action = {"type": "Action.Submit", "title": button.label,
-                  "data": {"action_id": button.action_id, "value": button.value}}
-        if button.style in STYLES:
-            action["style"] = STYLES[button.style]
-        actions.append(action)
+    actions += [_action(button, universal=message.refresh is not None)
+                for button in message.buttons]
     content = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": "1.5", "body": body}
     if actions:
         content["actions"] = actions
+    if message.refresh:
+        action_id, value = message.refresh
+        # Teams refreshes automatically for everyone in chats and channels of up to 60
+        # people; in larger channels only for `userIds` (here: the people the card names).
+        content["refresh"] = {"action": {"type": "Action.Execute", "verb": REFRESH,
+                                         "data": {"action_id": action_id, "value": value}},
+                              "userIds": list(mentions)[:60]}
     if mentions:
         content["msteams"] = {"entities": list(mentions.values())}
     return content
+
+
+def _action(button: Button, universal: bool) -> dict:
+    data = {"action_id": button.action_id, "value": button.value}
+    submit = {"type": "Action.Submit", "title": button.label, "data": data}
+    if button.style in STYLES:
+        submit["style"] = STYLES[button.style]
+    if not universal:
+        return submit
+    return {**submit, "type": "Action.Execute", "verb": button.action_id, "fallback": submit}
 
 
 def activity(message: Message, links: tuple[tuple[str, str], ...] = ()) -> Activity:

@@ -29,6 +29,9 @@ class TeamsMessenger:
 
     async def send_dm(self, team: str, user_id: str, message: Message,
                       links: tuple[tuple[str, str], ...] = ()) -> str:
+        """To the person's personal chat, unless they uninstalled the app."""
+        if await self._removed(team, user_id):
+            raise PermanentError("the person uninstalled the app", gone=user_id)
         reference = await self.conversations.find("teams", team, user_id)
         if reference is None:
             reference = await self._create_personal_chat(team, user_id)
@@ -38,8 +41,7 @@ class TeamsMessenger:
         """A new post in the channel, unless the app was removed from its team."""
         reference = await self.conversations.find("teams", team, channel)
         in_team = (reference or {}).get(TEAM_FIELD, channel)
-        removal = await self.conversations.find("teams", team, removed_key(in_team))
-        if removal and removal.get("removed"):
+        if await self._removed(team, in_team):
             raise PermanentError("the app was removed from that team")
         if reference is None:
             # The team's channel: any saved reference of the tenant gives the service URL.
@@ -49,6 +51,10 @@ class TeamsMessenger:
             reference = {**known, "conversation": {"id": channel, "isGroup": True,
                                                    "conversationType": "channel"}}
         return await self._send(reference, message, (), None)
+
+    async def _removed(self, team: str, installed_in: str) -> bool:
+        removal = await self.conversations.find("teams", team, removed_key(installed_in))
+        return bool(removal and removal.get("removed"))
 
     async def introduce(self, team: str, user_ids: Sequence[str], message: Message) -> str:
         """Teams cannot open a group chat for a bot: a card to each with a "Start chat" link."""

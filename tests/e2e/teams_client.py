@@ -38,5 +38,19 @@ class TeamsClient:
     async def press(self, user: str, action_id: str, value: str):
         return await self.post(self.activity(user, value={"action_id": action_id, "value": value}))
 
+    def execute(self, user: str, verb: str, data: dict, trigger: str = "manual") -> dict:
+        """An `Action.Execute` as Teams invokes the bot with it (adaptivecards.io, "Universal
+        Action Model", request format: `adaptiveCard/action` with `action` and `trigger`)."""
+        return self.activity(user, kind="invoke", name="adaptiveCard/action", value={
+            "action": {"type": "Action.Execute", "id": f"action-{next(self._ids)}",
+                       "verb": verb, "data": data}, "trigger": trigger})
+
+    async def invoke(self, activity: dict) -> tuple[int, dict | None]:
+        """An invoke activity; the HTTP status and the invoke response Teams would get."""
+        async with aiohttp.ClientSession() as session:
+            response = await session.post(self.url, json=activity)
+            body = await response.json() if response.content_length else None
+            return response.status, body
+
     async def install(self, user: str):
         return await self.post(self.activity(user, kind="installationUpdate", action="add"))
