@@ -27,6 +27,7 @@ WELCOME = Message(
 )
 SIGN_IN_TTL = 24 * 3600
 Private = Callable[[str, str, Message], Awaitable[str]]
+PERSONAL, GROUP_CHAT, CHANNEL = "personal", "groupChat", "channel"  # conversationType
 TEAM_FIELD = "preceptorTeam"  # kept beside a channel's reference: the team it belongs to
 
 
@@ -54,7 +55,7 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         actor = await self._remember(turn_context)
         await self._observe_mentions(actor, activity)
         value = activity.value if isinstance(activity.value, dict) else None
-        if not value and _in_channel(activity) and not _mentions_bot(activity):
+        if not value and _kind(activity) != PERSONAL and not _mentions_bot(activity):
             return
         if value and "action_id" in value:
             call = self.dispatch.press(actor, str(value["action_id"]), str(value.get("value", "")))
@@ -95,9 +96,9 @@ class PreceptorTeamsBot(TeamsActivityHandler):
 
     async def _answer(self, turn_context: TurnContext, actor: Actor, reply: Message,
                       note: bool = True) -> None:
-        """In a personal chat, the reply; from a channel, the reply goes to the person's
-        personal chat and (with `note`) the channel hears only where it went."""
-        if not _in_channel(turn_context.activity):
+        """In a personal chat, the reply; from a channel or a group chat, the reply goes to
+        the person's personal chat and (with `note`) the others hear only where it went."""
+        if _kind(turn_context.activity) == PERSONAL:
             await turn_context.send_activity(cards.activity(reply))
             return
         try:
@@ -111,7 +112,7 @@ class PreceptorTeamsBot(TeamsActivityHandler):
 
     async def _observe_mentions(self, actor: Actor, activity) -> None:
         """Colleagues @mentioned in a channel message: familiarity (never the words)."""
-        if activity.conversation.conversation_type != "channel":
+        if not _in_channel(activity):
             return
         mentioned = tuple(
             m.additional_properties["mentioned"]["id"]
@@ -126,17 +127,15 @@ class PreceptorTeamsBot(TeamsActivityHandler):
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         """Added to a team or installed by someone: sending there resumes, and hello, once
-        (Teams announces one install twice, `installationUpdate` add and `conversationUpdate`
-        with the bot in membersAdded, so the first of the day wins)."""
+        per install (Teams announces one install twice, `installationUpdate` add and
+        `conversationUpdate` with the bot in membersAdded; an upgrade is no new install)."""
         actor = await self._remember(turn_context)
         activity = turn_context.activity
-        await self.conversations.remember("teams", actor.team, removed_key(_installed_in(activity)),
-                                          {"removed": False})
+        removals = await self._installed(actor.team, activity, removed=False)
         if _personal(activity):
             await self.dispatch.reachable(actor, True)
         where = activity.conversation.id.split(";")[0]
-        day = activity.timestamp.date() if activity.timestamp else "undated"
-        if await self.events.first_time(f"teams:welcome:{actor.team}:{where}:{day}"):
+        if await self.events.first_time(f"teams:welcome:{actor.team}:{where}:{removals}"):
             await turn_context.send_activity(cards.activity(WELCOME))
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
@@ -145,10 +144,19 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         pairs pause, the other side is told) rather than at the next 403."""
         activity = turn_context.activity
         team = tenant_of(activity)
-        await self.conversations.remember("teams", team, removed_key(_installed_in(activity)),
-                                          {"removed": True})
+        await self._installed(team, activity, removed=True)
         if _personal(activity):
             await self.dispatch.reachable(Actor("teams", team, activity.from_property.id), False)
+
+    async def _installed(self, team: str, activity, removed: bool) -> int:
+        """Note the app added to (or removed from) where the activity says; returns how many
+        times it was removed from there, which tells one install from the next."""
+        key = removed_key(_installed_in(activity))
+        before = await self.conversations.find("teams", team, key) or {}
+        removals = before.get("removals", 0) + (1 if removed and not before.get("removed") else 0)
+        await self.conversations.remember("teams", team, key,
+                                          {"removed": removed, "removals": removals})
+        return removals
 
     async def on_members_removed_activity(self, members_removed: list[ChannelAccount],
                                           turn_context: TurnContext) -> None:
@@ -171,9 +179,10 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         if _in_channel(activity):  # the channel itself, so posts there start new threads
             reference["conversation"]["id"] = conversation.id.split(";")[0]
             reference[TEAM_FIELD] = _team_of(activity)
-        key = (conversation.id.split(";")[0] if _in_channel(activity)
-               else activity.from_property.id)
-        await self.conversations.remember("teams", team, key, reference)
+        if _kind(activity) != GROUP_CHAT:  # a group chat is never where a person's DMs go
+            key = (conversation.id.split(";")[0] if _in_channel(activity)
+                   else activity.from_property.id)
+            await self.conversations.remember("teams", team, key, reference)
         return Actor("teams", team, activity.from_property.id, name=activity.from_property.name,
                      tz=getattr(activity, "local_timezone", None) or _client_zone(activity),
                      email=await self._sign_in_name(turn_context))
@@ -219,8 +228,21 @@ def _installed_in(activity) -> str:
     return activity.conversation.id
 
 
+def _kind(activity) -> str:
+    """personal, groupChat or channel. Teams names it in `conversationType`; where an
+    activity omits it (msteams-docs' own examples do), the channel data or the id tells:
+    personal chats are `a:…`, group chats `19:…@thread.v2`, channels `19:…@thread.tacv2`."""
+    conversation = activity.conversation
+    if conversation.conversation_type in (PERSONAL, GROUP_CHAT, CHANNEL):
+        return conversation.conversation_type
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    if data.get("team") or data.get("channel") or "@thread.tacv2" in (conversation.id or ""):
+        return CHANNEL
+    return GROUP_CHAT if (conversation.id or "").startswith("19:") or conversation.is_group else PERSONAL
+
+
 def _personal(activity) -> bool:
-    return activity.conversation.conversation_type == "personal"
+    return _kind(activity) == PERSONAL
 
 
 def _team_of(activity) -> str:
@@ -230,7 +252,7 @@ def _team_of(activity) -> str:
 
 
 def _in_channel(activity) -> bool:
-    return activity.conversation.conversation_type == "channel"
+    return _kind(activity) == CHANNEL
 
 
 def _mentions_bot(activity) -> bool:

@@ -113,6 +113,8 @@ async def _call(request, user_id: str | None):
         if status in (401, 403, 404):
             # 403: "bot not in conversation roster": the person removed the app or left.
             raise PermanentError(f"teams {status}", gone=user_id) from None
+        if status == 413:  # MessageSizeTooBig: the same message would be refused again
+            raise PermanentError("teams 413: the message is too big") from None
         raise TransientError(f"teams {status}") from None
     except (TimeoutError, ClientRequestError, aiohttp.ClientError) as error:
         raise TransientError(type(error).__name__) from None

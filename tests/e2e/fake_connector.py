@@ -1,5 +1,11 @@
 """The Bot Connector service as a local aiohttp server: records what the bot sends to Teams,
-serves roster entries, and can be told to refuse a conversation (403) or throttle (429)."""
+serves roster entries, and can be told to refuse a conversation (403) or throttle (429).
+
+As Teams does, it serves under a regional path of its service URL (`…/amer/v3/…`, as in
+`https://smba.trafficmanager.net/amer/`): a bot that dropped the path reaches nothing. Its
+errors carry the codes and messages of msteams-docs' "Send and receive messages" table
+("Status code responses"; conversation-messages.md), in the Bot Connector's
+`{"error": {"code", "message"}}` body."""
 
 import asyncio
 import itertools
@@ -33,6 +39,24 @@ class Sent:
         return [a for a in found if a.get("data", {}).get("action_id") == action_id]
 
 
+REGION = "/amer"
+ERRORS = {
+    403: ("BotNotInConversationRoster", "The bot isn't part of the conversation roster."),
+    404: ("ConversationNotFound", "The conversation wasn't found."),
+    412: ("PreconditionFailed", "A precondition failed, please try again."),
+    413: ("MessageSizeTooBig", "The message size is too large."),
+    429: ("Throttled", "Too many requests. Also returns when to retry after."),
+    502: ("ServiceError", "Bad Gateway"),  # the rate-limit page's "retry": no code documented
+    504: ("ServiceError", "Gateway Timeout"),
+}
+
+
+def error(status: int, headers: dict | None = None) -> web.Response:
+    code, message = ERRORS[status]
+    return web.json_response({"error": {"code": code, "message": message}}, status=status,
+                             headers=headers or {})
+
+
 @dataclass
 class FakeConnector:
     roster: dict[str, dict] = field(default_factory=dict)  # user id -> name, upn
@@ -50,13 +74,14 @@ class FakeConnector:
 
     async def start(self) -> str:
         app = web.Application()
-        app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._send)
-        app.router.add_post("/v3/conversations/{conversation}/activities", self._send)
-        app.router.add_post("/v3/conversations", self._create)
-        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
+        v3 = f"{REGION}/v3/conversations"
+        app.router.add_post(v3 + "/{conversation}/activities/{reply_to}", self._send)
+        app.router.add_post(v3 + "/{conversation}/activities", self._send)
+        app.router.add_post(v3, self._create)
+        app.router.add_get(v3 + "/{conversation}/members/{member}", self._member)
         app.router.add_route("*", "/{tail:.*}", self._other)
         self._runner, base = await serve_locally(app)
-        self.url = base + "/"
+        self.url = f"{base}{REGION}/"
         return self.url
 
     async def stop(self) -> None:
@@ -76,13 +101,9 @@ class FakeConnector:
     async def _send(self, request: web.Request) -> web.Response:
         conversation = request.match_info["conversation"]
         if conversation in self.refuse:
-            status, headers = self.refuse[conversation]
-            return web.json_response({"error": {"code": "Forbidden", "message": "no"}},
-                                     status=status, headers=headers)
+            return error(*self.refuse[conversation])
         if self.failing.get(conversation):
-            status = self.failing[conversation].pop(0)
-            return web.json_response({"error": {"code": "ServiceError", "message": "Bad Gateway"}},
-                                     status=status)
+            return error(self.failing[conversation].pop(0))
         self.sent.append(Sent(conversation, await request.json()))
         return web.json_response({"id": f"activity-{next(self._ids)}"})
 
@@ -95,7 +116,8 @@ class FakeConnector:
     async def _member(self, request: web.Request) -> web.Response:
         member = request.match_info["member"]
         if member not in self.roster:
-            return web.json_response({"error": {"code": "NotFound"}}, status=404)
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation",
+                                                "message": "The member wasn't found."}}, status=404)
         known = self.roster[member]
         return web.json_response({"id": member, "name": known["name"], "aadObjectId": f"aad-{member}",
                                   "userPrincipalName": known["upn"], "email": known["upn"],

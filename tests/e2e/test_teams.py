@@ -233,6 +233,20 @@ async def test_throttling_429_is_retried_after_the_delay_teams_asks_for(teams):
     assert teams.connector.to("a:chat-29:lee")[-1].text == "Hello"
 
 
+async def test_a_message_too_big_fails_once_and_leaves_the_person_reachable(teams):
+    """413 MessageSizeTooBig (msteams-docs, "Status code responses"): sending it again would
+    be refused again, and it says nothing about the person."""
+    from bot.core.messages import Message
+    from bot.delivery.messenger import PermanentError
+
+    await teams.client.say("29:lee", "offer POCUS")
+    await teams.reply_to("29:lee", 1)
+    teams.connector.refuse["a:chat-29:lee"] = (413, {})
+    with pytest.raises(PermanentError) as error:
+        await teams.app.messengers["teams"].send_dm(TENANT, "29:lee", Message("x" * 50_000))
+    assert error.value.gone is None
+
+
 async def test_colleagues_mentioned_in_a_channel_become_familiar(teams):
     activity = teams.client.activity("29:priya", text="<at>Preceptor</at> <at>Marcus Lee</at> thanks!")
     activity["conversation"] = {"id": f"{CHANNEL};messageid=7", "conversationType": "channel",
