@@ -85,7 +85,7 @@ async def slack_world(db_url, fake):
 async def connector():
     """The Bot Connector fake, with a roster of sign-in names for the Teams people."""
     from tests.e2e.fake_connector import FakeConnector
-    from tests.e2e.test_teams import PEOPLE as TEAMS_PEOPLE
+    from tests.e2e.teams_world import PEOPLE as TEAMS_PEOPLE
 
     fake = FakeConnector(roster={u: {"name": p["name"], "upn": p["upn"]}
                                  for u, p in TEAMS_PEOPLE.items()})
@@ -93,3 +93,12 @@ async def connector():
     yield fake
     await fake.stop()
     assert fake.unexpected == []
+
+
+@pytest.fixture
+async def teams(db_url, connector):
+    """The server in Teams emulator mode with the fake Bot Connector."""
+    from tests.e2e.teams_world import TeamsWorld
+
+    async with TeamsWorld(db_url, connector) as world:
+        yield world

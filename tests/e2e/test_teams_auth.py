@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from tests.e2e.teams_client import TENANT
-from tests.e2e.test_teams import TeamsWorld
+from tests.e2e.teams_world import TeamsWorld
 
 APP_ID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
 ISSUER = "https://api.botframework.com"

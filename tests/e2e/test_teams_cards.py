@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.core.messages import Message
 from bot.delivery.messenger import PermanentError
 from storage.models import Member
-from tests.e2e.test_teams import CHANNEL, in_channel, teams  # noqa: F401  (the fixture)
+from tests.e2e.teams_world import CHANNEL, in_channel
 
 CARD = "application/vnd.microsoft.card.adaptive"
 

@@ -12,8 +12,6 @@ import asyncio
 import json
 from pathlib import Path
 
-from tests.e2e.test_teams import teams  # noqa: F401  (the fixture)
-
 CORPUS = json.loads((Path(__file__).parent / "data" / "teams_activities.json").read_text())
 NOTES = ("I've answered you in our personal chat.",
          "I couldn't open a personal chat with you: send me a message there first.")
