@@ -39,6 +39,7 @@ BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 bench: install
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	$(BIN)/python -m bench.matching
+	$(BIN)/python -m bench.aspects
 	$(BIN)/python -m bench.ack
 	$(BIN)/python -m bench.ack --database $(BENCH_DATABASE_URL)
 	$(BIN)/python -m bench.delivery
