@@ -38,6 +38,7 @@ COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
     "resume": profile.resume,
     "reply": checkins.typed_reply,
     "reflect": checkins.reflect,
+    "wrap_up": checkins.wrap_up,
     "admin_channel": admin.set_channel,
     "admin_report": admin.report,
     "clear_inferred": profile.clear_inferred,
@@ -53,6 +54,7 @@ BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
     "request_intro": intros.request_intro,
     "intro_accept": intros.accept,
     "intro_decline": intros.decline,
+    "pair_wrap_up": checkins.wrap_up_pair,
     **{action: partial(checkins.press, outcome=outcome) for action, outcome in checkins.BY_ACTION.items()},
 }
 

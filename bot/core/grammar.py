@@ -20,6 +20,7 @@ HELP = """*Preceptor* finds you a mentor for one aspect at a time, and checks in
 • `/mentor status` — your requests, mentorships and pending asks
 • `/mentor pause [<weeks>]` · `/mentor resume` — stop or restart asks and check-ins for you
 • `/mentor capacity <n>` — how many mentees you take at once
+• `/mentor wrap-up [@person] [aspect]` — end a mentorship whenever it has done its job
 • `/mentor thanks @someone <message>` — thank a mentor (`--private`: not quoted in their impact)
 • `/mentor impact` — what your mentoring has done
 • `/mentor export` · `/mentor forget-me` — all your data / none of it
@@ -69,6 +70,8 @@ def parse(raw: str) -> Command:
     phrase = words.lower().rstrip(".!")
     if phrase in REPLIES and not (phrase == "pause" and raw.strip().startswith("/")):
         return Command("reply", text=REPLIES[phrase])
+    if head == "wrap" and rest.lower().split(" ")[0] == "up":  # "wrap up …" is "wrap-up …"
+        head, rest = "wrap-up", rest[2:]
     handler = _SIMPLE.get(head)
     if handler is None:
         shown = f" `{head[:40]}`" if not Guard().findings(head) else " that"
@@ -162,6 +165,13 @@ def _thanks(rest: str) -> Command:
     return Command("thanks", items=(target,), text=message.strip(), private=private)
 
 
+def _wrap_up(rest: str) -> Command:
+    """`wrap-up [@person] [aspect]`: both optional, the person first."""
+    rest = rest.strip()
+    person, _, aspect = rest.partition(" ") if rest.startswith(("<@", "@")) else ("", "", rest)
+    return Command("wrap_up", items=(person,) if person else (), text=aspect.strip())
+
+
 def _forget_me(rest: str) -> Command:
     if rest.lower() not in ("", "confirm"):
         raise BadCommand("Type `/mentor forget-me` to see what it erases, then "
@@ -182,4 +192,6 @@ _SIMPLE = {
     "impact": _bare("impact"),
     "export": _bare("export"),
     "forget-me": _forget_me,
+    "wrap-up": _wrap_up,
+    "wrapup": _wrap_up,
 }

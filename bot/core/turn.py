@@ -1,5 +1,6 @@
 """What every use case works with: one transaction, one moment, one workspace, one actor."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,7 +13,9 @@ from bot.delivery.waking import zone
 from bot.matching.aspects import Catalog
 from bot.privacy.guard import Guard
 from storage.models import Aspect, Member, Workspace
-from storage.queries.members import member_by_platform_id
+from storage.queries.members import member_by_platform_id, members_named
+
+_MENTION = re.compile(r"^<@([^|>]+)(?:\|[^>]*)?>$")
 
 
 @dataclass
@@ -50,6 +53,19 @@ class Turn:
         if found is None:
             raise UnknownMember("I don't know that person yet: they haven't used Preceptor here.")
         return found
+
+    async def person(self, ref: str) -> Member:
+        """Someone named by a platform mention (`<@U1>`), `@id` or their display name."""
+        found = _MENTION.match(ref)
+        user = found.group(1) if found else ref.removeprefix("@")
+        try:
+            return await self.member_by_platform_id(user)
+        except UnknownMember:
+            by_name = await members_named(session=self.session, workspace_id=self.workspace.id,
+                                          name=user)
+            if len(by_name) == 1:
+                return by_name[0]
+            raise UnknownMember("I don't know who that is: mention them with @ so I can tell.") from None
 
     async def aspect_name(self, aspect_id: int) -> str:
         return (await self.session.get_one(Aspect, aspect_id)).name

@@ -7,13 +7,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.domain import MAX_REFLECTION, NOT_YET_DAYS, SILENT_ROUNDS_TO_PAUSE, Outcome, Status
 from bot.core.errors import AlreadyDone, BadCommand, NotFound, NotYours
 from bot.core.grammar import Command
-from bot.core.messages import Button, Message
+from bot.core.messages import Button, Message, button_ids
 from bot.core.turn import Turn, is_paused, tag
 from bot.delivery import outbox
+from bot.matching.aspects import normalize
 from bot.usecases.profile import pause
 from storage.models import CheckIn, LearningRequest, Member, Mentorship, Reflection
-from storage.queries.checkins import open_rounds_of, prompt_context, unreflected_wrapped_pair
-from storage.queries.mentorships import claim_due_mentorships
+from storage.queries.checkins import (
+    open_rounds_of,
+    open_rounds_of_pair,
+    prompt_context,
+    unreflected_wrapped_pair,
+)
+from storage.queries.mentorships import claim_due_mentorships, live_pairs_of
 
 PAUSED_RECHECK = timedelta(days=7)
 BUTTONS = (
@@ -99,6 +105,8 @@ async def typed_reply(t: Turn, cmd: Command) -> Message:
     if not open_rounds:
         if cmd.text == Outcome.PAUSE:
             return await pause(t, Command("pause"))
+        if cmd.text == Outcome.WRAP_UP:
+            return await wrap_up(t, Command("wrap_up"))
         raise BadCommand(
             "There's no check-in waiting for your answer right now; `/mentor status` shows "
             "your mentorships."
@@ -118,32 +126,90 @@ async def typed_reply(t: Turn, cmd: Command) -> Message:
 
 
 async def answer(t: Turn, checkin: CheckIn, outcome: str) -> Message:
+    """One side's answer to a round. Both are kept; a "met" from either counts, so the
+    mentor's "We met" after the mentee's "not yet" makes the round a meeting."""
     pair = await t.session.get_one(Mentorship, checkin.mentorship_id, with_for_update=True)
     if t.me.id not in (pair.mentor_id, pair.mentee_id):
         raise NotYours("This check-in belongs to another pair; only they can answer it.")
-    if checkin.outcome is not None or checkin.round != pair.rounds or pair.status != Status.ACTIVE:
+    side = "mentor_answer" if t.me.id == pair.mentor_id else "mentee_answer"
+    if (checkin.round != pair.rounds or pair.status != Status.ACTIVE
+            or checkin.outcome not in (None, Outcome.MET, Outcome.NOT_YET)):
         settled = f" ({checkin.outcome.replace('_', ' ')})" if checkin.outcome else ""
         raise AlreadyDone(f"This check-in was already settled{settled}.")
+    if getattr(checkin, side):
+        raise AlreadyDone(f"You already answered this check-in "
+                          f"({getattr(checkin, side).replace('_', ' ')}).")
     other = await t.member(pair.other_side(t.me.id))
     aspect = await t.aspect_name(pair.aspect_id)
-    checkin.outcome, checkin.answered_by_id, checkin.answered_at = outcome, t.me.id, t.now
-    pair.silent_rounds = 0
+    setattr(checkin, side, outcome)
+    if checkin.outcome is None:
+        checkin.answered_by_id, checkin.answered_at = t.me.id, t.now
+    before, pair.silent_rounds = checkin.outcome, 0
+    theirs = None
     if outcome == Outcome.MET:
+        checkin.outcome = Outcome.MET
         pair.next_checkin_at = t.now + timedelta(days=pair.cadence_days)
-        yours, theirs = "Great, noted that you met.", f"{tag(t.me)} says you met about *{aspect}*."
+        yours = "Great, noted that you met."
+        if before != Outcome.MET:
+            theirs = f"{tag(t.me)} says you met about *{aspect}*."
+    elif outcome == Outcome.NOT_YET and before == Outcome.MET:
+        yours = f"Noted. {tag(other)} said you two met, so this round counts as a meeting."
     elif outcome == Outcome.NOT_YET:
+        checkin.outcome = Outcome.NOT_YET
         pair.next_checkin_at = t.now + timedelta(days=NOT_YET_DAYS)
         yours = "No problem; I'll ask again in a week."
         theirs = f"{tag(t.me)} says you haven't met yet on *{aspect}*; I'll ask again in a week."
     elif outcome == Outcome.PAUSE:
+        checkin.outcome = Outcome.PAUSE
         pair.status, pair.paused_by_id = Status.PAUSED, t.me.id
         yours = "Paused this mentorship; `/mentor resume` restarts it."
         theirs = f"{tag(t.me)} paused your mentorship on *{aspect}* for now."
     else:
         return await _wrap_up(t, pair, other, aspect)
     when = f" Next check-in around {t.date(pair.next_checkin_at)}." if pair.status == Status.ACTIVE else ""
-    await outbox.to_members(t.session, members=[other], now=t.now, message=Message(theirs))
+    if theirs:
+        await outbox.to_members(t.session, members=[other], now=t.now, message=Message(theirs))
     return Message(yours + when)
+
+
+async def wrap_up(t: Turn, cmd: Command) -> Message:
+    """`/mentor wrap-up [@person] [aspect]`, at any time: the one live mentorship that fits,
+    or a choice of them, with buttons."""
+    pairs = await live_pairs_of(session=t.session, member_id=t.me.id)
+    if cmd.items:
+        person = await t.person(cmd.items[0])
+        pairs = [p for p in pairs if person.id in (p.mentor_id, p.mentee_id)]
+    if cmd.text:
+        wanted = normalize(cmd.text)
+        pairs = [p for p in pairs if wanted in normalize(await t.aspect_name(p.aspect_id))
+                 or t.curated.match(cmd.text) == p.aspect_id]
+    if not pairs:
+        raise BadCommand("You have no live mentorship" + (" that matches" if cmd.items or cmd.text
+                         else "") + " to wrap up; `/mentor status` shows yours.")
+    if len(pairs) == 1:
+        return await wrap_up_pair(t, str(pairs[0].id))
+    buttons = []
+    for pair in pairs:
+        other = await t.member(pair.other_side(t.me.id))
+        buttons.append(Button(f"Wrap up: {await t.aspect_name(pair.aspect_id)} with {other.name}",
+                              "pair_wrap_up", str(pair.id), "danger"))
+    return Message(f"You have {len(pairs)} live mentorships. Which one is wrapping up?",
+                   buttons=tuple(buttons))
+
+
+async def wrap_up_pair(t: Turn, value: str) -> Message:
+    """`pair_wrap_up`: end this mentorship now (from status, App Home or a choice)."""
+    (pair_id,) = button_ids(value, 1)
+    pair = await t.get(Mentorship, pair_id, "mentorship", lock=True)
+    if t.me.id not in (pair.mentor_id, pair.mentee_id):
+        raise NotYours("That mentorship is between two other colleagues.")
+    if pair.status not in (Status.ACTIVE, Status.PAUSED):
+        raise AlreadyDone(f"This mentorship was already {pair.status}.")
+    for checkin in await open_rounds_of_pair(session=t.session, mentorship_id=pair.id):
+        checkin.outcome, checkin.answered_at = Outcome.WRAP_UP, t.now
+        checkin.answered_by_id = checkin.answered_by_id or t.me.id
+    other = await t.member(pair.other_side(t.me.id))
+    return await _wrap_up(t, pair, other, await t.aspect_name(pair.aspect_id))
 
 
 async def _wrap_up(t: Turn, pair: Mentorship, other: Member, aspect: str) -> Message:

@@ -1,31 +1,27 @@
 """Thanks and impact: being a mentor builds a legacy, so make it visible."""
 
-import re
 from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.domain import MAX_REFLECTION
-from bot.core.errors import BadCommand, UnknownMember
+from bot.core.errors import BadCommand
 from bot.core.grammar import Command
 from bot.core.messages import Message
 from bot.core.turn import Turn, tag
 from bot.core.wording import plural
 from bot.delivery import outbox
 from storage.models import Aspect, Member, Mentorship, Thanks
-from storage.queries.members import members_named
 from storage.queries.mentorships import digest_pairs, mentorships_as_mentor, met_checkins_as_mentor
 from storage.queries.thanks import thanks_received
 from storage.queries.workspaces import claim_digest_workspaces
-
-_MENTION = re.compile(r"^<@([^|>]+)(?:\|[^>]*)?>$")
 
 
 async def thanks(t: Turn, cmd: Command) -> Message:
     """`/mentor thanks @someone <message>`: the thank-you reaches them by DM."""
     if len(cmd.text) > MAX_REFLECTION:
         raise BadCommand(f"Keep it under {MAX_REFLECTION} characters.")
-    to = await _person(t, cmd.items[0])
+    to = await t.person(cmd.items[0])
     if to.id == t.me.id:
         raise BadCommand("Thanking yourself is allowed in spirit, but I'll only send it to others.")
     t.session.add(Thanks(from_id=t.me.id, to_id=to.id, text=cmd.text, quotable=not cmd.private,
@@ -35,19 +31,6 @@ async def thanks(t: Turn, cmd: Command) -> Message:
         context=("`/mentor impact` shows what your mentoring has done.",)))
     kept = " It stays private: it counts in their impact but is not quoted." if cmd.private else ""
     return Message(f"Sent your thanks to {tag(to)}.{kept}")
-
-
-async def _person(t: Turn, ref: str) -> Member:
-    """Someone named by a platform mention (`<@U1>`), `@id` or their display name."""
-    found = _MENTION.match(ref)
-    user = found.group(1) if found else ref.removeprefix("@")
-    try:
-        return await t.member_by_platform_id(user)
-    except UnknownMember:
-        by_name = await members_named(session=t.session, workspace_id=t.workspace.id, name=user)
-        if len(by_name) == 1:
-            return by_name[0]
-        raise UnknownMember("I don't know who that is: mention them with @ so I can tell.") from None
 
 
 async def impact(t: Turn, cmd: Command) -> Message:

@@ -8,6 +8,7 @@ from bot.core.domain import DECLINE_MEMORY_DAYS, Status
 from bot.core.errors import AlreadyDone, AtCapacity, NotFound, NotYours, Paused
 from bot.core.messages import Button, Message, button_ids
 from bot.core.turn import Turn, is_paused, tag
+from bot.core.wording import plural
 from bot.delivery import outbox
 from bot.matching import ranking as matching
 from bot.privacy import audit
@@ -207,7 +208,7 @@ async def accept(t: Turn, value: str) -> Message:
                 f"Suggested first step: a 15-minute coffee or call in the next week. "
                 f"{tag(mentee)}, propose two times that suit your shifts.",
             ),
-            context=(f"I'll check in with you both in {pair.cadence_days} days.",),
+            context=(f"I'll check in with you both in {plural(pair.cadence_days, 'day')}.",),
         ),
     )
     other = mentee if t.me.id == mentor.id else mentor

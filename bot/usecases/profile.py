@@ -9,6 +9,7 @@ from bot.core.errors import BadCommand, PreceptorError
 from bot.core.grammar import Command
 from bot.core.messages import Message
 from bot.core.turn import Turn, describe, tag
+from bot.core.wording import plural
 from bot.delivery import outbox
 from bot.delivery.waking import is_valid_zone
 from bot.matching import aspects
@@ -38,7 +39,7 @@ async def offer(t: Turn, cmd: Command) -> Message:
             names.append(aspect.name)
     return Message(
         f"You're listed as a mentor for: {', '.join(names)}. When someone wants to learn "
-        f"these, you may be suggested; you take up to {t.me.capacity} mentee(s) at once "
+        f"these, you may be suggested; you take up to {plural(t.me.capacity, 'mentee')} at once "
         "(`/mentor capacity <n>` changes that)."
     )
 
@@ -63,7 +64,7 @@ async def profile(t: Turn, cmd: Command) -> Message:
                 "forgets these.")
         return Message(
             "Your profile", sections=tuple(sections),
-            context=("Change it here, or type `/mentor profile role=resident; specialty=Internal "
+            context=("Change it with `/mentor profile role=resident; specialty=Internal "
                      "Medicine; site=Main campus; started=2023; quiet=21-7`.",),
             form="profile",
         )
@@ -77,7 +78,7 @@ def summary(member: Member) -> str:
     return "\n".join((
         f"*{member.name or member.platform_user_id}* — {describe(member) or 'role not set'}",
         f"Department: {member.department or 'not set'} · Career started: {started}",
-        f"Capacity: {member.capacity} mentee(s) at once · Quiet hours: {quiet}",
+        f"Capacity: {plural(member.capacity, 'mentee')} at once · Quiet hours: {quiet}",
     ))
 
 
@@ -155,7 +156,7 @@ def _quiet_hours(value: str) -> dict[str, int]:
 async def capacity(t: Turn, cmd: Command) -> Message:
     t.me.capacity = cmd.number
     note = " You won't be suggested to anyone new." if cmd.number == 0 else ""
-    return Message(f"You now take up to {cmd.number} mentee(s) at once.{note}")
+    return Message(f"You now take up to {plural(cmd.number, 'mentee')} at once.{note}")
 
 
 async def pause(t: Turn, cmd: Command) -> Message:
@@ -170,7 +171,7 @@ async def pause(t: Turn, cmd: Command) -> Message:
 async def resume(t: Turn, cmd: Command) -> Message:
     t.me.paused, t.me.paused_until = False, None
     resumed = await resume_pairs(t, t.me)
-    extra = f" Restarted check-ins for {resumed} paused mentorship(s)." if resumed else ""
+    extra = f" Restarted check-ins for {plural(resumed, 'paused mentorship')}." if resumed else ""
     return Message(f"Welcome back — you're available again.{extra}")
 
 
@@ -204,5 +205,5 @@ async def _inferred(t: Turn) -> str:
 async def clear_inferred(t: Turn, cmd: Command) -> Message:
     """Forget everything inferred about me from conversations (declared offers stay)."""
     removed = await forget_inferred(session=t.session, member_id=t.me.id)
-    return Message(f"Done: I forgot {removed} inferred aspect(s) and the counts behind them. "
+    return Message(f"Done: I forgot {plural(removed, 'inferred aspect')} and the counts behind them. "
                    "What you offered yourself stays.")

@@ -45,7 +45,7 @@ def headline(f: Figures) -> str:
     return (f"{plural(f.requests, 'learning request')}, "
             f"{_cell(f.intro_share) or '–'} got an introduction "
             f"({hours} to the first); asks accepted: {_cell(f.acceptance_rate) or '–'}; "
-            f"{f.active_pairs} active pairs, {f.stalled_pairs} stalled, {f.wrap_ups} wrapped up; "
+            f"{plural(f.active_pairs, 'active pair')}, {f.stalled_pairs} stalled, {f.wrap_ups} wrapped up; "
             f"check-ins answered: {_cell(f.checkin_response_rate) or '–'}.")
 
 

@@ -4,6 +4,7 @@ from bot.core.domain import Source, Status
 from bot.core.grammar import HELP, Command
 from bot.core.messages import Button, Message
 from bot.core.turn import Turn, is_paused, tag
+from bot.core.wording import plural
 from bot.matching import ranking as matching
 from bot.usecases.profile import expertise_of
 from storage.models import LearningRequest, Member
@@ -28,9 +29,10 @@ async def status(t: Turn, cmd: Command) -> Message:
     buttons += suggestion_buttons
     for side, other_side, title in (("mentee", "mentor", "Your mentors"),
                                     ("mentor", "mentee", "Your mentees")):
-        lines = await _mentorships(t, side, other_side)
+        lines, wrap_ups = await _mentorships(t, side, other_side)
         if lines:
             sections.append(f"*{title}*\n" + "\n".join(lines))
+            buttons += wrap_ups
     waiting, asks_buttons = await _asks(t)
     sections += waiting
     buttons += asks_buttons
@@ -40,7 +42,7 @@ async def status(t: Turn, cmd: Command) -> Message:
     if not sections:
         sections.append("Nothing yet. Try `/learn <aspect>` or `/mentor offer <aspect>`.")
     return Message("Your mentoring at a glance", sections=tuple(sections), buttons=tuple(buttons),
-                   context=(f"You take up to {t.me.capacity} mentee(s) at once.",))
+                   context=(f"You take up to {plural(t.me.capacity, 'mentee')} at once.",))
 
 
 async def _requests(t: Turn) -> tuple[list[str], list[Button]]:
@@ -63,9 +65,10 @@ async def _requests(t: Turn) -> tuple[list[str], list[Button]]:
     return (["*Looking for a mentor*\n" + "\n".join(lines)] if lines else []), buttons
 
 
-async def _mentorships(t: Turn, side: str, other_side: str) -> list[str]:
+async def _mentorships(t: Turn, side: str, other_side: str) -> tuple[list[str], list[Button]]:
+    """Live mentorships on one side, each with a Wrap up button."""
     rows = await live_mentorships_of(session=t.session, member_id=t.me.id, side=side)
-    lines = []
+    lines, buttons = [], []
     for pair in rows:
         other = await t.session.get_one(Member, getattr(pair, f"{other_side}_id"))
         state = (
@@ -77,10 +80,11 @@ async def _mentorships(t: Turn, side: str, other_side: str) -> list[str]:
             f"; last check-in {t.date(last.answered_at)}: {last.outcome.replace('_', ' ')}"
             if last else ""
         )
-        lines.append(
-            f"• {await t.aspect_name(pair.aspect_id)} with {tag(other)}: {state}{last_text}"
-        )
-    return lines
+        aspect = await t.aspect_name(pair.aspect_id)
+        lines.append(f"• {aspect} with {tag(other)}: {state}{last_text}")
+        buttons.append(Button(f"Wrap up: {aspect} with {other.name}", "pair_wrap_up",
+                              str(pair.id), "danger"))
+    return lines, buttons
 
 
 async def _asks(t: Turn) -> tuple[list[str], list[Button]]:

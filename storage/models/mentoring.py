@@ -92,7 +92,9 @@ class Mentorship(SQLModel, table=True):
 
 
 class CheckIn(SQLModel, table=True):
-    """One round of "how is it going?" sent to both sides; the first answer settles it."""
+    """One round of "how is it going?" sent to both sides. Each side's answer is kept;
+    `outcome` is what they add up to: a "met" from either counts, a pause or wrap-up from
+    either ends the round, "not yet" stands until the other says they met."""
 
     __table_args__ = (UniqueConstraint("mentorship_id", "round"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -100,8 +102,10 @@ class CheckIn(SQLModel, table=True):
     round: int
     asked_at: datetime = timestamp()
     outcome: str | None = Field(default=None, max_length=16)
-    answered_by_id: int | None = Field(default=None, foreign_key="member.id")
+    answered_by_id: int | None = Field(default=None, foreign_key="member.id")  # the first
     answered_at: datetime | None = timestamp(default=None, nullable=True)
+    mentor_answer: str | None = Field(default=None, max_length=16)
+    mentee_answer: str | None = Field(default=None, max_length=16)
 
 
 class Reflection(SQLModel, table=True):

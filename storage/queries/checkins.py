@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import tuple_
+from sqlalchemy import and_, or_, tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,14 +35,23 @@ async def prompt_context(*, session: AsyncSession, pairs: list[Mentorship]) -> P
 
 
 async def open_rounds_of(*, session: AsyncSession, member_id: int) -> list[CheckIn]:
-    """The person's unanswered latest rounds of active pairs, newest first, locked."""
+    """The latest rounds of the person's active pairs that wait for their answer (the other
+    side may have answered "met" or "not yet"), newest first, locked."""
     return list((await session.exec(
         select(CheckIn).join(Mentorship)
-        .where(col(CheckIn.outcome).is_(None), Mentorship.status == "active",
-               CheckIn.round == Mentorship.rounds,
-               either_side(Mentorship, member_id))
+        .where(or_(col(CheckIn.outcome).is_(None), col(CheckIn.outcome).in_(("met", "not_yet"))),
+               Mentorship.status == "active", CheckIn.round == Mentorship.rounds,
+               or_(and_(Mentorship.mentor_id == member_id, col(CheckIn.mentor_answer).is_(None)),
+                   and_(Mentorship.mentee_id == member_id, col(CheckIn.mentee_answer).is_(None))))
         .order_by(col(CheckIn.asked_at).desc(), col(CheckIn.id).desc())
         .with_for_update(of=CheckIn))).all())
+
+
+async def open_rounds_of_pair(*, session: AsyncSession, mentorship_id: int) -> list[CheckIn]:
+    """A pair's rounds nobody has answered yet (at most its latest), locked."""
+    return list((await session.exec(
+        select(CheckIn).where(CheckIn.mentorship_id == mentorship_id, col(CheckIn.outcome).is_(None))
+        .with_for_update())).all())
 
 
 async def last_answered_round(*, session: AsyncSession, mentorship_id: int) -> CheckIn | None:

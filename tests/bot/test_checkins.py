@@ -24,6 +24,11 @@ def prompts(world, who):
     return [m for m in world.inbox(who) if any(b.action_id == "checkin_met" for b in m.buttons)]
 
 
+async def rows(world, model) -> list:
+    async with world.db.transaction() as session:
+        return list((await session.exec(select(model))).all())
+
+
 async def pair_row(world) -> Mentorship:
     async with world.db.transaction() as session:
         return (await session.exec(select(Mentorship))).one()
@@ -65,16 +70,80 @@ async def test_met_resets_the_cadence_and_status_shows_the_last_check_in(world):
     assert pair.next_checkin_at == world.clock.now() + timedelta(days=14)
 
 
-async def test_the_other_side_cannot_answer_a_settled_check_in_and_strangers_never_can(world):
+async def test_each_side_answers_once_a_stranger_never_and_a_settled_round_is_closed(world):
     await paired(world)
     await world.person("chair", "role=attending")
     await world.advance(days=15)
     value = button(prompts(world, "priya")[0], "checkin_met")
     assert "only they can answer" in text_of(await world.press("chair", "checkin_wrap_up", value))
     await world.press("priya", "checkin_met", value)
-    late = await world.press("souza", "checkin_wrap_up", value)
-    assert "already settled (met)" in text_of(late)
-    assert (await pair_row(world)).status == "active"
+    again = await world.press("priya", "checkin_not_yet", value)
+    assert "You already answered this check-in (met)" in text_of(again)
+    await world.press("souza", "checkin_pause", value)  # the other side's answer still counts
+    assert (await pair_row(world)).status == "paused"
+    late = await world.press("priya", "checkin_wrap_up", value)
+    assert "already settled (pause)" in text_of(late)
+    assert (await pair_row(world)).status == "paused"
+
+
+async def test_a_met_from_either_side_counts_whoever_answered_first(world):
+    """The mentee's "not yet" no longer decides for both: the mentor's "We met" after it
+    makes the round a meeting, and both answers are kept."""
+    await paired(world)
+    await world.advance(days=15)
+    value = button(prompts(world, "priya")[0], "checkin_met")
+    await world.press("priya", "checkin_not_yet", value)
+    reply = await world.press("souza", "checkin_met", value)
+    assert "noted that you met" in text_of(reply)
+    pair = await pair_row(world)
+    assert pair.next_checkin_at == world.clock.now() + timedelta(days=14)
+    (checkin,) = await rows(world, CheckIn)
+    assert (checkin.outcome, checkin.mentee_answer, checkin.mentor_answer) == (
+        "met", "not_yet", "met")
+    reply = await world.cmd("priya", "met")  # nothing of hers waits any more
+    assert "There's no check-in waiting" in text_of(reply)
+
+
+async def test_a_not_yet_after_the_other_sides_met_keeps_the_meeting(world):
+    await paired(world)
+    await world.advance(days=15)
+    value = button(prompts(world, "priya")[0], "checkin_met")
+    await world.press("souza", "checkin_met", value)
+    reply = await world.press("priya", "checkin_not_yet", value)
+    assert "said you two met, so this round counts as a meeting" in text_of(reply)
+    (checkin,) = await rows(world, CheckIn)
+    assert (checkin.outcome, checkin.mentee_answer) == ("met", "not_yet")
+
+
+async def test_wrap_up_names_the_person_and_aspect_or_offers_a_choice(world):
+    await paired(world)
+    suggestions = await world.cmd("priya", "/learn ventilator management")
+    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
+    await world.tick()
+    await world.press("souza", "intro_accept", button(world.last("souza"), "intro_accept"))
+    choice = await world.cmd("priya", "/mentor wrap up")
+    assert "2 live mentorships" in text_of(choice)
+    assert [b.action_id for b in choice.buttons] == ["pair_wrap_up", "pair_wrap_up"]
+    reply = await world.cmd("priya", "/mentor wrap up <@souza|Souza> ventilator")
+    assert "Wrapped up *Ventilator management*" in text_of(reply)
+    assert "Wrapped up *Point-of-care ultrasound*" in text_of(
+        await world.cmd("priya", "/mentor wrap up @souza"))
+
+
+async def test_wrap_up_at_any_time_by_command_from_status_or_with_a_choice(world):
+    await paired(world)
+    reply = await world.cmd("priya", "wrap up")  # no check-in open: still possible
+    assert "Wrapped up *Point-of-care ultrasound*" in text_of(reply)
+    assert (await pair_row(world)).status == "wrapped"
+    assert "no live mentorship" in text_of(await world.cmd("priya", "/mentor wrap-up"))
+
+
+async def test_status_has_a_wrap_up_button_per_live_mentorship(world):
+    await paired(world)
+    status = await world.cmd("souza", "/mentor status")
+    value = button(status, "pair_wrap_up")
+    assert "Wrapped up" in text_of(await world.press("souza", "pair_wrap_up", value))
+    assert "already wrapped" in text_of(await world.press("priya", "pair_wrap_up", value))
 
 
 async def test_typed_not_yet_asks_again_in_a_week(world):
@@ -278,3 +347,16 @@ async def test_a_quarterly_summary_reaches_mentors_once_unless_they_opt_out(worl
     await world.cmd("souza", "/mentor profile digest=off")
     await world.advance(days=90)
     assert len([t for t in world.texts("souza") if "last quarter" in t]) == 1
+
+
+async def test_counts_read_as_english_in_the_singular(world):
+    """"1 mentee", "1 day", "1 paused mentorship": never "mentee(s)" or "1 days"."""
+    await paired(world)
+    assert "up to 1 mentee at once" in text_of(await world.cmd("souza", "/mentor capacity 1"))
+    await world.advance(days=15)
+    await world.press("souza", "checkin_pause", button(prompts(world, "souza")[0], "checkin_pause"))
+    assert "Restarted check-ins for 1 paused mentorship." in text_of(
+        await world.cmd("souza", "/mentor resume"))
+    assert "up to 1 mentee at once" in " ".join((await world.cmd("souza", "/mentor status")).context)
+    profile = await world.cmd("souza", "/mentor profile")
+    assert "Capacity: 1 mentee at once" in text_of(profile) and "Change it here" not in str(profile)
