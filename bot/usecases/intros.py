@@ -12,6 +12,7 @@ from bot.core.wording import plural
 from bot.delivery import outbox
 from bot.matching import ranking as matching
 from bot.privacy import audit
+from bot.usecases.learning import suggested
 from storage.models import Aspect, IntroAsk, LearningRequest, Member, Mentorship
 from storage.queries.asks import (
     claim_expired_asks,
@@ -237,13 +238,13 @@ async def decline(t: Turn, value: str) -> Message:
     ask.status, ask.answered_at = Status.DECLINED, t.now
     asker = await t.member(ask.asker_id)
     aspect = await t.aspect_name(request.aspect_id)
-    text = (
-        f"{tag(t.me)} can't take on *{aspect}* right now. `/mentor status` shows your other "
-        "suggestions, and volunteers may still come forward."
-        if ask.origin == "request"
-        else f"{tag(t.me)} has decided not to go ahead on *{aspect}* for now. Thanks for offering!"
-    )
-    await outbox.to_members(t.session, members=[asker], now=t.now, message=Message(text))
+    if ask.origin == "request":
+        message = await _instead(t.session, t.now, ask, request, asker, aspect,
+                                 f"{tag(t.me)} can't take on *{aspect}* right now.")
+    else:
+        message = Message(f"{tag(t.me)} has decided not to go ahead on *{aspect}* for now. "
+                          "Thanks for offering!")
+    await outbox.to_members(t.session, members=[asker], now=t.now, message=message)
     return Message(f"Thanks for letting me know. I've told {tag(asker)} kindly.")
 
 
@@ -256,12 +257,30 @@ async def expire_asks(session: AsyncSession, now: datetime, limit: int) -> int:
         mentee = await session.get_one(Member, ask.mentee_id)
         request = await session.get_one(LearningRequest, ask.request_id)
         aspect = (await session.get_one(Aspect, request.aspect_id)).name
-        text = (
-            f"{tag(mentor)} didn't answer in time about *{aspect}*. Try another suggestion from "
-            "`/mentor status`, or wait for volunteers."
+        message = (
+            await _instead(session, now, ask, request, mentee, aspect,
+                           f"{tag(mentor)} didn't answer in time about *{aspect}*.")
             if ask.origin == "request"
-            else f"The offer from {tag(mentor)} to help with *{aspect}* has expired."
+            else Message(f"The offer from {tag(mentor)} to help with *{aspect}* has expired.")
         )
-        await outbox.to_members(session, members=[mentee], now=now, message=Message(text),
+        await outbox.to_members(session, members=[mentee], now=now, message=message,
                                 dedupe_key=f"expired:{ask.id}")
     return len(asks)
+
+
+async def _instead(session: AsyncSession, now: datetime, ask: IntroAsk, request: LearningRequest,
+                   mentee: Member, aspect: str, what_happened: str) -> Message:
+    """After a mentor's no or silence, what the mentee can do now: the next suggestions (not
+    that mentor) with their buttons, or, when there are none, the plain truth."""
+    if request.status != Status.OPEN:
+        return Message(what_happened)
+    found = await matching.suggest(session, mentee=mentee, aspect_id=request.aspect_id,
+                                   aspect_name=aspect, now=now,
+                                   another_perspective=request.another_perspective)
+    found = [s for s in found if s.mentor.id != ask.mentor_id]
+    if not found:
+        later = ("your request stays posted, and I'll tell you when someone volunteers"
+                 if request.public else
+                 "when someone offers it, `/mentor status` will suggest them")
+        return Message(what_happened, sections=(f"Nobody else mentors this yet: {later}.",))
+    return suggested(request, found, what_happened + " Here's who else could help:")

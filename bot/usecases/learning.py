@@ -1,5 +1,7 @@
 """`/learn`: record what someone wants to learn, announce it, and suggest mentors."""
 
+from dataclasses import replace
+
 from bot.core.domain import MAX_DETAILS, Status
 from bot.core.errors import AlreadyDone, BadCommand
 from bot.core.grammar import Command
@@ -103,14 +105,16 @@ def suggestions_message(request, aspect_name, suggestions, posted) -> Message:
             sections=("Nobody has offered to mentor this yet. I'll tell you when someone "
                       "volunteers; colleagues can offer with `/mentor offer " f"{aspect_name}`.",),
         )
-    sections = tuple(
-        f"{i}. {tag(s.mentor)}: {'; '.join(s.reasons)}" for i, s in enumerate(suggestions, 1)
-    )
-    buttons = tuple(
-        Button(f"Request intro: {s.mentor.name}", "request_intro", f"{request.id}:{s.mentor.id}")
-        for s in suggestions
-    )
+    return replace(suggested(request, suggestions, head + " Suggested mentors, best first:"),
+                   context=("Nothing happens until you ask, and they accept.",))
+
+
+def suggested(request: LearningRequest, suggestions, text: str) -> Message:
+    """Numbered suggestions with their reasons, and a Request intro button for each."""
     return Message(
-        head + " Suggested mentors, best first:", sections=sections, buttons=buttons,
-        context=("Nothing happens until you ask, and they accept.",),
+        text,
+        sections=tuple(f"{i}. {tag(s.mentor)}: {'; '.join(s.reasons)}"
+                       for i, s in enumerate(suggestions, 1)),
+        buttons=tuple(Button(f"Request intro: {s.mentor.name}", "request_intro",
+                             f"{request.id}:{s.mentor.id}") for s in suggestions),
     )

@@ -136,6 +136,31 @@ async def test_decline_tells_the_asker_and_hides_the_pair_for_90_days(world):
     assert names == ["Request intro: Chair"]
 
 
+async def test_after_a_decline_the_mentee_is_offered_the_next_suggestion(world):
+    await asked_souza(world)
+    await world.press("souza", "intro_decline", button(world.last("souza"), "intro_decline"))
+    await world.tick()
+    told = world.last("priya")
+    assert "can't take on" in text_of(told) and "Here's who else could help" in text_of(told)
+    assert [b.label for b in told.buttons] == ["Request intro: Chair"]
+    await world.press("priya", "request_intro", button(told, "request_intro"))
+    await world.tick()
+    assert "would like your help" in text_of(world.last("chair"))
+
+
+async def test_with_nobody_else_a_decline_says_so_and_points_at_nothing_missing(world):
+    await world.person("priya", RESIDENT)
+    await world.person("souza", FELLOW, offers="POCUS")
+    suggestions = await world.cmd("priya", "/learn --private POCUS")
+    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
+    await world.tick()
+    await world.press("souza", "intro_decline", button(world.last("souza"), "intro_decline"))
+    await world.tick()
+    told = world.last("priya")
+    assert "Nobody else mentors this yet" in text_of(told) and not told.buttons
+    assert "volunteers may" not in text_of(told) and "other suggestions" not in text_of(told)
+
+
 async def close_requests(world) -> None:
     async with world.db.transaction() as session:
         for request in (await session.exec(select(LearningRequest))).all():
@@ -202,6 +227,7 @@ async def test_asks_expire_and_the_mentee_is_told(world):
     report = await world.advance(hours=73)
     assert report.expired_asks == 1
     assert "didn't answer in time" in text_of(world.last("priya"))
+    assert [b.label for b in world.last("priya").buttons] == ["Request intro: Chair"]
     late = await world.press("souza", "intro_accept", ask_id)
     assert "already expired" in text_of(late)
     assert await count(world, Mentorship) == 0
