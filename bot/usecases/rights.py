@@ -10,7 +10,7 @@ from bot.core.messages import Message
 from bot.core.turn import Turn
 from bot.delivery import outbox
 from bot.privacy import audit
-from storage.models import Member
+from storage.models import LearningRequest, Member
 from storage.queries.mentorships import live_pairs_of
 from storage.queries.personal_data import erase_personal_rows, personal_rows
 
@@ -26,10 +26,20 @@ async def export(t: Turn, cmd: Command) -> Message:
 
 
 async def collect(t: Turn) -> dict:
+    """Every fact held on the person, each with its aspect and the colleague it involves."""
     me = t.me
     rows = await personal_rows(session=t.session, member_id=me.id)
     aspect = t.aspect_name
 
+    async def name(member_id: int | None) -> str | None:
+        member = await t.session.get(Member, member_id) if member_id else None
+        return member.name if member else None
+
+    async def request_aspect(request_id: int) -> str:
+        return await aspect((await t.session.get_one(LearningRequest, request_id)).aspect_id)
+
+    pairs = {p.id: p for p in rows.pairs}
+    side = "mentor_answer", "mentee_answer"
     return {
         "profile": {k: getattr(me, k) for k in PROFILE},
         "expertise": [{"aspect": await aspect(e.aspect_id), "source": e.source, "weight": e.weight}
@@ -39,19 +49,27 @@ async def collect(t: Turn) -> dict:
         "learning_requests": [
             {"aspect": await aspect(r.aspect_id), "your_words": r.details, "public": r.public,
              "status": r.status, "created_at": r.created_at} for r in rows.requests],
-        "intro_asks": [{"mentor": a.mentor_id == me.id, "status": a.status, "created_at": a.created_at}
-                       for a in rows.asks],
+        "intro_asks": [
+            {"aspect": await request_aspect(a.request_id), "you_are": "mentor" if a.mentor_id == me.id
+             else "mentee", "with": await name(a.mentee_id if a.mentor_id == me.id else a.mentor_id),
+             "asked_by_you": a.asker_id == me.id, "status": a.status, "created_at": a.created_at,
+             "answered_at": a.answered_at} for a in rows.asks],
         "mentorships": [
             {"as": "mentor" if p.mentor_id == me.id else "mentee", "aspect": await aspect(p.aspect_id),
-             "with": (await t.session.get_one(Member, p.other_side(me.id))).name,
+             "with": await name(p.other_side(me.id)),
              "status": p.status, "started_at": p.started_at, "ended_at": p.ended_at,
-             "check_ins": [{"round": c.round, "outcome": c.outcome,
-                            "answered_by_you": c.answered_by_id == me.id} for c in rows.checkins[p.id]]}
+             "check_ins": [{"round": c.round, "asked_at": c.asked_at, "outcome": c.outcome,
+                            "your_answer": getattr(c, side[p.mentor_id != me.id])}
+                           for c in rows.checkins[p.id]]}
             for p in rows.pairs],
-        "reflections": [r.text for r in rows.reflections],
-        "thanks_sent": [x.text for x in rows.thanks_sent],
-        "thanks_received": [x.text for x in rows.thanks_received],
-        "interactions": [{"with_member": i.other_id, "count": i.count, "threads": i.threads,
+        "reflections": [{"aspect": await aspect(pairs[r.mentorship_id].aspect_id),
+                         "with": await name(pairs[r.mentorship_id].other_side(me.id)),
+                         "text": r.text, "created_at": r.created_at} for r in rows.reflections],
+        "thanks_sent": [{"to": await name(x.to_id), "text": x.text, "quotable": x.quotable,
+                         "created_at": x.created_at} for x in rows.thanks_sent],
+        "thanks_received": [{"from": await name(x.from_id), "text": x.text,
+                             "created_at": x.created_at} for x in rows.thanks_received],
+        "interactions": [{"with": await name(i.other_id), "count": i.count, "threads": i.threads,
                           "last_at": i.last_at} for i in rows.interactions],
         "channels": rows.channels,
     }

@@ -10,7 +10,7 @@ from bot.usecases.profile import expertise_of
 from storage.models import LearningRequest, Member
 from storage.queries.asks import has_pending_ask, pending_asks_involving
 from storage.queries.checkins import last_answered_round
-from storage.queries.mentorships import live_mentorships_of
+from storage.queries.mentorships import live_mentorships_of, past_mentorships_of
 from storage.queries.requests import open_requests_of
 
 
@@ -36,6 +36,7 @@ async def status(t: Turn, cmd: Command) -> Message:
     waiting, asks_buttons = await _asks(t)
     sections += waiting
     buttons += asks_buttons
+    sections += await _past(t)
     offers = await expertise_of(t, t.me, Source.DECLARED)
     if offers:
         sections.append(f"*You offer to mentor*: {', '.join(offers)}")
@@ -85,6 +86,18 @@ async def _mentorships(t: Turn, side: str, other_side: str) -> tuple[list[str], 
         buttons.append(Button(f"Wrap up: {aspect} with {other.name}", "pair_wrap_up",
                               str(pair.id), "danger"))
     return lines, buttons
+
+
+async def _past(t: Turn) -> list[str]:
+    """Mentorships that wrapped up, so they do not vanish from the person's own view."""
+    lines = []
+    for pair, reflection in await past_mentorships_of(session=t.session, member_id=t.me.id):
+        other = await t.session.get_one(Member, pair.other_side(t.me.id))
+        role = "mentor" if pair.mentor_id == other.id else "mentee"
+        said = f"; you said: “{reflection}”" if reflection else ""
+        lines.append(f"• {await t.aspect_name(pair.aspect_id)} with {tag(other)} (your {role}), "
+                     f"wrapped up {t.date(pair.ended_at)}{said}")
+    return ["*Past mentorships*\n" + "\n".join(lines)] if lines else []
 
 
 async def _asks(t: Turn) -> tuple[list[str], list[Button]]:

@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import CheckIn, Member, Mentorship
+from storage.models import CheckIn, Member, Mentorship, Reflection
 from storage.queries.common import LIVE, claim, either_side
 
 
@@ -97,3 +97,13 @@ async def live_pairs_of(*, session: AsyncSession, member_id: int) -> list[Mentor
     return list((await session.exec(select(Mentorship).where(
         either_side(Mentorship, member_id),
         col(Mentorship.status).in_(LIVE)))).all())
+
+
+async def past_mentorships_of(*, session: AsyncSession, member_id: int, limit: int = 10
+                              ) -> list[tuple[Mentorship, str | None]]:
+    """The person's wrapped-up mentorships, latest first, each with their own reflection."""
+    mine = (Reflection.mentorship_id == Mentorship.id) & (Reflection.member_id == member_id)
+    return list((await session.exec(
+        select(Mentorship, Reflection.text).outerjoin(Reflection, mine)
+        .where(Mentorship.status == "wrapped", either_side(Mentorship, member_id))
+        .order_by(col(Mentorship.ended_at).desc(), col(Mentorship.id).desc()).limit(limit))).all())

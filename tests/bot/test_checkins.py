@@ -360,3 +360,15 @@ async def test_counts_read_as_english_in_the_singular(world):
     assert "up to 1 mentee at once" in " ".join((await world.cmd("souza", "/mentor status")).context)
     profile = await world.cmd("souza", "/mentor profile")
     assert "Capacity: 1 mentee at once" in text_of(profile) and "Change it here" not in str(profile)
+
+
+async def test_past_mentorships_stay_in_status_with_my_reflection(world):
+    await paired(world)
+    await world.cmd("priya", "/mentor wrap-up")
+    await world.cmd("priya", "reflect I now do FAST exams alone")
+    status = text_of(await world.cmd("priya", "/mentor status"))
+    assert "Nothing yet" not in status and "*Past mentorships*" in status
+    assert "Point-of-care ultrasound with @Souza (your mentor), wrapped up" in status
+    assert "you said: “I now do FAST exams alone”" in status
+    theirs = text_of(await world.cmd("souza", "/mentor status"))
+    assert "with @Priya (your mentee)" in theirs and "FAST exams alone" not in theirs

@@ -28,7 +28,24 @@ async def test_export_holds_everything_about_me_and_nothing_private_of_others(wo
     assert data["mentorships"][0]["as"] == "mentee" and data["mentorships"][0]["with"] == "Souza"
     assert data["mentorships"][0]["check_ins"][0]["outcome"] == "met"
     assert data["interactions"][0]["count"] == 1
+    assert data["interactions"][0]["with"] == "Souza"
     assert "a secret plan" not in content
+
+
+async def test_export_names_the_aspect_and_the_colleague_of_every_fact(world):
+    await paired(world)
+    await world.cmd("priya", "/mentor thanks @souza for the FAST tips")
+    await world.cmd("priya", "/mentor wrap-up")
+    await world.cmd("priya", "reflect I scan alone now")
+    data = json.loads((await world.cmd("priya", "/mentor export")).file[1])
+    (ask,) = data["intro_asks"]
+    assert (ask["aspect"], ask["with"], ask["you_are"], ask["asked_by_you"]) == (
+        "Point-of-care ultrasound", "Souza", "mentee", True)
+    (thanks,) = data["thanks_sent"]
+    assert (thanks["to"], thanks["text"]) == ("Souza", "for the FAST tips")
+    (reflection,) = data["reflections"]
+    assert (reflection["aspect"], reflection["with"], reflection["text"]) == (
+        "Point-of-care ultrasound", "Souza", "I scan alone now")
 
 
 async def test_forget_me_needs_confirmation_then_erases_and_keeps_counts(world):
