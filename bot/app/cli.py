@@ -207,7 +207,10 @@ async def _repl(workspace, script: Path | None) -> None:
           "see who is here, `as <name>` to be someone else, `time +15d` to move the clock, a "
           "number to press a button, `quit` to leave.\nTo connect Slack or Teams, set the "
           "credentials in .env (see README) and run `make run` again.\n")
+    from handlers.console.terminal import Terminal
+
     lines = script.read_text("utf-8").splitlines() if script else None
+    terminal = Terminal() if lines is None else None
     while True:
         if lines is not None:
             if not lines:
@@ -216,8 +219,11 @@ async def _repl(workspace, script: Path | None) -> None:
             print(workspace.prompt + line)
         else:
             try:
-                line = await asyncio.to_thread(input, workspace.prompt)
-            except EOFError:
+                line = await terminal.line(workspace.prompt)
+            except asyncio.CancelledError:  # Ctrl-C: leave cleanly, as `quit` does
+                line = None
+            if line is None:
+                print("\nBye.")
                 return
         if line.strip().lower() in ("quit", "exit"):
             return

@@ -44,9 +44,13 @@ def test_the_whole_story(tmp_path):
 
     asked = after(output, "1")
     assert "── to Dr. Ana Souza" in asked and "would like your help" in asked
-    assert "[4] Accept" in asked
+    assert "[1] Accept" in asked  # numbered afresh, in the order shown
 
-    introduced = after(output, "4")
+    status = after(output, "/mentor status")
+    assert "[1] Accept Priya Raman" in status
+
+    introduced = output[output.index("> /mentor status"):]
+    introduced = introduced[introduced.index("> 1\n"):]
     assert "── group message to Dr. Ana Souza, Priya Raman" in introduced
     assert "@Dr. Ana Souza, meet @Priya Raman" in introduced and "Suggested first step" in introduced
     assert "has room" not in introduced
@@ -68,6 +72,11 @@ def test_the_whole_story(tmp_path):
     ("42", "There's no button [42]"),
     ("/learn POCUS: my patient John Smith", "didn't save or post that"),
     ("/mentor dance", "I don't know `dance`"),
+    ("time +lots", "Move the clock with `time +<n>h`"),
+    ("time", "Move the clock with `time +<n>h`"),
+    ("as", "Say who: `as <name>`"),
+    ("help", "`as <name>` — be someone else"),
+    ("people", "Dr. Ruth Okafor (okafor) — the mentoring lead"),
 ])
 def test_mistakes_get_a_clear_answer(tmp_path, line, says):
     assert says in run_try(line + "\n", tmp_path)
@@ -84,3 +93,28 @@ def test_a_mentorship_to_its_wrap_up_then_impact_and_the_program_report(tmp_path
     assert "*Overall*: 1 learning request, 100.0% got an introduction" in report
     assert "1 wrapped up" in report and "• Medicine: fewer than 5" in report
     assert "FAST exams" not in report  # counts only, never anyone's words
+
+
+@pytest.mark.parametrize("leave", ["ctrl-c", "ctrl-d"])
+def test_ctrl_c_and_ctrl_d_leave_at_once_without_a_traceback(tmp_path, leave):
+    """Interactive, as a person types: the prompt is on a pipe, not a script."""
+    import signal
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.app.cli", "try", "--now", "2026-12-01T14:00:00Z"], cwd=ROOT,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    process.stdin.write(b"people\n")
+    process.stdin.flush()
+    seen = b""
+    while b"the mentoring lead" not in seen or not seen.rstrip().endswith(b">"):
+        chunk = process.stdout.read1(4096)
+        assert chunk, "the workspace ended before answering"
+        seen += chunk
+    if leave == "ctrl-c":
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    else:
+        out, err = process.communicate(b"", timeout=20)  # end of input: Ctrl-D
+    assert process.returncode == 0 and b"Traceback" not in err, err.decode()
+    assert b"Bye." in out
