@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.app.settings import Settings
 from bot.core.errors import NotFound, UnknownMember
 from bot.core.messages import mention
-from bot.delivery.waking import zone
+from bot.delivery.waking import next_waking_moment, zone
 from bot.matching.aspects import Catalog
 from bot.privacy.guard import Guard
 from storage.models import Aspect, Member, Workspace
@@ -66,6 +66,17 @@ class Turn:
             if len(by_name) == 1:
                 return by_name[0]
             raise UnknownMember("I don't know who that is: mention them with @ so I can tell.") from None
+
+    def until_awake(self, member: Member, what: str = "it", to: str = "them") -> str:
+        """When a message to `member` waits for their waking hours, a sentence saying until
+        when, in their time and the actor's ("" when it goes now)."""
+        wake = next_waking_moment(self.now, member.tz, member.quiet_start_hour, member.quiet_end_hour)
+        if wake <= self.now:
+            return ""
+        theirs, mine = zone(member.tz), zone(self.me.tz)
+        return (f" It's {self.now.astimezone(theirs):%H:%M} where they are, so {what} reaches "
+                f"{to} at {wake.astimezone(theirs):%H:%M} their time "
+                f"({wake.astimezone(mine):%a %H:%M} yours).")
 
     async def aspect_name(self, aspect_id: int) -> str:
         return (await self.session.get_one(Aspect, aspect_id)).name

@@ -30,7 +30,7 @@ async def thanks(t: Turn, cmd: Command) -> Message:
         f"{tag(t.me)} thanked you: “{cmd.text}”",
         context=("`/mentor impact` shows what your mentoring has done.",)))
     kept = " It stays private: it counts in their impact but is not quoted." if cmd.private else ""
-    return Message(f"Sent your thanks to {tag(to)}.{kept}")
+    return Message(f"Sent your thanks to {tag(to)}.{kept}" + t.until_awake(to, "it"))
 
 
 async def impact(t: Turn, cmd: Command) -> Message:

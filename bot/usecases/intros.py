@@ -39,7 +39,8 @@ async def volunteer(t: Turn, value: str) -> Message:
     aspect = await t.aspect_name(request.aspect_id)
     await outbox.to_members(t.session, members=[mentee], now=t.now, message=ask_card(
         t, ask, request, mentor=t.me, mentee=mentee, aspect=aspect))
-    return Message(f"Thank you! I've asked {tag(mentee)}; I'll introduce you both if they accept.")
+    return Message(f"Thank you! I've asked {tag(mentee)}; I'll introduce you both if they accept."
+                   + t.until_awake(mentee, "your offer"))
 
 
 async def request_intro(t: Turn, value: str) -> Message:
@@ -59,7 +60,7 @@ async def request_intro(t: Turn, value: str) -> Message:
         t, ask, request, mentor=mentor, mentee=t.me, aspect=aspect))
     return Message(
         f"I've asked {tag(mentor)}. You'll hear from me when they answer "
-        f"(by {t.date(ask.expires_at)} at the latest)."
+        f"(by {t.date(ask.expires_at)} at the latest)." + t.until_awake(mentor, "your ask")
     )
 
 
@@ -213,6 +214,9 @@ async def accept(t: Turn, value: str) -> Message:
         ),
     )
     other = mentee if t.me.id == mentor.id else mentor
+    held = t.until_awake(other, "the introduction", "you both")
+    if held:  # the introduction waits until both are awake
+        return Message(f"Wonderful: I'm introducing you and {tag(other)}.{held}")
     return Message(f"Wonderful: I've introduced you and {tag(other)}: the introduction is "
                    "in your messages with me.")
 

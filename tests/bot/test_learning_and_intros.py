@@ -353,3 +353,18 @@ async def test_accepts_and_volunteers_racing_on_one_request_make_one_mentorship(
         await world.press("priya", "intro_accept", button(ask, "intro_accept"))
     assert await count(world, Mentorship) == 1
     assert await count(world, IntroAsk, IntroAsk.status == "pending") == 0
+
+
+async def test_a_message_held_for_waking_hours_says_when_it_will_arrive(world):
+    """Sam is asleep in Tokyo when Priya asks in New York: the ask waits for 07:00 there,
+    and Priya is told so in both times; the introduction, held for both, says the same."""
+    await world.person("priya", RESIDENT)
+    await world.person("souza", FELLOW, offers="POCUS", tz="Asia/Tokyo")
+    suggestions = await world.cmd("priya", "/learn POCUS")
+    reply = text_of(await world.press("priya", "request_intro", button(suggestions, "request_intro")))
+    assert "It's 23:00 where they are, so your ask reaches them at 07:00 their time (Tue 17:00 yours)." in reply
+    await world.advance(hours=9)
+    accepted = text_of(await world.press("souza", "intro_accept", button(world.last("souza"), "intro_accept")))
+    assert "the introduction is in your messages" in accepted  # Priya is awake: it goes now
+    thanks = text_of(await world.cmd("priya", "/mentor thanks @souza for the tips"))
+    assert "so it reaches them at" not in thanks  # 08:00 in Tokyo: awake
