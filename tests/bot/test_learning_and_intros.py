@@ -362,9 +362,11 @@ async def test_a_message_held_for_waking_hours_says_when_it_will_arrive(world):
     await world.person("souza", FELLOW, offers="POCUS", tz="Asia/Tokyo")
     suggestions = await world.cmd("priya", "/learn POCUS")
     reply = text_of(await world.press("priya", "request_intro", button(suggestions, "request_intro")))
-    assert "It's 23:00 where they are, so your ask reaches them at 07:00 their time (Tue 17:00 yours)." in reply
+    assert ("It's 23:00 where they are, so your ask reaches them at 07:00 their time "
+            "(Tue 17:00 yours).") in reply
     await world.advance(hours=9)
-    accepted = text_of(await world.press("souza", "intro_accept", button(world.last("souza"), "intro_accept")))
+    ask = button(world.last("souza"), "intro_accept")
+    accepted = text_of(await world.press("souza", "intro_accept", ask))
     assert "the introduction is in your messages" in accepted  # Priya is awake: it goes now
     thanks = text_of(await world.cmd("priya", "/mentor thanks @souza for the tips"))
     assert "so it reaches them at" not in thanks  # 08:00 in Tokyo: awake
