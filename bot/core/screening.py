@@ -12,7 +12,7 @@ from bot.usecases.profile import check_fields
 FREE_TEXT: dict[str, Callable[[Command], tuple[str, ...]]] = {
     "learn": lambda cmd: (cmd.items[0], cmd.text),
     "offer": lambda cmd: cmd.items,
-    "thanks": lambda cmd: (cmd.text,),
+    "thanks": lambda cmd: (f"{cmd.items[0]} {cmd.text}",),  # `@Dr. Ana Souza for …`: a colleague
     "reflect": lambda cmd: (cmd.text,),
 }
 

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from rapidfuzz import fuzz, process
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app.settings import Settings
@@ -13,8 +14,9 @@ from bot.delivery.waking import next_waking_moment, zone
 from bot.matching.aspects import Catalog
 from bot.privacy.guard import Guard
 from storage.models import Aspect, Member, Workspace
-from storage.queries.members import member_by_platform_id, members_named
+from storage.queries.members import member_by_platform_id, member_handles, members_named
 
+MAX_NAME_WORDS, NEAR_NAME = 5, 80  # `@Dr. Ana Maria Souza Lima`; `@sousa` for `souza`
 _MENTION = re.compile(r"^<@([^|>]+)(?:\|[^>]*)?>$")
 
 
@@ -66,6 +68,38 @@ class Turn:
             if len(by_name) == 1:
                 return by_name[0]
             raise UnknownMember("I don't know who that is: mention them with @ so I can tell.") from None
+
+    async def person_at_start(self, text: str) -> tuple[Member, str]:
+        """The person `text` starts with, and the rest: a platform mention or `@id`, else
+        `@Display Name` (the longest run of words that names one person: `@Dr. Ana Souza`),
+        else one person whose handle or name is a near spelling (`@sousa`)."""
+        first, _, rest = text.strip().partition(" ")
+        try:
+            return await self.person(first), rest.strip()
+        except UnknownMember:
+            if not first.startswith("@"):
+                raise
+        words = text.strip()[1:].split(" ")
+        for n in range(min(MAX_NAME_WORDS, len(words)), 0, -1):
+            named = await members_named(session=self.session, workspace_id=self.workspace.id,
+                                        name=" ".join(words[:n]))
+            if len(named) == 1:
+                return named[0], " ".join(words[n:]).strip()
+        near = await self._near_spelling(first[1:])
+        if near is None:
+            raise UnknownMember("I don't know who that is: mention them with @ so I can tell.")
+        return near, rest.strip()
+
+    async def _near_spelling(self, handle: str) -> Member | None:
+        """The one member whose id or name (or a word of it) is spelled nearly so."""
+        people = await member_handles(session=self.session, workspace_id=self.workspace.id)
+        keys = [(key, i) for i, uid, name in people
+                for key in {uid.lower(), *(name or "").lower().replace(".", "").split()}
+                if len(key) > 2]
+        found = process.extract(handle.lower(), [key for key, _ in keys], scorer=fuzz.ratio,
+                                limit=5, score_cutoff=NEAR_NAME)
+        ids = {keys[index][1] for _, _, index in found}
+        return await self.session.get(Member, ids.pop()) if len(ids) == 1 else None
 
     def until_awake(self, member: Member, what: str = "it", to: str = "them") -> str:
         """When a message to `member` waits for their waking hours, a sentence saying until

@@ -176,15 +176,16 @@ async def wrap_up(t: Turn, cmd: Command) -> Message:
     """`/mentor wrap-up [@person] [aspect]`, at any time: the one live mentorship that fits,
     or a choice of them, with buttons."""
     pairs = await live_pairs_of(session=t.session, member_id=t.me.id)
+    aspect = cmd.text
     if cmd.items:
-        person = await t.person(cmd.items[0])
+        person, aspect = await t.person_at_start(f"{cmd.items[0]} {cmd.text}")
         pairs = [p for p in pairs if person.id in (p.mentor_id, p.mentee_id)]
-    if cmd.text:
-        wanted = normalize(cmd.text)
+    if aspect:
+        wanted = normalize(aspect)
         pairs = [p for p in pairs if wanted in normalize(await t.aspect_name(p.aspect_id))
-                 or t.curated.match(cmd.text) == p.aspect_id]
+                 or t.curated.match(aspect) == p.aspect_id]
     if not pairs:
-        raise BadCommand("You have no live mentorship" + (" that matches" if cmd.items or cmd.text
+        raise BadCommand("You have no live mentorship" + (" that matches" if cmd.items or aspect
                          else "") + " to wrap up; `/mentor status` shows yours.")
     if len(pairs) == 1:
         return await wrap_up_pair(t, str(pairs[0].id))

@@ -21,13 +21,15 @@ async def thanks(t: Turn, cmd: Command) -> Message:
     """`/mentor thanks @someone <message>`: the thank-you reaches them by DM."""
     if len(cmd.text) > MAX_REFLECTION:
         raise BadCommand(f"Keep it under {MAX_REFLECTION} characters.")
-    to = await t.person(cmd.items[0])
+    to, words = await t.person_at_start(f"{cmd.items[0]} {cmd.text}")
+    if not words:
+        raise BadCommand(f"Say what you thank {tag(to)} for: `/mentor thanks @someone for …`.")
     if to.id == t.me.id:
         raise BadCommand("Thanking yourself is allowed in spirit, but I'll only send it to others.")
-    t.session.add(Thanks(from_id=t.me.id, to_id=to.id, text=cmd.text, quotable=not cmd.private,
+    t.session.add(Thanks(from_id=t.me.id, to_id=to.id, text=words, quotable=not cmd.private,
                          created_at=t.now))
     await outbox.to_members(t.session, members=[to], now=t.now, message=Message(
-        f"{tag(t.me)} thanked you: “{cmd.text}”",
+        f"{tag(t.me)} thanked you: “{words}”",
         context=("`/mentor impact` shows what your mentoring has done.",)))
     kept = " It stays private: it counts in their impact but is not quoted." if cmd.private else ""
     return Message(f"Sent your thanks to {tag(to)}.{kept}" + t.until_awake(to, "it"))

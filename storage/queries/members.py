@@ -89,6 +89,12 @@ async def members_named(*, session: AsyncSession, workspace_id: int, name: str) 
         Member.workspace_id == workspace_id, func.lower(Member.name) == name.lower()))).all())
 
 
+async def member_handles(*, session: AsyncSession, workspace_id: int) -> list[tuple[int, str, str]]:
+    """(id, platform id, display name) of everyone in the workspace, for near spellings."""
+    return list((await session.exec(select(Member.id, Member.platform_user_id, Member.name).where(
+        Member.workspace_id == workspace_id, col(Member.platform_user_id).not_like("forgotten-%")))).all())
+
+
 async def member_by_platform_id(*, session: AsyncSession, workspace_id: int, platform_user_id: str,
                                 lock: bool = False) -> Member | None:
     query = select(Member).where(Member.workspace_id == workspace_id,

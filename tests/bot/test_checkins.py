@@ -372,3 +372,4 @@ async def test_past_mentorships_stay_in_status_with_my_reflection(world):
     assert "you said: “I now do FAST exams alone”" in status
     theirs = text_of(await world.cmd("souza", "/mentor status"))
     assert "with @Priya (your mentee)" in theirs and "FAST exams alone" not in theirs
+

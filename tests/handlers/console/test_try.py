@@ -118,3 +118,16 @@ def test_ctrl_c_and_ctrl_d_leave_at_once_without_a_traceback(tmp_path, leave):
         out, err = process.communicate(b"", timeout=20)  # end of input: Ctrl-D
     assert process.returncode == 0 and b"Traceback" not in err, err.decode()
     assert b"Bye." in out
+
+
+def test_colleagues_named_as_the_workspace_shows_them_or_nearly(tmp_path):
+    """No platform mentions here: `@Dr. Ana Souza` (the name shown) and `@sousa` (a slip for
+    her handle) both reach her, and the name is not taken as part of the message."""
+    output = run_try("/mentor thanks @Dr. Ana Souza for the FAST tips\n"
+                     "/mentor thanks @sousa for the night shift\n"
+                     "/mentor thanks @zzzz for nothing\n", tmp_path)
+    by_name = after(output, "/mentor thanks @Dr. Ana Souza for the FAST tips")
+    assert "Sent your thanks to @Dr. Ana Souza" in by_name
+    assert "thanked you: “for the FAST tips”" in by_name
+    assert "Sent your thanks to @Dr. Ana Souza" in after(output, "/mentor thanks @sousa for the night shift")
+    assert "I don't know who that is" in after(output, "/mentor thanks @zzzz for nothing")
