@@ -31,6 +31,7 @@ COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
     "help": status.help_,
     "status": status.status,
     "learn": learning.learn,
+    "learn_cancel": learning.cancel,
     "offer": profile.offer,
     "profile": profile.profile,
     "capacity": profile.capacity,
@@ -55,6 +56,7 @@ BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
     "intro_accept": intros.accept,
     "intro_decline": intros.decline,
     "pair_wrap_up": checkins.wrap_up_pair,
+    "request_cancel": learning.withdraw,
     **{action: partial(checkins.press, outcome=outcome) for action, outcome in checkins.BY_ACTION.items()},
 }
 

@@ -14,6 +14,7 @@ from bot.privacy.guard import Guard
 HELP = """*Preceptor* finds you a mentor for one aspect at a time, and checks in until you wrap up.
 • `/learn <aspect>[: <details>]` — announce what you want to learn (add `--private` to skip the public post)
 • `/learn --another-perspective <aspect>` — a second mentor on an aspect you already have one for
+• `/learn cancel [<aspect>]` — withdraw a request you no longer need
 • `/mentor profile` — your role, specialty, site, career start, capacity and quiet hours
   (`/mentor profile clear-inferred` forgets what I inferred from your conversations)
 • `/mentor offer <aspect>[, <aspect>…]` — say what you can mentor
@@ -65,6 +66,8 @@ def parse(raw: str) -> Command:
         head = head.lower()
     if head in ("", "help", "?"):
         return Command("help")
+    if head == "learn" and rest.lower().split(" ")[0] == "cancel":
+        return Command("learn_cancel", text=rest[6:].strip())
     if head == "learn":
         return _learn(rest)
     phrase = words.lower().rstrip(".!")

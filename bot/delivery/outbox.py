@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.messages import Message
 from bot.delivery.waking import next_waking_moment
 from storage.models import Member
-from storage.queries.outbox import insert_outbox_row
+from storage.queries.outbox import insert_outbox_row, withdraw_outbox_row
 
 
 async def to_channel(
@@ -33,6 +33,12 @@ async def to_members(
             session, member.workspace_id, "dm", [member.platform_user_id], message, now,
             _awake(member, now), key,
         )
+
+
+async def take_back(session: AsyncSession, *, dedupe_key: str, member: Member) -> bool:
+    """Withdraw a DM `to_members` queued under `dedupe_key` that is still waiting (for
+    someone's waking hours, say); True if it never went."""
+    return await withdraw_outbox_row(session=session, dedupe_key=f"{dedupe_key}:{member.id}")
 
 
 async def reply(session: AsyncSession, *, workspace_id: int, user_id: str, message: Message,

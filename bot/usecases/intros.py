@@ -37,8 +37,9 @@ async def volunteer(t: Turn, value: str) -> Message:
         raise AlreadyDone(f"{tag(mentee)} has already found a mentor for this. Thank you!")
     ask = await _create_ask(t, request, mentor=t.me, mentee=mentee, asked=mentee, origin="volunteer")
     aspect = await t.aspect_name(request.aspect_id)
-    await outbox.to_members(t.session, members=[mentee], now=t.now, message=ask_card(
-        t, ask, request, mentor=t.me, mentee=mentee, aspect=aspect))
+    await outbox.to_members(t.session, members=[mentee], now=t.now, dedupe_key=f"ask:{ask.id}",
+                            message=ask_card(t, ask, request, mentor=t.me, mentee=mentee,
+                                             aspect=aspect))
     return Message(f"Thank you! I've asked {tag(mentee)}; I'll introduce you both if they accept."
                    + t.until_awake(mentee, "your offer"))
 
@@ -56,8 +57,9 @@ async def request_intro(t: Turn, value: str) -> Message:
         raise NotFound("That person doesn't mentor this aspect; pick one of your suggestions.")
     ask = await _create_ask(t, request, mentor=mentor, mentee=t.me, asked=mentor, origin="request")
     aspect = await t.aspect_name(request.aspect_id)
-    await outbox.to_members(t.session, members=[mentor], now=t.now, message=ask_card(
-        t, ask, request, mentor=mentor, mentee=t.me, aspect=aspect))
+    await outbox.to_members(t.session, members=[mentor], now=t.now, dedupe_key=f"ask:{ask.id}",
+                            message=ask_card(t, ask, request, mentor=mentor, mentee=t.me,
+                                             aspect=aspect))
     return Message(
         f"I've asked {tag(mentor)}. You'll hear from me when they answer "
         f"(by {t.date(ask.expires_at)} at the latest)." + t.until_awake(mentor, "your ask")

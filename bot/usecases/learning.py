@@ -3,16 +3,18 @@
 from dataclasses import replace
 
 from bot.core.domain import MAX_DETAILS, Status
-from bot.core.errors import AlreadyDone, BadCommand
+from bot.core.errors import AlreadyDone, BadCommand, NotYours
 from bot.core.grammar import Command
 from bot.core.messages import Button, Message, button_ids, channel_ref
 from bot.core.turn import Turn, describe, tag
 from bot.delivery import outbox
 from bot.matching import aspects
 from bot.matching import ranking as matching
+from bot.matching.aspects import normalize
 from storage.models import LearningRequest, Member
+from storage.queries.asks import other_pending_asks
 from storage.queries.mentorships import mentors_of
-from storage.queries.requests import open_request_on
+from storage.queries.requests import open_request_on, open_requests_of
 
 
 async def learn(t: Turn, cmd: Command) -> Message:
@@ -118,3 +120,42 @@ def suggested(request: LearningRequest, suggestions, text: str) -> Message:
         buttons=tuple(Button(f"Request intro: {s.mentor.name}", "request_intro",
                              f"{request.id}:{s.mentor.id}") for s in suggestions),
     )
+
+
+async def cancel(t: Turn, cmd: Command) -> Message:
+    """`/learn cancel [aspect]`: withdraw an open request (a choice when several fit)."""
+    requests = await open_requests_of(session=t.session, member_id=t.me.id)
+    if cmd.text:
+        wanted, curated = normalize(cmd.text), t.curated.match(cmd.text)
+        requests = [r for r in requests if r.aspect_id == curated
+                    or wanted in normalize(await t.aspect_name(r.aspect_id))]
+    if not requests:
+        raise BadCommand("You have no open request" + (" that matches" if cmd.text else "")
+                         + " to withdraw; `/mentor status` shows yours.")
+    if len(requests) == 1:
+        return await withdraw(t, str(requests[0].id))
+    return Message(f"You have {len(requests)} open requests. Which one do you withdraw?",
+                   buttons=tuple([Button(f"Withdraw: {await t.aspect_name(r.aspect_id)}",
+                                         "request_cancel", str(r.id), "danger") for r in requests]))
+
+
+async def withdraw(t: Turn, value: str) -> Message:
+    """`request_cancel`: the request closes, its pending asks are withdrawn (each mentor
+    asked hears there is nothing to answer), and its announcement shows it closed."""
+    request = await t.get(LearningRequest, button_ids(value, 1)[0], "request", lock=True)
+    if request.member_id != t.me.id:
+        raise NotYours("Only the person who asked can withdraw that request.")
+    if request.status != Status.OPEN:
+        raise AlreadyDone("That request is no longer open; `/mentor status` shows yours.")
+    request.status = Status.CLOSED
+    aspect = await t.aspect_name(request.aspect_id)
+    for ask in await other_pending_asks(session=t.session, request_id=request.id, except_id=0):
+        ask.status, ask.answered_at = Status.WITHDRAWN, t.now  # (no ask has id 0: all of them)
+        mentor = await t.member(ask.mentor_id)
+        if await outbox.take_back(t.session, dedupe_key=f"ask:{ask.id}", member=mentor):
+            continue  # the ask was still waiting for their waking hours: it never reaches them
+        await outbox.to_members(t.session, members=[mentor], now=t.now, dedupe_key=f"withdrawn:{ask.id}",
+                                message=Message(f"No action needed: {tag(t.me)} withdrew their "
+                                                f"request to learn *{aspect}*. Thank you!"))
+    return Message(f"Withdrawn: your request to learn *{aspect}*. Nobody new will be asked, and "
+                   "the announcement shows it closed where it can.")

@@ -54,6 +54,7 @@ async def _requests(t: Turn) -> tuple[list[str], list[Button]]:
         aspect = await t.aspect_name(request.aspect_id)
         lines.append(f"• {aspect} ({'public' if request.public else 'private'}, "
                      f"since {t.date(request.created_at)})")
+        buttons.append(Button(f"Withdraw: {aspect}", "request_cancel", str(request.id)))
         if await has_pending_ask(session=t.session, request_id=request.id):
             continue
         for s in await matching.suggest(

@@ -17,6 +17,7 @@ from bot.core.actor import Actor
 from bot.core.clock import FixedClock
 from bot.core.errors import answered
 from bot.core.messages import Message, plain
+from bot.core.wording import plural
 from handlers.console.demo import DEMO_STAFF
 from handlers.console.messenger import ConsoleMessenger
 
@@ -94,7 +95,8 @@ class ConsoleWorkspace:
                     "(up to 9999), e.g. `time +15d`.\n")
         amount, unit = int(match.group(1)), _UNITS[match.group(2).lower()]
         self.clock.advance(timedelta(**{unit: amount}))
-        moved = f"(the clock moves {amount} {unit}: it is now {self.clock.now():%a %d %b %H:%M} UTC)\n"
+        moved = (f"(the clock moves {plural(amount, unit[:-1])}: it is now "
+                 f"{self.clock.now():%a %d %b %H:%M} UTC)\n")
         return moved + self._show(await self._deliveries())
 
     def _switch(self, who: str) -> str:

@@ -73,6 +73,14 @@ async def insert_outbox_row(*, session: AsyncSession, values: dict) -> None:
     await session.exec(_INSERT[session.bind.dialect.name], params=values)
 
 
+async def withdraw_outbox_row(*, session: AsyncSession, dedupe_key: str) -> bool:
+    """Take back a message not yet sent (nor being sent); True if it was."""
+    result = await session.exec(update(Outbox).where(
+        col(Outbox.dedupe_key) == dedupe_key, col(Outbox.status) == "pending",
+        col(Outbox.claimed_until).is_(None)).values(status="withdrawn"))
+    return result.rowcount > 0
+
+
 async def settle_outbox_row(*, session: AsyncSession, row_id: int, token: str, values: dict) -> None:
     """Record how a send went, if the row is still leased to `token`."""
     await session.exec(update(Outbox).where(col(Outbox.id) == row_id, col(Outbox.claim_token) == token)

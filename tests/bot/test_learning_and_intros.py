@@ -370,3 +370,21 @@ async def test_a_message_held_for_waking_hours_says_when_it_will_arrive(world):
     assert "the introduction is in your messages" in accepted  # Priya is awake: it goes now
     thanks = text_of(await world.cmd("priya", "/mentor thanks @souza for the tips"))
     assert "so it reaches them at" not in thanks  # 08:00 in Tokyo: awake
+
+
+async def test_a_request_is_withdrawn_with_learn_cancel_or_its_status_button(world):
+    await asked_souza(world)  # Priya's POCUS request, with an ask waiting on Souza
+    reply = text_of(await world.cmd("priya", "/learn cancel pocus"))
+    assert "Withdrawn: your request to learn *Point-of-care ultrasound*" in reply
+    await world.tick()
+    assert "No action needed: @Priya withdrew" in text_of(world.last("souza"))
+    late = await world.press("souza", "intro_accept", button(world.inbox("souza")[-2], "intro_accept"))
+    assert "withdrawn" in text_of(late) and await count(world, Mentorship) == 0
+    await world.cmd("priya", "/learn breaking bad news")
+    status = await world.cmd("priya", "/mentor status")
+    withdraw = [b for b in status.buttons if b.action_id == "request_cancel"]
+    assert [b.label for b in withdraw] == ["Withdraw: Breaking bad news"]
+    assert "Withdrawn" in text_of(await world.press("priya", "request_cancel", withdraw[0].value))
+    assert "no open request" in text_of(await world.cmd("priya", "/learn cancel"))
+    assert "Only the person who asked" in text_of(
+        await world.press("souza", "request_cancel", withdraw[0].value))

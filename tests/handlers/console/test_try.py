@@ -131,3 +131,23 @@ def test_colleagues_named_as_the_workspace_shows_them_or_nearly(tmp_path):
     assert "thanked you: “for the FAST tips”" in by_name
     assert "Sent your thanks to @Dr. Ana Souza" in after(output, "/mentor thanks @sousa for the night shift")
     assert "I don't know who that is" in after(output, "/mentor thanks @zzzz for nothing")
+
+
+def test_a_first_week_decline_hold_withdrawal_and_wrap_up_from_status(tmp_path):
+    output = run_try((ROOT / "examples" / "first_week.txt").read_text(), tmp_path)
+    declined = output[output.index("> as Dr. Ana Souza"):output.index("> as Dr. Marcus Lee")]
+    assert "can't take on *Point-of-care ultrasound* right now. Here's who else could help:" in declined
+    assert "[1] Request intro: Dr. Marcus Lee" in declined
+    assert "I've asked @Dr. Marcus Lee" in declined  # pressing [1] asked the next suggestion
+    held = after(output, "/learn antimicrobial stewardship: vancomycin dosing")
+    assert "[1] Request intro: Sam Patel" in held
+    assert ("It's 06:00 where they are, so your ask reaches them at 07:00 their time "
+            "(Tue 10:00 yours).") in output
+    withdrawn = after(output, "/learn cancel antimicrobial")
+    assert "Withdrawn: your request to learn *Antimicrobial stewardship*" in withdrawn
+    an_hour = after(output, "time +1h")
+    assert "the clock moves 1 hour:" in an_hour
+    assert "── to Sam Patel" not in an_hour  # the held ask was taken back, not sent then undone
+    status = output[output.rindex("> /mentor status"):]
+    assert "[1] Wrap up: Point-of-care ultrasound with Dr. Marcus Lee" in status
+    assert "Wrapped up *Point-of-care ultrasound* with @Dr. Marcus Lee" in status
