@@ -245,7 +245,7 @@ async def decline(t: Turn, value: str) -> Message:
     asker = await t.member(ask.asker_id)
     aspect = await t.aspect_name(request.aspect_id)
     if ask.origin == "request":
-        message = await _instead(t.session, t.now, ask, request, asker, aspect,
+        message = await instead(t.session, t.now, ask.mentor_id, request, asker, aspect,
                                  f"{tag(t.me)} can't take on *{aspect}* right now.")
     else:
         message = Message(f"{tag(t.me)} has decided not to go ahead on *{aspect}* for now. "
@@ -264,7 +264,7 @@ async def expire_asks(session: AsyncSession, now: datetime, limit: int) -> int:
         request = await session.get_one(LearningRequest, ask.request_id)
         aspect = (await session.get_one(Aspect, request.aspect_id)).name
         message = (
-            await _instead(session, now, ask, request, mentee, aspect,
+            await instead(session, now, ask.mentor_id, request, mentee, aspect,
                            f"{tag(mentor)} didn't answer in time about *{aspect}*.")
             if ask.origin == "request"
             else Message(f"The offer from {tag(mentor)} to help with *{aspect}* has expired.")
@@ -274,16 +274,16 @@ async def expire_asks(session: AsyncSession, now: datetime, limit: int) -> int:
     return len(asks)
 
 
-async def _instead(session: AsyncSession, now: datetime, ask: IntroAsk, request: LearningRequest,
-                   mentee: Member, aspect: str, what_happened: str) -> Message:
-    """After a mentor's no or silence, what the mentee can do now: the next suggestions (not
-    that mentor) with their buttons, or, when there are none, the plain truth."""
+async def instead(session: AsyncSession, now: datetime, mentor_id: int, request: LearningRequest,
+                  mentee: Member, aspect: str, what_happened: str) -> Message:
+    """After a mentor's no, silence or leaving, what the mentee can do now: the next
+    suggestions (not that mentor) with their buttons, or, when there are none, the truth."""
     if request.status != Status.OPEN:
         return Message(what_happened)
     found = await matching.suggest(session, mentee=mentee, aspect_id=request.aspect_id,
                                    aspect_name=aspect, now=now,
                                    another_perspective=request.another_perspective)
-    found = [s for s in found if s.mentor.id != ask.mentor_id]
+    found = [s for s in found if s.mentor.id != mentor_id]
     if not found:
         later = ("your request stays posted, and I'll tell you when someone volunteers"
                  if request.public else

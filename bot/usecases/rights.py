@@ -10,6 +10,7 @@ from bot.core.messages import Message
 from bot.core.turn import Turn
 from bot.delivery import outbox
 from bot.privacy import audit
+from bot.usecases.intros import instead
 from storage.models import LearningRequest, Member
 from storage.queries.mentorships import live_pairs_of
 from storage.queries.personal_data import erase_personal_rows, personal_rows
@@ -86,11 +87,17 @@ async def forget_me(t: Turn, cmd: Command) -> Message:
     live = await live_pairs_of(session=t.session, member_id=me.id)
     for pair in live:
         pair.status, pair.ended_at = Status.WRAPPED, t.now
-        other = await t.session.get_one(
-            Member, pair.other_side(me.id))
-        await outbox.to_members(t.session, members=[other], now=t.now, message=Message(
-            f"Your mentorship on *{await t.aspect_name(pair.aspect_id)}* has ended: the other "
-            "person left Preceptor. Thank you for your time together."))
+        other = await t.session.get_one(Member, pair.other_side(me.id))
+        aspect = await t.aspect_name(pair.aspect_id)
+        ended = (f"Your mentorship on *{aspect}* has ended: the other person left Preceptor. "
+                 "Thank you for your time together.")
+        request = await t.session.get(LearningRequest, pair.request_id) if pair.request_id else None
+        if request is not None and other.id == pair.mentee_id:  # they still want to learn it
+            request.status = Status.OPEN
+            message = await instead(t.session, t.now, me.id, request, other, aspect, ended)
+        else:
+            message = Message(ended)
+        await outbox.to_members(t.session, members=[other], now=t.now, message=message)
     await erase_personal_rows(session=t.session, member_id=me.id, workspace_id=t.workspace.id,
                               platform_user_id=me.platform_user_id)
     for key in PROFILE:

@@ -7,7 +7,7 @@ from sqlmodel import select
 from bot.privacy import audit
 from storage.models import AuditEvent, Expertise, Interaction, LearningRequest, Member
 from tests.bot.test_checkins import paired
-from tests.helpers import TEAM, text_of
+from tests.helpers import TEAM, button, text_of
 
 
 async def test_export_holds_everything_about_me_and_nothing_private_of_others(world):
@@ -79,3 +79,16 @@ async def test_a_tampered_audit_row_fails_verification(world):
         first.detail = {**first.detail, "mentor": 999}
     async with world.db.transaction() as session:
         assert await audit.verify(session) == first.id
+
+
+async def test_a_mentor_who_leaves_releases_the_mentee_with_new_suggestions(world):
+    await paired(world)  # Priya learns POCUS from Souza
+    await world.person("lee", "role=attending; specialty=Emergency Medicine", offers="POCUS")
+    await world.cmd("souza", "/mentor forget-me confirm")
+    await world.tick()
+    told = world.last("priya")
+    assert "has ended: the other person left" in text_of(told)
+    assert "Here's who else could help" in text_of(told)
+    assert [b.label for b in told.buttons] == ["Request intro: Lee"]
+    asked = await world.press("priya", "request_intro", button(told, "request_intro"))
+    assert "I've asked @Lee" in text_of(asked)
