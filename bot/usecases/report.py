@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.queries.report import group_sizes, months_with_requests, report_counts, unmet_aspects
+from storage.queries.report import group_sizes, month_sizes, report_counts, unmet_aspects
 
 MIN_GROUP = 5
 SUPPRESSED = "fewer than 5"
@@ -35,8 +35,10 @@ class Report:
     overall: Figures
     by_department: dict[str, Figures | None]  # None: fewer than 5 people
     by_role: dict[str, Figures | None]
-    by_month: dict[str, Figures]
+    by_month: dict[str, Figures | None]  # None: fewer than 5 people asked that month
     gaps: list[tuple[str, int]]  # aspects asked for with no mentor available
+    since: datetime | None = None  # the period counted: from `since` (or the start) ...
+    until: datetime | None = None  # ... to the moment the report was made
 
 
 async def compute(session: AsyncSession, *, now: datetime, since: datetime | None = None,
@@ -51,14 +53,16 @@ async def compute(session: AsyncSession, *, now: datetime, since: datetime | Non
         return {name: _figures(counts.get(name, {})) if size >= MIN_GROUP else None
                 for name, size in sorted(sizes.items())}
 
-    months = await months_with_requests(session=session, workspace_id=workspace_id, since=since)
+    months = await month_sizes(session=session, workspace_id=workspace_id, since=since)
     by_month = await figures_of("month")
     return Report(
         overall=_figures((await figures_of("overall")).get("all", {})),
         by_department=await grouped("department"),
         by_role=await grouped("role"),
-        by_month={month: _figures(by_month.get(month, {})) for month in months},
+        by_month={month: _figures(by_month.get(month, {})) if size >= MIN_GROUP else None
+                  for month, size in months.items()},
         gaps=await unmet_aspects(session=session, workspace_id=workspace_id, since=since, now=now),
+        since=since, until=now,
     )
 
 

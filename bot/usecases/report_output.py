@@ -16,16 +16,21 @@ def _cell(value) -> str:
 
 
 def to_csv(report: Report) -> str:
-    """One row per scope, group and figure: `scope,group,metric,value`."""
+    """One row per scope, group and figure: `scope,group,metric,value,suppressed`. `value` is
+    always a number (or empty); a cell hidden by the small-group rule has no value and
+    `suppressed` = yes, so a spreadsheet can sum the column."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["scope", "group", "metric", "value"])
+    writer.writerow(["scope", "group", "metric", "value", "suppressed"])
     for scope, group, figures in _rows(report):
         for f in fields(Figures):
-            value = SUPPRESSED if figures is None else getattr(figures, f.name)
-            writer.writerow([scope, group, f.name, "" if value is None else value])
+            value = None if figures is None else getattr(figures, f.name)
+            writer.writerow([scope, group, f.name, "" if value is None else value,
+                             "yes" if figures is None else "no"])
     for aspect, count in report.gaps:
-        writer.writerow(["gap", aspect, "waiting_requests", count if count >= MIN_GROUP else SUPPRESSED])
+        small = count < MIN_GROUP
+        writer.writerow(["gap", aspect, "waiting_requests", "" if small else count,
+                         "yes" if small else "no"])
     return out.getvalue()
 
 
@@ -58,7 +63,9 @@ def to_text(report: Report) -> list[str]:
             sections.append(f"*{title}*\n" + "\n".join(lines))
     if report.by_month:
         sections.append("*By month*\n" + "\n".join(
-            f"• {month}: {f.requests} requests, {f.introduced} introduced, {f.wrap_ups} wrapped up"
+            f"• {month}: " + (SUPPRESSED + " people asked" if f is None else
+                              f"{plural(f.requests, 'request')}, {f.introduced} introduced, "
+                              f"{f.wrap_ups} wrapped up")
             for month, f in report.by_month.items()))
     gaps = ", ".join(f"{aspect} ({n if n >= MIN_GROUP else SUPPRESSED})" for aspect, n in report.gaps)
     sections.append(f"*Asked for, no mentor available* (recruit for these): {gaps or 'none'}")
@@ -66,33 +73,56 @@ def to_text(report: Report) -> list[str]:
 
 
 def chart(report: Report, path) -> None:
-    """A PNG (1000×400): the monthly funnel, and the gaps to recruit for."""
+    """The report's figure as a PNG (1000×400)."""
+    import matplotlib.pyplot as plt
+
+    drawn = figure(report)
+    drawn.savefig(path, dpi=100)
+    plt.close(drawn)
+
+
+def figure(report: Report):
+    """Titled with its period: the monthly funnel, and the gaps to recruit for. Counts are
+    whole numbers; a cell the small-group rule hides is written "fewer than 5" where its
+    bars would be, never drawn as a value."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
-    figure, (funnel, gaps) = plt.subplots(1, 2, figsize=(10, 4), dpi=100)
+    drawn, (funnel, gaps) = plt.subplots(1, 2, figsize=(10, 4), dpi=100)
+    drawn.suptitle(f"Preceptor program report, {_period(report)}")
     months = list(report.by_month) or ["–"]
     series = [("requests", "learning requests"), ("introduced", "introduced"),
               ("wrap_ups", "wrapped up")]
     width = 0.8 / len(series)
     for n, (name, label) in enumerate(series):
-        values = [getattr(report.by_month[m], name) if m in report.by_month else 0 for m in months]
+        values = [getattr(report.by_month[m], name) if report.by_month.get(m) else 0 for m in months]
         funnel.bar([i + n * width for i in range(len(months))], values, width, label=label)
+    for i, month in enumerate(months):
+        if month in report.by_month and report.by_month[month] is None:
+            funnel.text(i + width, 0.1, SUPPRESSED, rotation=90, ha="center", va="bottom",
+                        fontsize="small", color="#555555")
     funnel.set_xticks([i + width for i in range(len(months))], months, rotation=45, ha="right")
+    funnel.yaxis.set_major_locator(MaxNLocator(integer=True))
+    funnel.set_ylim(bottom=0, top=max(funnel.get_ylim()[1], 1))
     funnel.set_title("Monthly funnel")
     funnel.legend(fontsize="small")
     names = [aspect for aspect, _ in report.gaps][::-1] or ["none"]
     counts = [n for _, n in report.gaps][::-1] or [0]
-    # Counts under 5 are drawn as "fewer than 5", hatched, never as their exact size.
-    bars = gaps.barh(names, [max(n, MIN_GROUP) if n else 0 for n in counts], color="#c0504d")
-    for bar, n in zip(bars, counts, strict=True):
+    gaps.barh(names, [n if n >= MIN_GROUP else 0 for n in counts], color="#c0504d")
+    for row, n in enumerate(counts):
         if 0 < n < MIN_GROUP:
-            bar.set_hatch("//")
-            bar.set_alpha(0.5)
+            gaps.text(0.1, row, SUPPRESSED, va="center", fontsize="small", color="#555555")
+    gaps.xaxis.set_major_locator(MaxNLocator(integer=True))
+    gaps.set_xlim(left=0, right=max(gaps.get_xlim()[1], MIN_GROUP))
     gaps.set_title("Asked for, no mentor available")
-    gaps.set_xlabel("requests waiting (hatched: fewer than 5)")
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    gaps.set_xlabel("requests waiting")
+    drawn.tight_layout()
+    return drawn
+
+
+def _period(report: Report) -> str:
+    until = f"{report.until:%d %b %Y}" if report.until else "now"
+    return f"{report.since:%d %b %Y} to {until}" if report.since else f"all time to {until}"

@@ -93,12 +93,15 @@ async def _pair_counts(session, out, workspace_id, since, group) -> None:
         out[k].update(checkins_asked=asked, checkins_replied=answered or 0)
 
 
-async def months_with_requests(*, session: AsyncSession, workspace_id: int | None,
-                               since: datetime | None) -> list[str]:
+async def month_sizes(*, session: AsyncSession, workspace_id: int | None,
+                      since: datetime | None) -> dict[str, int]:
+    """Each month with requests, and how many people asked in it (its group's size)."""
     month = _month(session, LearningRequest.created_at)
-    query = select(month).join(Member, Member.id == LearningRequest.member_id).distinct()
-    rows = await session.exec(_scope(query, workspace_id, since, LearningRequest.created_at))
-    return sorted(rows.all())
+    query = select(month, func.count(func.distinct(LearningRequest.member_id))).join(
+        Member, Member.id == LearningRequest.member_id)
+    rows = await session.exec(_scope(query, workspace_id, since, LearningRequest.created_at)
+                              .group_by(month))
+    return dict(sorted(rows.all()))
 
 
 async def unmet_aspects(*, session: AsyncSession, workspace_id: int | None, since: datetime | None,

@@ -118,9 +118,20 @@ async def test_groups_under_five_are_suppressed_and_an_idle_department_shows_zer
     pharmacy = r.by_department["Pharmacy"]
     assert (pharmacy.requests, pharmacy.intro_share, pharmacy.median_hours_to_intro) == (0, None, None)
     assert r.by_role["resident"].requests == 4 and r.by_role["attending"] is None
+    assert r.by_month == {"2026-10": None, "2026-11": None}  # 2 people asked in each
+    assert r.gaps == [("Grant writing", 1)]
+
+
+async def test_months_follow_the_same_small_group_rule_as_departments(world, monkeypatch):
+    """A month in which fewer than 5 people asked is suppressed like a small department;
+    with the threshold at 2 the same months show their counts."""
+    from bot.usecases import report
+
+    await seed(world)
+    monkeypatch.setattr(report, "MIN_GROUP", 2)
+    r = await computed(world)
     assert {m: (f.requests, f.introduced, f.wrap_ups) for m, f in r.by_month.items()} == {
         "2026-10": (2, 2, 1), "2026-11": (2, 1, 0)}
-    assert r.gaps == [("Grant writing", 1)]
 
 
 async def test_golden_csv_and_no_free_text(world):
@@ -128,6 +139,25 @@ async def test_golden_csv_and_no_free_text(world):
     csv_text = report_output.to_csv(await computed(world))
     assert "private words" not in csv_text
     assert csv_text == GOLDEN.read_text()  # reviewed by hand against the seed above
+
+
+async def test_the_chart_is_titled_dated_counted_in_whole_numbers_and_hides_small_cells(world):
+    import matplotlib.pyplot as plt
+
+    await seed(world)
+    drawn = report_output.figure(await computed(world))
+    try:
+        assert drawn._suptitle.get_text() == "Preceptor program report, all time to 01 Dec 2026"
+        funnel, gaps = drawn.axes
+        assert all(float(t).is_integer() for t in funnel.get_yticks())
+        assert all(float(t).is_integer() for t in gaps.get_xticks())
+        (bar,) = gaps.patches  # Grant writing: 1 request waiting, fewer than 5
+        assert bar.get_width() == 0
+        assert "fewer than 5" in [t.get_text() for t in gaps.texts]
+        assert [t.get_text() for t in funnel.texts] == ["fewer than 5", "fewer than 5"]
+        assert all(p.get_height() == 0 for p in funnel.patches)  # both months suppressed
+    finally:
+        plt.close(drawn)
 
 
 async def test_chart_is_a_png_of_the_expected_size(world, tmp_path):
