@@ -11,7 +11,7 @@ from bot.app.settings import Settings
 from bot.core.errors import NotFound, UnknownMember
 from bot.core.messages import mention
 from bot.delivery.waking import next_waking_moment, zone
-from bot.matching.aspects import Catalog
+from bot.matching.aspects import Catalog, normalize
 from bot.privacy.guard import Guard
 from storage.models import Aspect, Member, Workspace
 from storage.queries.members import member_by_platform_id, member_handles, members_named
@@ -64,7 +64,7 @@ class Turn:
             return await self.member_by_platform_id(user)
         except UnknownMember:
             by_name = await members_named(session=self.session, workspace_id=self.workspace.id,
-                                          name=user)
+                                          names=[user])
             if len(by_name) == 1:
                 return by_name[0]
             raise UnknownMember("I don't know who that is: mention them with @ so I can tell.") from None
@@ -80,11 +80,13 @@ class Turn:
             if not first.startswith("@"):
                 raise
         words = text.strip()[1:].split(" ")
-        for n in range(min(MAX_NAME_WORDS, len(words)), 0, -1):
-            named = await members_named(session=self.session, workspace_id=self.workspace.id,
-                                        name=" ".join(words[:n]))
-            if len(named) == 1:
-                return named[0], " ".join(words[n:]).strip()
+        prefixes = [" ".join(words[:n]) for n in range(1, min(MAX_NAME_WORDS, len(words)) + 1)]
+        named = await members_named(session=self.session, workspace_id=self.workspace.id,
+                                    names=prefixes)  # one query for every candidate length
+        for n in range(len(prefixes), 0, -1):
+            match = [m for m in named if m.name.lower() == prefixes[n - 1].lower()]
+            if len(match) == 1:
+                return match[0], " ".join(words[n:]).strip()
         near = await self._near_spelling(first[1:])
         if near is None:
             raise UnknownMember("I don't know who that is: mention them with @ so I can tell.")
@@ -100,6 +102,12 @@ class Turn:
                                 limit=5, score_cutoff=NEAR_NAME)
         ids = {keys[index][1] for _, _, index in found}
         return await self.session.get(Member, ids.pop()) if len(ids) == 1 else None
+
+    async def names_aspect(self, text: str, aspect_id: int) -> bool:
+        """Whether `text` (typed to pick one of several requests or pairs) names the aspect:
+        part of its name, or what the curated catalogue resolves the text to."""
+        return (normalize(text) in normalize(await self.aspect_name(aspect_id))
+                or self.curated.match(text) == aspect_id)
 
     def until_awake(self, member: Member, what: str = "it", to: str = "them") -> str:
         """When a message to `member` waits for their waking hours, a sentence saying until

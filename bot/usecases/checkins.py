@@ -10,7 +10,6 @@ from bot.core.grammar import Command
 from bot.core.messages import Button, Message, button_ids
 from bot.core.turn import Turn, is_paused, tag
 from bot.delivery import outbox
-from bot.matching.aspects import normalize
 from bot.usecases.profile import pause
 from storage.models import CheckIn, LearningRequest, Member, Mentorship, Reflection
 from storage.queries.checkins import (
@@ -181,9 +180,7 @@ async def wrap_up(t: Turn, cmd: Command) -> Message:
         person, aspect = await t.person_at_start(f"{cmd.items[0]} {cmd.text}")
         pairs = [p for p in pairs if person.id in (p.mentor_id, p.mentee_id)]
     if aspect:
-        wanted = normalize(aspect)
-        pairs = [p for p in pairs if wanted in normalize(await t.aspect_name(p.aspect_id))
-                 or t.curated.match(aspect) == p.aspect_id]
+        pairs = [p for p in pairs if await t.names_aspect(aspect, p.aspect_id)]
     if not pairs:
         raise BadCommand("You have no live mentorship" + (" that matches" if cmd.items or aspect
                          else "") + " to wrap up; `/mentor status` shows yours.")

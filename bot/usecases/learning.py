@@ -10,7 +10,6 @@ from bot.core.turn import Turn, describe, tag
 from bot.delivery import outbox
 from bot.matching import aspects
 from bot.matching import ranking as matching
-from bot.matching.aspects import normalize
 from storage.models import LearningRequest, Member
 from storage.queries.asks import other_pending_asks
 from storage.queries.mentorships import mentors_of
@@ -126,9 +125,7 @@ async def cancel(t: Turn, cmd: Command) -> Message:
     """`/learn cancel [aspect]`: withdraw an open request (a choice when several fit)."""
     requests = await open_requests_of(session=t.session, member_id=t.me.id)
     if cmd.text:
-        wanted, curated = normalize(cmd.text), t.curated.match(cmd.text)
-        requests = [r for r in requests if r.aspect_id == curated
-                    or wanted in normalize(await t.aspect_name(r.aspect_id))]
+        requests = [r for r in requests if await t.names_aspect(cmd.text, r.aspect_id)]
     if not requests:
         raise BadCommand("You have no open request" + (" that matches" if cmd.text else "")
                          + " to withdraw; `/mentor status` shows yours.")
@@ -149,8 +146,8 @@ async def withdraw(t: Turn, value: str) -> Message:
         raise AlreadyDone("That request is no longer open; `/mentor status` shows yours.")
     request.status = Status.CLOSED
     aspect = await t.aspect_name(request.aspect_id)
-    for ask in await other_pending_asks(session=t.session, request_id=request.id, except_id=0):
-        ask.status, ask.answered_at = Status.WITHDRAWN, t.now  # (no ask has id 0: all of them)
+    for ask in await other_pending_asks(session=t.session, request_id=request.id):
+        ask.status, ask.answered_at = Status.WITHDRAWN, t.now
         mentor = await t.member(ask.mentor_id)
         if await outbox.take_back(t.session, dedupe_key=f"ask:{ask.id}", member=mentor):
             continue  # the ask was still waiting for their waking hours: it never reaches them

@@ -45,7 +45,10 @@ async def declined_since(*, session: AsyncSession, mentor_id: int, mentee_id: in
         IntroAsk.status == "declined", IntroAsk.answered_at >= since))).first() is not None
 
 
-async def other_pending_asks(*, session: AsyncSession, request_id: int, except_id: int) -> list[IntroAsk]:
-    return list((await session.exec(select(IntroAsk).where(
-        IntroAsk.request_id == request_id, IntroAsk.status == "pending",
-        IntroAsk.id != except_id))).all())
+async def other_pending_asks(*, session: AsyncSession, request_id: int,
+                             except_id: int | None = None) -> list[IntroAsk]:
+    """The request's pending asks, all of them or all but `except_id`."""
+    query = select(IntroAsk).where(IntroAsk.request_id == request_id, IntroAsk.status == "pending")
+    if except_id is not None:
+        query = query.where(IntroAsk.id != except_id)
+    return list((await session.exec(query)).all())

@@ -83,10 +83,11 @@ async def describe_members(*, session: AsyncSession, workspace_id: int, zones: d
             [{"user": user, "kind": GUEST if guest else MEMBER} for user, guest in guests.items()])
 
 
-async def members_named(*, session: AsyncSession, workspace_id: int, name: str) -> list[Member]:
-    """Members whose display name is `name`, whatever its case."""
+async def members_named(*, session: AsyncSession, workspace_id: int, names: list[str]) -> list[Member]:
+    """Members whose display name is one of `names`, whatever its case."""
     return list((await session.exec(select(Member).where(
-        Member.workspace_id == workspace_id, func.lower(Member.name) == name.lower()))).all())
+        Member.workspace_id == workspace_id,
+        func.lower(Member.name).in_([n.lower() for n in names])))).all())
 
 
 async def member_handles(*, session: AsyncSession, workspace_id: int) -> list[tuple[int, str, str]]:
