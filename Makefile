@@ -24,8 +24,9 @@ run: install
 		$(BIN)/preceptor try; \
 	fi
 
+# Spread over every core (pytest-xdist); each worker has its own PostgreSQL database.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal
 
 # The Teams app package, with MICROSOFT_APP_ID (from .env or the environment) filled in:
 #   make teams-package DOMAIN=preceptor.hospital.org

@@ -5,7 +5,7 @@ import shutil
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlmodel import SQLModel
 
 from bot.app.cli import prepare_database
@@ -24,15 +24,32 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own database beside TEST_DATABASE_URL's
+    (test_gw0, test_gw1…), created on first use, so parallel workers never clean each other's rows."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(sync_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def postgres_ready():
-    engine = create_engine(sync_url(PG_URL))
+    url = _worker_database(PG_URL)
+    engine = create_engine(sync_url(url))
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    prepare_database(PG_URL)
-    return PG_URL
+    prepare_database(url)
+    return url
 
 
 def _clean_postgres(url: str) -> None:
