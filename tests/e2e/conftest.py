@@ -65,7 +65,7 @@ class SlackWorld:
 
 @pytest.fixture
 async def fake():
-    slack = FakeSlack(users=dict(PEOPLE))
+    slack = FakeSlack(users={user: dict(person) for user, person in PEOPLE.items()})  # tests edit them
     await slack.start()
     yield slack
     await slack.stop()
