@@ -57,6 +57,7 @@ BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
     "intro_decline": intros.decline,
     "pair_wrap_up": checkins.wrap_up_pair,
     "request_cancel": learning.withdraw,
+    "learn_confirm": learning.confirmed,
     **{action: partial(checkins.press, outcome=outcome) for action, outcome in checkins.BY_ACTION.items()},
 }
 

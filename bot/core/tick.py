@@ -12,7 +12,7 @@ from bot.core.clock import Clock
 from bot.core.workspace_events import WorkspaceEvents
 from bot.delivery.loop import LEASE, DeliveryReport, deliver_until_idle
 from bot.delivery.messenger import Messenger
-from bot.usecases import checkins, impact, intros, pauses, rosters
+from bot.usecases import checkins, impact, intros, learning, pauses, rosters
 from storage.engine import Database
 
 BATCH = 200
@@ -23,6 +23,7 @@ STEPS: dict[str, Step] = {
     "checkins": checkins.run_due,
     "digests": impact.send_quarterly,
     "forgotten": inbox.forget_worked,
+    "drafts_dropped": learning.drop_unconfirmed,
 }
 
 
@@ -35,6 +36,7 @@ class TickReport:
     checkins: int = 0
     digests: int = 0
     forgotten: int = 0  # worked inbox items deleted
+    drafts_dropped: int = 0  # unanswered "did you mean" questions forgotten
     rosters: int = 0
     delivery: DeliveryReport | None = None
 

@@ -9,6 +9,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 from rapidfuzz import fuzz, process
@@ -24,7 +25,9 @@ from storage.queries.aspects import (
     synonyms_of,
 )
 
-NEAR_SPELLING = 88
+NEAR_SPELLING = 90   # token_sort_ratio at or above: the same words, slipped
+WEAK_SPELLING = 80   # at or above: close enough to ask "did you mean"
+SURE_SHARE = 0.6     # an aspect inside a phrase is sure when it covers this share of its topic words
 _NON_WORD = re.compile(r"[\W_]+")  # Unicode: letters and digits of every script are words
 
 
@@ -55,11 +58,16 @@ class CuratedAspect:
         return normalize(self.name).replace(" ", "-")
 
 
+def _data(name: str) -> dict:
+    return tomllib.loads(resources.files("bot.matching.data").joinpath(name).read_text("utf-8"))
+
+
 def load_taxonomy() -> list[CuratedAspect]:
-    data = tomllib.loads(resources.files("bot.matching.data").joinpath("aspects.toml").read_text("utf-8"))
-    return [
-        CuratedAspect(a["name"], a["category"], tuple(a.get("synonyms", ()))) for a in data["aspect"]
-    ]
+    """The curated aspects with their synonyms, English and Spanish."""
+    spanish = _data("aspects_es.toml")["es"]
+    return [CuratedAspect(a["name"], a["category"],
+                          (*a.get("synonyms", ()), *spanish.get(a["name"], ())))
+            for a in _data("aspects.toml")["aspect"]]
 
 
 async def seed_taxonomy(session: AsyncSession) -> int:
@@ -81,14 +89,56 @@ async def seed_taxonomy(session: AsyncSession) -> int:
     return added
 
 
+@dataclass(frozen=True)
+class Found:
+    """An aspect for what someone typed; `sure` unless it was a near spelling or a small part
+    of a longer phrase, which the person confirms before anything is announced."""
+    aspect_id: int
+    sure: bool
+
+
+@cache
+def _words() -> tuple[frozenset[str], dict[str, str]]:
+    data = _data("aspect_words.toml")
+    return frozenset(data["filler"]), data["short"]
+
+
+_BRITISH = ((re.compile(r"(?<=[a-z])our(?=al|s|ed|ing|\b)"), "or"),   # behaviour, colour
+            (re.compile(r"(?:ae|oe)(?=[a-z])"), "e"),                       # anaesthesia, oedema
+            (re.compile(r"programme"), "program"),
+            (re.compile(r"is(?=ation|e\b|ed\b|ing\b)"), "iz"))             # organisation, prioritise
+
+
+def _word(word: str) -> str:
+    """One word in its folded form: British spellings as American, plurals as singular."""
+    word = _words()[1].get(word, word)
+    for pattern, replacement in _BRITISH:
+        word = pattern.sub(replacement, word)
+    if len(word) >= 4 and word.endswith("s") and word[-2] not in "su" and not word.endswith("is"):
+        word = word[:-1]                                                   # ekgs, lines
+    return word
+
+
+def fold(text: str) -> str:
+    """`normalize`, then every word folded, so "Anaesthetics mgmt" and "anesthetic management"
+    are the same text to the catalogue."""
+    return " ".join(_word(w) for w in normalize(text).split())
+
+
 class Catalog:
-    """Normalized names and synonyms of a set of aspects, searchable in memory."""
+    """Folded names and synonyms of a set of aspects, searchable in memory."""
 
     def __init__(self, pairs: list[tuple[str, int]]):
         self._by_text = {}
         for text, aspect_id in pairs:
-            self._by_text.setdefault(text, aspect_id)
+            self._by_text.setdefault(fold(text), aspect_id)
+        for text, aspect_id in list(self._by_text.items()):   # LPs, IVs: short plurals kept
+            if len(text) == 2 and text.isalpha():                # apart from words like BLS
+                self._by_text.setdefault(text + "s", aspect_id)
         self._texts = list(self._by_text)
+        self._by_words: dict[int, list[str]] = {}
+        for text in self._texts:
+            self._by_words.setdefault(len(text.split()), []).append(text)
         self._tokens = [(set(t.split()), t) for t in self._texts]
 
     @classmethod
@@ -97,32 +147,39 @@ class Catalog:
 
     def mentioned_in(self, text: str) -> set[int]:
         """Aspects whose name or synonym appears, as whole words, in `text` (in memory only)."""
-        padded = f" {normalize(text)} "
+        padded = f" {fold(text)} "
         return {self._by_text[t] for t in self._texts if len(t) >= 3 and f" {t} " in padded}
 
-    def match(self, text: str) -> int | None:
-        query = normalize(text)
+    def find(self, text: str) -> Found | None:
+        """From strict to loose: the name or a synonym; a known aspect inside a longer phrase
+        (sure when it covers most of the phrase's topic words); a near spelling."""
+        query = fold(text)
         if not query:
             return None
         if query in self._by_text:
-            return self._by_text[query]
-        if len(query) >= 5:
-            near = process.extractOne(
-                query, self._texts, scorer=fuzz.token_sort_ratio, score_cutoff=NEAR_SPELLING
-            )
-            if near:
-                return self._by_text[near[0]]
+            return Found(self._by_text[query], True)
         words = set(query.split())
         inside = [t for tokens, t in self._tokens if tokens <= words and len(t) >= 3]
         if inside:
-            return self._by_text[max(inside, key=len)]
+            best = max(inside, key=len)
+            topic = words - _words()[0]
+            covered = len(set(best.split()) & topic) / max(len(topic), 1)
+            return Found(self._by_text[best], covered >= SURE_SHARE)
+        if len(query) >= 4:  # a slip changes letters, not how many words there are
+            near = process.extractOne(query, self._by_words.get(len(words), ()),
+                                      scorer=fuzz.token_sort_ratio, score_cutoff=WEAK_SPELLING)
+            if near:
+                return Found(self._by_text[near[0]], near[1] >= NEAR_SPELLING)
         return None
 
+    def match(self, text: str) -> int | None:
+        """The aspect `text` names, sure or not."""
+        found = self.find(text)
+        return found.aspect_id if found else None
 
-async def resolve(
-    session: AsyncSession, *, curated: Catalog, workspace_id: int, text: str
-) -> Aspect:
-    """The aspect `text` names: curated, the workspace's own, or a new one of the workspace."""
+
+def checked(text: str) -> str:
+    """The aspect as typed, with spaces tidied; refused when empty or too long."""
     text = " ".join(text.split())
     if not normalize(text):
         raise BadCommand("Name the aspect, for example `POCUS` or `breaking bad news`.")
@@ -130,12 +187,35 @@ async def resolve(
         raise BadCommand(
             f"Keep the aspect short (at most {MAX_ASPECT} characters) and put the rest after a colon."
         )
-    aspect_id = curated.match(text) or (await Catalog.load(session, workspace_id)).match(text)
-    if aspect_id is not None:
-        return await session.get_one(Aspect, aspect_id)
+    return text
+
+
+async def look_up(
+    session: AsyncSession, *, curated: Catalog, workspace_id: int, text: str
+) -> tuple[Aspect | None, bool]:
+    """The curated or workspace aspect `text` names and whether that is sure; (None, False)
+    when it would be a new one."""
+    found = curated.find(text) or (await Catalog.load(session, workspace_id)).find(text)
+    if found is None:
+        return None, False
+    return await session.get_one(Aspect, found.aspect_id), found.sure
+
+
+async def create(session: AsyncSession, *, workspace_id: int, text: str) -> Aspect:
+    """The workspace's own aspect named `text` (made now, unless it exists)."""
     slug = normalize(text).replace(" ", "-")
     aspect, created = await insert_workspace_aspect(
         session=session, workspace_id=workspace_id, slug=slug, name=text[0].upper() + text[1:])
     if created:
         session.add(AspectSynonym(aspect_id=aspect.id, text=normalize(text)))
     return aspect
+
+
+async def resolve(
+    session: AsyncSession, *, curated: Catalog, workspace_id: int, text: str
+) -> Aspect:
+    """The aspect `text` names, sure or not, or a new one of the workspace (offers and
+    rosters, whose answer shows the person what was understood)."""
+    text = checked(text)
+    aspect, _ = await look_up(session, curated=curated, workspace_id=workspace_id, text=text)
+    return aspect or await create(session, workspace_id=workspace_id, text=text)

@@ -1,6 +1,7 @@
 """`/learn`: record what someone wants to learn, announce it, and suggest mentors."""
 
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.core.domain import MAX_DETAILS, Status
 from bot.core.errors import AlreadyDone, BadCommand, NotYours
@@ -10,31 +11,90 @@ from bot.core.turn import Turn, describe, tag
 from bot.delivery import outbox
 from bot.matching import aspects
 from bot.matching import ranking as matching
-from storage.models import LearningRequest, Member
+from storage.models import Aspect, LearnDraft, LearningRequest, Member
 from storage.queries.asks import other_pending_asks
 from storage.queries.mentorships import mentors_of
-from storage.queries.requests import open_request_on, open_requests_of
+from storage.queries.requests import drop_drafts, open_request_on, open_requests_of
+
+DRAFT_KEPT = timedelta(days=1)  # an unanswered "did you mean" is forgotten after this
 
 
 async def learn(t: Turn, cmd: Command) -> Message:
+    """A sure aspect is recorded at once; a near spelling or a new topic is asked about
+    first, privately, so nothing is announced under a name the person did not mean."""
     if len(cmd.text) > MAX_DETAILS:
         raise BadCommand(f"Keep the details under {MAX_DETAILS} characters.")
-    aspect = await aspects.resolve(
-        t.session, curated=t.curated, workspace_id=t.workspace.id, text=cmd.items[0]
-    )
-    await _check_not_duplicate(t, aspect.id, aspect.name, cmd.another_perspective)
+    typed = aspects.checked(cmd.items[0])
+    aspect, sure = await aspects.look_up(
+        t.session, curated=t.curated, workspace_id=t.workspace.id, text=typed)
+    if sure:
+        return await _record(t, aspect, cmd.text, public=not cmd.private,
+                             another=cmd.another_perspective)
+    draft = LearnDraft(member_id=t.me.id, typed=typed, suggested_id=aspect and aspect.id,
+                       details=cmd.text, public=not cmd.private,
+                       another_perspective=cmd.another_perspective, created_at=t.now)
+    t.session.add(draft)
+    await t.session.flush()
+    return confirm_question(draft, aspect, t.workspace.channel)
+
+
+def confirm_question(draft: LearnDraft, aspect: Aspect | None, channel: str | None) -> Message:
+    """"Did you mean …?" for a near spelling; "post it?" for a topic nobody has asked for."""
+    mine = f"{draft.typed[:40]}…" if len(draft.typed) > 41 else draft.typed
+    where = f" in {channel_ref(channel)}" if draft.public and channel else ""
+    if aspect is not None:
+        return Message(f"Did you mean *{aspect.name}*?", buttons=(
+            Button(f"Yes: {aspect.name}"[:75], "learn_confirm", f"{draft.id}:suggested", "primary"),
+            Button(f"No, post '{mine}'", "learn_confirm", f"{draft.id}:typed")),
+            context=("Nothing is posted until you choose.",))
+    return Message(f"Nobody here has asked to learn *{draft.typed}* yet, so it would be a new "
+                   f"topic{' posted' + where if where else ''}. Is that the name you want?",
+                   buttons=(Button(f"Yes, post '{mine}'", "learn_confirm", f"{draft.id}:typed", "primary"),
+                            Button("Cancel", "learn_confirm", f"{draft.id}:cancel")),
+                   context=("To use a topic that exists, cancel and try `/learn` with another "
+                            "name; `/mentor help` lists examples.",))
+
+
+async def confirmed(t: Turn, value: str) -> Message:
+    """`learn_confirm`: the author's answer to `confirm_question`; the draft goes either way."""
+    draft_id, _, choice = value.partition(":")
+    draft = await t.session.get(LearnDraft, int(draft_id)) if draft_id.isdigit() else None
+    if draft is None or choice not in ("suggested", "typed", "cancel"):
+        raise AlreadyDone("That question has been answered already (or expired after a day); "
+                          "`/mentor status` shows your requests.")
+    if draft.member_id != t.me.id:
+        raise NotYours("Only the person who asked can answer that.")
+    await t.session.delete(draft)
+    if choice == "cancel":
+        return Message("Cancelled: nothing was posted.")
+    if choice == "suggested" and draft.suggested_id:
+        aspect = await t.session.get_one(Aspect, draft.suggested_id)
+    else:
+        aspect = await aspects.create(t.session, workspace_id=t.workspace.id, text=draft.typed)
+    return await _record(t, aspect, draft.details, public=draft.public,
+                         another=draft.another_perspective)
+
+
+async def _record(t: Turn, aspect: Aspect, details: str, *, public: bool, another: bool) -> Message:
+    """The request written down, announced when public, and the mentors to suggest."""
+    await _check_not_duplicate(t, aspect.id, aspect.name, another)
     request = LearningRequest(
-        member_id=t.me.id, aspect_id=aspect.id, details=cmd.text, public=not cmd.private,
-        another_perspective=cmd.another_perspective, created_at=t.now,
+        member_id=t.me.id, aspect_id=aspect.id, details=details, public=public,
+        another_perspective=another, created_at=t.now,
     )
     t.session.add(request)
     await t.session.flush()
     posted = await _announce(t, request, aspect.name)
     suggestions = await matching.suggest(
         t.session, mentee=t.me, aspect_id=aspect.id, aspect_name=aspect.name, now=t.now,
-        another_perspective=cmd.another_perspective,
+        another_perspective=another,
     )
     return suggestions_message(request, aspect.name, suggestions, posted)
+
+
+async def drop_unconfirmed(session, now, limit: int) -> int:
+    """Tick step: drafts nobody answered within a day go (they hold the person's words)."""
+    return await drop_drafts(session=session, before=now - DRAFT_KEPT, limit=limit)
 
 
 async def _check_not_duplicate(t: Turn, aspect_id: int, name: str, another: bool) -> None:

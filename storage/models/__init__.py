@@ -2,7 +2,15 @@
 in `bot.domain`. Importing this package registers them all."""
 
 from storage.models.audit import AuditEvent
-from storage.models.mentoring import CheckIn, IntroAsk, LearningRequest, Mentorship, Reflection, Thanks
+from storage.models.mentoring import (
+    CheckIn,
+    IntroAsk,
+    LearnDraft,
+    LearningRequest,
+    Mentorship,
+    Reflection,
+    Thanks,
+)
 from storage.models.messaging import ConversationRef, InboundEvent, InboxItem, Outbox, SendSlot
 from storage.models.people import Aspect, AspectSynonym, Expertise, Member, Workspace
 from storage.models.signals import AspectSignal, ChannelMember, Interaction
@@ -14,6 +22,7 @@ __all__ = [
     "AspectSynonym",
     "Expertise",
     "LearningRequest",
+    "LearnDraft",
     "IntroAsk",
     "Mentorship",
     "CheckIn",

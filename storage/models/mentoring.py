@@ -22,6 +22,20 @@ class LearningRequest(SQLModel, table=True):
     first_intro_at: datetime | None = timestamp(default=None, nullable=True)
 
 
+class LearnDraft(SQLModel, table=True):
+    """A `/learn` waiting for its author to confirm the aspect (a near spelling, or a topic
+    nobody has asked for): nothing is recorded or announced until they press a button."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    typed: str = Field(max_length=80)
+    suggested_id: int | None = Field(default=None, foreign_key="aspect.id")
+    details: str = Field(default="", max_length=1000)
+    public: bool = True
+    another_perspective: bool = False
+    created_at: datetime = timestamp()
+
+
 class IntroAsk(SQLModel, table=True):
     """A double opt-in ask: `asker` proposed the pair, `asked` must accept before any intro."""
 

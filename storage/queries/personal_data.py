@@ -14,6 +14,7 @@ from storage.models import (
     Expertise,
     Interaction,
     IntroAsk,
+    LearnDraft,
     LearningRequest,
     Mentorship,
     Reflection,
@@ -27,6 +28,7 @@ class PersonalRows:
     expertise: list[Expertise]
     signals: list[AspectSignal]
     requests: list[LearningRequest]
+    drafts: list[LearnDraft]             # /learn waiting for its author to confirm the aspect
     asks: list[IntroAsk]
     pairs: list[Mentorship]
     checkins: dict[int, list[CheckIn]]   # by mentorship
@@ -50,6 +52,7 @@ async def personal_rows(*, session: AsyncSession, member_id: int) -> PersonalRow
         signals=list((await all_of(select(AspectSignal).where(AspectSignal.member_id == member_id))).all()),
         requests=list((await all_of(select(LearningRequest).where(
             LearningRequest.member_id == member_id))).all()),
+        drafts=list((await all_of(select(LearnDraft).where(LearnDraft.member_id == member_id))).all()),
         asks=list((await all_of(select(IntroAsk).where(either_side(IntroAsk, member_id)))).all()),
         pairs=pairs, checkins=checkins,
         reflections=list((await all_of(select(Reflection).where(Reflection.member_id == member_id))).all()),
@@ -67,7 +70,8 @@ async def erase_personal_rows(*, session: AsyncSession, member_id: int, workspac
                               platform_user_id: str) -> None:
     """Delete what is only the person's; blank their words where a row must stay for counts."""
     for model, owner in ((Expertise, Expertise.member_id), (AspectSignal, AspectSignal.member_id),
-                         (Reflection, Reflection.member_id), (ChannelMember, ChannelMember.member_id)):
+                         (Reflection, Reflection.member_id), (ChannelMember, ChannelMember.member_id),
+                         (LearnDraft, LearnDraft.member_id)):
         await session.exec(delete(model).where(owner == member_id))
     await session.exec(delete(Interaction).where(
         or_(Interaction.member_id == member_id, Interaction.other_id == member_id)))
