@@ -135,6 +135,9 @@ def test_colleagues_named_as_the_workspace_shows_them_or_nearly(tmp_path):
 
 def test_a_first_week_decline_hold_withdrawal_and_wrap_up_from_status(tmp_path):
     output = run_try((ROOT / "examples" / "first_week.txt").read_text(), tmp_path)
+    slip = after(output, "/learn --private POCSU: FAST exams on nights")
+    assert "Did you mean *Point-of-care ultrasound*?" in slip
+    assert "[1] Yes: Point-of-care ultrasound" in slip and "[2] No, post 'POCSU'" in slip
     declined = output[output.index("> as Dr. Ana Souza"):output.index("> as Dr. Marcus Lee")]
     assert "can't take on *Point-of-care ultrasound* right now. Here's who else could help:" in declined
     assert "[1] Request intro: Dr. Marcus Lee" in declined
