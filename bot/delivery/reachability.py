@@ -1,5 +1,6 @@
-"""When a platform says someone can no longer be reached: stop writing to them, pause their
-mentorships, and tell the other side of each, once."""
+"""When a platform says someone can no longer be reached (removed the app, deactivated, left):
+stop writing to them, pause their mentorships, and tell the other side of each, once; a
+mentee whose mentor is gone is offered the next suggestions with the news."""
 
 from datetime import datetime
 
@@ -9,7 +10,8 @@ from bot.core.domain import Status
 from bot.core.messages import Message
 from bot.core.turn import tag
 from bot.delivery import outbox
-from storage.models import Aspect, Member
+from bot.usecases.intros import instead
+from storage.models import Aspect, LearningRequest, Member
 from storage.queries.members import member_by_platform_id
 from storage.queries.mentorships import active_pairs_of
 
@@ -24,10 +26,15 @@ async def unreachable(session: AsyncSession, workspace_id: int, platform_user_id
     pairs = await active_pairs_of(session=session, member_id=member.id)
     for pair in pairs:
         pair.status = Status.PAUSED
-        other = await session.get_one(
-            Member, pair.other_side(member.id))
+        other = await session.get_one(Member, pair.other_side(member.id))
         aspect = (await session.get_one(Aspect, pair.aspect_id)).name
-        await outbox.to_members(session, members=[other], now=now, message=Message(
-            f"I can't reach {tag(member)} here any more, so I've paused your mentorship on "
-            f"*{aspect}*. If you're still in touch, carry on; `/mentor status` shows it."
-        ), dedupe_key=f"unreachable:{pair.id}")
+        said = (f"I can't reach {tag(member)} here any more, so I've paused your mentorship on "
+                f"*{aspect}*. If you're still in touch, carry on; `/mentor status` shows it.")
+        request = await session.get(LearningRequest, pair.request_id) if pair.request_id else None
+        if request is not None and other.id == pair.mentee_id:  # a mentee without their mentor
+            request.status = Status.OPEN
+            message = await instead(session, now, member.id, request, other, aspect, said)
+        else:
+            message = Message(said)
+        await outbox.to_members(session, members=[other], now=now, message=message,
+                                dedupe_key=f"unreachable:{pair.id}")

@@ -92,3 +92,18 @@ async def test_a_mentor_who_leaves_releases_the_mentee_with_new_suggestions(worl
     assert [b.label for b in told.buttons] == ["Request intro: Lee"]
     asked = await world.press("priya", "request_intro", button(told, "request_intro"))
     assert "I've asked @Lee" in text_of(asked)
+
+
+async def test_a_mentor_who_can_no_longer_be_reached_releases_the_mentee_too(world):
+    """The platform says Souza is gone (app removed, account deactivated): the pair pauses
+    and Priya is offered the next mentor with the news."""
+    await paired(world)
+    await world.person("lee", "role=attending; specialty=Emergency Medicine", offers="POCUS")
+    await world.app.dispatch.reachable(world.actor("souza"), False)
+    await world.tick()
+    told = world.last("priya")
+    assert "I can't reach @Souza here any more, so I've paused" in text_of(told)
+    assert "Here's who else could help" in text_of(told)
+    assert [b.label for b in told.buttons] == ["Request intro: Lee"]
+    asked = await world.press("priya", "request_intro", button(told, "request_intro"))
+    assert "I've asked @Lee" in text_of(asked)
