@@ -115,10 +115,13 @@ class Turn:
         wake = next_waking_moment(self.now, member.tz, member.quiet_start_hour, member.quiet_end_hour)
         if wake <= self.now:
             return ""
-        theirs, mine = zone(member.tz), zone(self.me.tz)
-        return (f" It's {self.now.astimezone(theirs):%H:%M} where they are, so {what} reaches "
-                f"{to} at {wake.astimezone(theirs):%H:%M} their time "
-                f"({wake.astimezone(mine):%a %H:%M} yours).")
+        return (f" It's {self.now.astimezone(zone(member.tz)):%H:%M} where they are, so {what} "
+                f"{self.arrives(member, wake, to)}.")
+
+    def arrives(self, member: Member, when: datetime, to: str = "them") -> str:
+        """When a held message reaches `member`, in their time and the actor's."""
+        return (f"reaches {to} at {when.astimezone(zone(member.tz)):%H:%M} their time "
+                f"({when.astimezone(zone(self.me.tz)):%a %H:%M} yours)")
 
     async def aspect_name(self, aspect_id: int) -> str:
         return (await self.session.get_one(Aspect, aspect_id)).name

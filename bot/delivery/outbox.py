@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.messages import Message
 from bot.delivery.waking import next_waking_moment
 from storage.models import Member
-from storage.queries.outbox import insert_outbox_row, withdraw_outbox_row
+from storage.queries.outbox import held_until, insert_outbox_row, withdraw_outbox_row
 
 
 async def to_channel(
@@ -39,6 +39,14 @@ async def take_back(session: AsyncSession, *, dedupe_key: str, member: Member) -
     """Withdraw a DM `to_members` queued under `dedupe_key` that is still waiting (for
     someone's waking hours, say); True if it never went."""
     return await withdraw_outbox_row(session=session, dedupe_key=f"{dedupe_key}:{member.id}")
+
+
+async def held(session: AsyncSession, *, dedupe_keys: dict[str, Member], now: datetime) -> dict[str, datetime]:
+    """Which DMs `to_members` queued under each key for its member still wait for their
+    waking hours, and until when (by the key given)."""
+    full = {f"{key}:{member.id}": key for key, member in dedupe_keys.items()}
+    found = await held_until(session=session, keys=[*full, *dedupe_keys], now=now)
+    return {full.get(key, key): when for key, when in found.items()}
 
 
 async def reply(session: AsyncSession, *, workspace_id: int, user_id: str, message: Message,

@@ -5,6 +5,7 @@ from bot.core.grammar import HELP, Command
 from bot.core.messages import Button, Message
 from bot.core.turn import Turn, is_paused, tag
 from bot.core.wording import plural
+from bot.delivery import outbox
 from bot.matching import ranking as matching
 from bot.usecases.profile import expertise_of
 from storage.models import LearningRequest, Member
@@ -102,7 +103,12 @@ async def _past(t: Turn) -> list[str]:
 
 
 async def _asks(t: Turn) -> tuple[list[str], list[Button]]:
+    """Asks waiting for the person's answer (with its buttons) or for someone else's; an ask
+    still held for the other's waking hours says when it reaches them."""
     pending = await pending_asks_involving(session=t.session, member_id=t.me.id)
+    others = {f"ask:{a.id}": await t.session.get_one(Member, a.asked_id)
+              for a in pending if a.asked_id != t.me.id}
+    held = await outbox.held(t.session, dedupe_keys=others, now=t.now)
     mine, theirs, buttons = [], [], []
     for ask in pending:
         request = await t.session.get_one(LearningRequest, ask.request_id)
@@ -113,8 +119,9 @@ async def _asks(t: Turn) -> tuple[list[str], list[Button]]:
             buttons += [Button(f"Accept {asker.name}", "intro_accept", str(ask.id), "primary"),
                         Button(f"Decline {asker.name}", "intro_decline", str(ask.id))]
         else:
-            asked = await t.session.get_one(Member, ask.asked_id)
-            theirs.append(f"• {tag(asked)}: {aspect} (expires {t.date(ask.expires_at)})")
+            asked, when = others[f"ask:{ask.id}"], held.get(f"ask:{ask.id}")
+            waits = f"; waiting for their waking hours, {t.arrives(asked, when)}" if when else ""
+            theirs.append(f"• {tag(asked)}: {aspect} (expires {t.date(ask.expires_at)}{waits})")
     sections = []
     if mine:
         sections.append("*Waiting for your answer*\n" + "\n".join(mine))

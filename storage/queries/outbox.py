@@ -73,6 +73,17 @@ async def insert_outbox_row(*, session: AsyncSession, values: dict) -> None:
     await session.exec(_INSERT[session.bind.dialect.name], params=values)
 
 
+async def held_until(*, session: AsyncSession, keys: list[str], now: datetime) -> dict[str, datetime]:
+    """Of the rows under `keys`, those still waiting past `now` (for someone's waking hours),
+    with when they go."""
+    if not keys:
+        return {}
+    rows = await session.exec(select(Outbox.dedupe_key, Outbox.not_before).where(
+        col(Outbox.dedupe_key).in_(keys), col(Outbox.status) == "pending",
+        col(Outbox.not_before) > now))
+    return dict(rows.all())
+
+
 async def withdraw_outbox_row(*, session: AsyncSession, dedupe_key: str) -> bool:
     """Take back a message not yet sent (nor being sent); True if it was."""
     result = await session.exec(update(Outbox).where(

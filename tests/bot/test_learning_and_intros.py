@@ -364,7 +364,11 @@ async def test_a_message_held_for_waking_hours_says_when_it_will_arrive(world):
     reply = text_of(await world.press("priya", "request_intro", button(suggestions, "request_intro")))
     assert ("It's 23:00 where they are, so your ask reaches them at 07:00 their time "
             "(Tue 17:00 yours).") in reply
+    waiting = text_of(await world.cmd("priya", "/mentor status"))
+    assert ("@Souza: Point-of-care ultrasound (expires Fri 4 Dec; waiting for their waking "
+            "hours, reaches them at 07:00 their time (Tue 17:00 yours))") in waiting
     await world.advance(hours=9)
+    assert "waiting for their waking hours" not in text_of(await world.cmd("priya", "/mentor status"))
     ask = button(world.last("souza"), "intro_accept")
     accepted = text_of(await world.press("souza", "intro_accept", ask))
     assert "the introduction is in your messages" in accepted  # Priya is awake: it goes now
@@ -388,3 +392,12 @@ async def test_a_request_is_withdrawn_with_learn_cancel_or_its_status_button(wor
     assert "no open request" in text_of(await world.cmd("priya", "/learn cancel"))
     assert "Only the person who asked" in text_of(
         await world.press("souza", "request_cancel", withdraw[0].value))
+
+
+async def test_an_ask_to_someone_awake_is_not_listed_as_waiting(world):
+    await hospital(world)
+    suggestions = await world.cmd("priya", "/learn POCUS")
+    await world.press("priya", "request_intro", button(suggestions, "request_intro"))
+    status = text_of(await world.cmd("priya", "/mentor status"))  # before any delivery
+    assert "*Waiting on others*\n• @Souza: Point-of-care ultrasound (expires" in status
+    assert "waking hours" not in status
