@@ -41,7 +41,8 @@ async def take_back(session: AsyncSession, *, dedupe_key: str, member: Member) -
     return await withdraw_outbox_row(session=session, dedupe_key=f"{dedupe_key}:{member.id}")
 
 
-async def held(session: AsyncSession, *, dedupe_keys: dict[str, Member], now: datetime) -> dict[str, datetime]:
+async def held(session: AsyncSession, *, dedupe_keys: dict[str, Member],
+               now: datetime) -> dict[str, datetime]:
     """Which DMs `to_members` queued under each key for its member still wait for their
     waking hours, and until when (by the key given)."""
     full = {f"{key}:{member.id}": key for key, member in dedupe_keys.items()}
