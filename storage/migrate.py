@@ -4,6 +4,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
 
 from storage.engine import sync_url
 
@@ -20,3 +23,12 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision`; safe to run on every start."""
     command.upgrade(alembic_config(url), revision)
+
+
+def head() -> str:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def revisions(conn: Connection) -> tuple[str | None, str]:
+    """The schema revision of the database on `conn` (None when it has none) and the latest."""
+    return MigrationContext.configure(conn).get_current_revision(), head()

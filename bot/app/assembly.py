@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from types import MappingProxyType
 
+from sqlalchemy import event
+
 from bot.app.admission import Admission
 from bot.app.settings import Settings
+from bot.core import metrics
 from bot.core.clock import Clock, SystemClock
 from bot.core.conversations import ConversationStore
 from bot.core.dispatch import Dispatch
@@ -55,6 +58,9 @@ def build(settings: Settings, *, clock: Clock | None = None, database_url: str |
     `immediate_delivery` is a server's: what a request queues goes at once."""
     clock = clock or SystemClock()
     db = Database(database_url or settings.database_url)
+    backend = db.engine.dialect.name
+    event.listen(db.engine.sync_engine, "handle_error",
+                 lambda _context: metrics.DATABASE_ERRORS.labels(backend).inc())
     guard = build_guard(settings)
     admission = admission or Admission()
     conversations = ConversationStore(db, clock)

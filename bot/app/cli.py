@@ -8,9 +8,12 @@ import os
 import sys
 import tempfile
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
+from bot.app import logs, preflight
 from bot.app.assembly import build
+from bot.app.preflight import OperatorError
 from bot.app.settings import Settings
 from bot.core.clock import FixedClock
 from bot.matching.aspects import seed_taxonomy
@@ -19,8 +22,20 @@ from storage.migrate import upgrade
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = preflight.settings()
+        logs.configure(settings, args.command)
+        return _run(settings, args)
+    except OperatorError as error:
+        print(f"preceptor: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="preceptor", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"preceptor {version('preceptor')}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
     serve = sub.add_parser("serve", help="run the bot server")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 3000)),
                        help="the port to listen on (default: $PORT or 3000)")
@@ -34,37 +49,39 @@ def main(argv: list[str] | None = None) -> int:
     try_.add_argument("--now", type=_when, help="where the demo clock starts (ISO 8601)")
     try_.add_argument("--database", help="keep the workspace in this database URL")
     tick = sub.add_parser("tick", help="run all scheduled work due now (or at --now) once")
-    tick.add_argument("--now", type=_when)
+    tick.add_argument("--now", type=_when, help="do what is due at this time instead (ISO 8601)")
     roster = sub.add_parser("import-roster", help="import staff from a CSV (see README)")
-    roster.add_argument("file", type=Path)
-    roster.add_argument("--platform", choices=["slack", "teams", "console"])
+    roster.add_argument("file", type=Path, help="the CSV file (UTF-8, or Excel's Windows-1252)")
+    roster.add_argument("--platform", choices=["slack", "teams", "console"],
+                        help="whose ids the file holds (default: the one configured)")
     roster.add_argument("--team", help="the workspace (Slack team id / Teams tenant id)")
     report = sub.add_parser("report", help="the program report (counts only)")
     report.add_argument("--since", type=_when, help="only activity from this date (ISO 8601)")
     report.add_argument("--csv", type=Path, help="also write the figures as CSV")
     report.add_argument("--chart", type=Path, help="also draw the monthly funnel and gaps (PNG)")
     db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade"])
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.command == "serve" else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    settings = Settings()
+    db.add_argument("action", choices=["upgrade"],
+                    help="upgrade: create or migrate the schema to this version's, and seed the aspects")
+    return parser
+
+
+def _run(settings: Settings, args) -> int:
     if args.command == "db":
-        prepare_database(settings.database_url)
-        print("database is up to date")
+        print(prepare_database(settings.database_url))
         return 0
+    if args.command == "try":
+        return asyncio.run(_try(settings, args))
+    if args.command == "serve" and args.socket_mode and not settings.slack_app_token:
+        raise OperatorError("--socket-mode needs SLACK_APP_TOKEN (an xapp- token from the app's "
+                            "Basic Information page)")
+    preflight.database(settings.database_url)
+    logging.getLogger("preceptor").info("database: %s", preflight.shown(settings.database_url))
     if args.command == "tick":
         return asyncio.run(_tick(settings, args.now))
     if args.command == "report":
         return asyncio.run(_report(settings, args))
     if args.command == "import-roster":
         return asyncio.run(_import_roster(settings, args))
-    if args.command == "try":
-        return asyncio.run(_try(settings, args))
-    if args.socket_mode and not settings.slack_app_token:
-        parser.error("--socket-mode needs SLACK_APP_TOKEN")
     return _serve(settings, args.host, args.port, args.socket_mode)
 
 
@@ -76,17 +93,25 @@ def _when(value: str) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def prepare_database(url: str) -> None:
-    """Migrate to the latest schema and add any missing curated aspects."""
-    upgrade(url)
+def prepare_database(url: str) -> str:
+    """Migrate to the latest schema and add any missing curated aspects; says what it did."""
+    before, head = preflight.current_and_head(url, create=True)
+    if before != head:
+        upgrade(url)
 
-    async def seed() -> None:
+    async def seed() -> int:
         db = Database(url)
         async with db.transaction() as session:
-            await seed_taxonomy(session)
+            added = await seed_taxonomy(session)
         await db.dispose()
+        return added
 
-    asyncio.run(seed())
+    added = asyncio.run(seed())
+    where = preflight.shown(url)
+    done = (f"created the schema (revision {head}) in {where}" if before is None else
+            f"upgraded {where} from revision {before} to {head}" if before != head else
+            f"{where} is already at revision {head}, the latest")
+    return done + (f"; added {added} curated aspects" if added else "")
 
 
 async def _tick(settings: Settings, now: datetime | None) -> int:

@@ -4,15 +4,22 @@ application when it stops."""
 
 import asyncio
 import contextlib
+import logging
+import time
+import uuid
 
 from aiohttp import web
 
+from bot.app import logs
 from bot.app.assembly import Application
 from bot.app.inbox_worker import InboxWorker
 from bot.app.scheduler import start_ticking
+from bot.core import metrics
 from handlers.slack import setup as slack
 from handlers.teams import setup as teams
+from storage.migrate import revisions
 
+log = logging.getLogger(__name__)
 APPLICATION = web.AppKey("application", Application)
 INBOX_WORKER = web.AppKey("inbox_worker", InboxWorker)
 PROBLEMS = web.AppKey("problems", dict)  # dependency -> async check: None, or what is wrong
@@ -21,11 +28,12 @@ HEALTH_TIMEOUT = 2.0  # seconds: a database that does not answer by then is unav
 
 def make_server(app: Application, *, tick: bool = True, socket_mode: bool = False) -> web.Application:
     """The server; platform edges are mounted when their credentials are configured."""
-    server = web.Application(client_max_size=1024 * 1024)
+    server = web.Application(client_max_size=1024 * 1024, middlewares=[_request_id])
     server[APPLICATION] = app
     server[PROBLEMS] = {}
     server.router.add_get("/healthz", healthz)
     server.router.add_get("/readyz", readyz)
+    server.router.add_get("/metrics", metrics_page)
     _mount_slack(server, app, socket_mode)
     if app.teams_adapter is not None:
         teams.mount(server, app.teams_adapter, app.settings, app.dispatch, app.events, app.conversations)
@@ -33,6 +41,24 @@ def make_server(app: Application, *, tick: bool = True, socket_mode: bool = Fals
         server.cleanup_ctx.append(_ticking(app))
     server.on_cleanup.append(lambda _server: app.close())
     return server
+
+
+@web.middleware
+async def _request_id(request: web.Request, handler):
+    """Every log line of a request carries its id: the caller's `X-Request-Id`, or a new one
+    (sent back, so an operator can find a user's complaint in the logs)."""
+    given = request.headers.get("X-Request-Id", "")
+    rid = given[:64] if given.isascii() and given.isprintable() and given else uuid.uuid4().hex[:16]
+    token, started = logs.request_id.set(rid), time.perf_counter()
+    try:
+        response = await handler(request)
+        response.headers["X-Request-Id"] = rid
+        return response
+    finally:
+        logs.request_id.reset(token)
+        if request.method == "POST" and request.match_info.route.resource is not None:
+            route = request.match_info.route.resource.canonical
+            metrics.ACK_SECONDS.labels(route).observe(time.perf_counter() - started)
 
 
 def _mount_slack(server: web.Application, app: Application, socket_mode: bool) -> None:
@@ -90,22 +116,38 @@ async def _checked_at_start(problem) -> None:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Ready to answer people: the database and each platform, each named when it is not."""
-    status = {"database": "ok"}
-    try:
-        await request.app[APPLICATION].db.ping(HEALTH_TIMEOUT)
-    except Exception:
-        status["database"] = "unavailable"
+    """Ready to answer people: the database reachable and at this version's schema, and each
+    platform authenticated; 503 naming each part that is not."""
+    status = {"database": await _database_problem(request.app[APPLICATION]) or "ok"}
     for name, problem in request.app[PROBLEMS].items():
         status[name] = await problem() or "ok"
     ready = all(value == "ok" for value in status.values())
     return web.json_response(status, status=200 if ready else 503)
 
 
-async def healthz(request: web.Request) -> web.Response:
-    """Up and able to reach the database."""
+async def _database_problem(app: Application) -> str | None:
     try:
-        await request.app[APPLICATION].db.ping(HEALTH_TIMEOUT)
+        async with asyncio.timeout(HEALTH_TIMEOUT), app.db.engine.connect() as conn:
+            current, head = await conn.run_sync(revisions)
     except Exception:
-        return web.json_response({"status": "database unavailable"}, status=503)
+        return "unavailable"
+    return None if current == head else f"at revision {current}, needs {head}: run `preceptor db upgrade`"
+
+
+async def metrics_page(request: web.Request) -> web.Response:
+    """Prometheus' text format (see bot/core/metrics.py for what each series counts); with the
+    database down the counters still answer (the queue gauges keep their last values)."""
+    app = request.app[APPLICATION]
+    try:
+        async with asyncio.timeout(HEALTH_TIMEOUT), app.db.transaction() as session:
+            await metrics.read_queues(session, app.clock.now())
+    except Exception as error:
+        log.info("metrics: queues not read (%s)", type(error).__name__)
+    return web.Response(body=metrics.exposition(), content_type="text/plain", charset="utf-8",
+                        headers={"Cache-Control": "no-store"})
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Alive: the process answers (a load balancer restarts it when not). Whether it can
+    serve people is /readyz's question, so a database outage does not restart every instance."""
     return web.json_response({"status": "ok"})

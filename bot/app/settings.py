@@ -1,5 +1,8 @@
 """Settings from the environment or `.env`, validated once at start-up (names as in PRODUCT.md)."""
 
+from pathlib import Path
+from typing import Literal
+
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -10,6 +13,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///preceptor.db"
+    log_level: Literal["", "DEBUG", "INFO", "WARNING", "ERROR"] = ""  # "": INFO when serving
+    log_format: Literal["text", "json"] = "text"
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
@@ -36,6 +41,26 @@ class Settings(BaseSettings):
     preceptor_phi_ner: str | None = None
     # Encrypts Slack OAuth tokens at rest (a Fernet key: 32 url-safe base64-encoded bytes).
     preceptor_secret_key: str | None = None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _a_level(cls, value: str) -> str:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _a_database(cls, value: str) -> str:
+        """`postgres://` (Heroku's and many hosts' spelling) is PostgreSQL; a relative SQLite
+        path is made absolute now, so every command opens the same file wherever it starts."""
+        scheme, sep, rest = value.partition("://")
+        if not sep or scheme not in ("sqlite", "postgres", "postgresql"):
+            raise ValueError("use sqlite:///path/to/preceptor.db or postgresql://user@host/database")
+        if scheme == "postgres":
+            return f"postgresql://{rest}"
+        path = rest.removeprefix("/")
+        if scheme == "sqlite" and path and path != ":memory:" and not Path(path).is_absolute():
+            return f"sqlite:///{Path(path).resolve()}"
+        return value
 
     @field_validator("preceptor_timezone")
     @classmethod

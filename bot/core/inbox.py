@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core import metrics
 from bot.core.actor import Actor
 from bot.core.dispatch import Dispatch
 from bot.core.errors import Busy
@@ -91,7 +92,11 @@ class Inbox:
         parse or looks like patient information is refused first (raised: nothing is
         written); `Busy` is raised when the database cannot take it within `timeout`."""
         if item.kind == "command":
-            self.dispatch.screen(item.text)
+            try:
+                self.dispatch.screen(item.text)
+            except Exception:
+                metrics.REQUESTS.labels(item.kind, "refused").inc()
+                raise
         loop = asyncio.get_running_loop()
         written = loop.create_future()
         self._queued.append((item.row(self.work.clock.now()), loop.time() + self.timeout, written))
@@ -102,7 +107,9 @@ class Inbox:
         except (TimeoutError, SQLAlchemyError, OSError) as error:
             log.warning("could not write a %s down (%s); told the person to try again",
                         item.kind, type(error).__name__)
+            metrics.REQUESTS.labels(item.kind, "busy").inc()
             raise Busy() from None
+        metrics.REQUESTS.labels(item.kind, "written" if new else "replay").inc()
         if new:
             self.arrived.set()
         return new

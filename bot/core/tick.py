@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import inbox
+from bot.core import inbox, metrics
 from bot.core.clock import Clock
 from bot.core.workspace_events import WorkspaceEvents
 from bot.delivery.loop import LEASE, DeliveryReport, deliver_until_idle
@@ -48,6 +48,10 @@ class Tick:
         self.lease = lease  # of the outbox rows it claims
 
     async def run(self) -> TickReport:
+        with metrics.TICK_SECONDS.time():
+            return await self._run()
+
+    async def _run(self) -> TickReport:
         now = self.clock.now()
         report = TickReport()
         for name, step in STEPS.items():

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.core import metrics
 from bot.core.clock import Clock
 from bot.core.messages import Message
 from bot.delivery import reachability
@@ -235,6 +236,8 @@ async def _deliver_one(batch: _Batch, row: Outbox, messenger, team, report) -> b
             report.failed += 1
         else:
             report.retried += 1
+    outcome = "deferred" if hold else values.get("status", "retried").replace("pending", "retried")
+    metrics.SENDS.labels(batch.workspaces[row.workspace_id].platform, outcome).inc()
     async with batch.db.transaction() as session:
         await settle_outbox_row(session=session, row_id=row.id, token=batch.token, values=values)
         if gone:

@@ -3,7 +3,7 @@ worker at a time and settled once, in the transaction that does their work."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -64,3 +64,9 @@ async def purge_inbox(*, session: AsyncSession, before: datetime, limit: int) ->
     ids = select(InboxItem.id).where(InboxItem.status != "pending", InboxItem.done_at < before).limit(limit)
     result = await session.exec(delete(InboxItem).where(col(InboxItem.id).in_(ids)))
     return result.rowcount
+
+
+async def waiting_inbox_items(*, session: AsyncSession) -> int:
+    """Items written down and not yet worked (claimed or not): the work queue's depth."""
+    return (await session.exec(select(func.count()).select_from(InboxItem)
+                               .where(InboxItem.status == "pending"))).one()

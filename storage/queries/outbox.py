@@ -124,3 +124,10 @@ async def release_outbox_rows(*, session: AsyncSession, ids: list[int], token: s
     """Give leased rows back unsent."""
     await session.exec(update(Outbox).where(col(Outbox.id).in_(ids), col(Outbox.claim_token) == token)
                        .values(claimed_until=None, claim_token=None))
+
+
+async def pending_outbox(*, session: AsyncSession, now: datetime) -> tuple[int, datetime | None]:
+    """How many messages are due and unsent, and since when the oldest has been due."""
+    count, oldest = (await session.exec(select(func.count(), func.min(Outbox.not_before)).where(
+        col(Outbox.status) == "pending", col(Outbox.not_before) <= now))).one()
+    return count, oldest

@@ -201,3 +201,24 @@ async def test_people_slack_has_not_described_yet_get_the_workspaces_zone(db_url
 def test_a_time_zone_that_does_not_exist_is_refused_naming_the_setting():
     with pytest.raises(ValidationError, match="preceptor_timezone"):
         Settings(_env_file=None, preceptor_timezone="Mars/Olympus_Mons")
+
+
+async def test_metrics_count_slack_requests_and_their_acknowledgements(slack_world):
+    from tests.bot.test_cli_and_server import sample
+
+    url = slack_world.client.url.replace("/slack/events", "/metrics")
+
+    async def page() -> str:
+        async with aiohttp.ClientSession() as session, session.get(url) as response:
+            assert response.status == 200
+            return await response.text()
+
+    before = await page()
+    await slack_world.client.command("U_PRIYA", "/mentor", "status")
+    await slack_world.fake.wait_for("response_url", 1)
+    after = await page()
+    written = {"kind": "command", "outcome": "written"}
+    assert sample(after, "preceptor_requests_total", **written) == \
+        sample(before, "preceptor_requests_total", **written) + 1
+    acks = "preceptor_ack_seconds_count"
+    assert sample(after, acks, route="/slack/events") == sample(before, acks, route="/slack/events") + 1
