@@ -1,9 +1,9 @@
 """The `preceptor` command and server: tick from the command line, health, inbound dedupe."""
 
 import os
-from datetime import timedelta
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
