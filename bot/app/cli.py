@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     roster.add_argument("--platform", choices=["slack", "teams", "console"],
                         help="whose ids the file holds (default: the one configured)")
     roster.add_argument("--team", help="the workspace (Slack team id / Teams tenant id)")
+    roster.add_argument("--check", action="store_true",
+                        help="check every row and say what would change, changing nothing")
     report = sub.add_parser("report", help="the program report (counts only)")
     report.add_argument("--since", type=_when, help="only activity from this date (ISO 8601)")
     report.add_argument("--csv", type=Path, help="also write the figures as CSV")
@@ -130,26 +132,35 @@ async def _tick(settings: Settings, now: datetime | None) -> int:
 
 
 async def _import_roster(settings: Settings, args) -> int:
+    """Exit status: 0 every row imported, 3 imported with rows skipped, 1 nothing imported."""
     from bot.usecases.roster import RosterError, import_roster, read
 
     app = build(settings, messengers={})
     try:
         platform, team = await _roster_workspace(settings, app, args)
+        roster = read(args.file)
+        for warning in roster.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         report = await import_roster(
-            app.db, platform=platform, team=team, rows=read(args.file),
-            curated=await app.work.curated(), now=app.clock.now(), guard=app.guard, progress=_progress,
-            zone=settings.preceptor_timezone,
+            app.db, platform=platform, team=team, rows=iter(roster.rows),
+            curated=await app.work.curated(), now=app.clock.now(), guard=app.guard,
+            progress=_progress if sys.stderr.isatty() else lambda done: None,
+            zone=settings.preceptor_timezone, dry_run=args.check,
         )
     except RosterError as error:
-        print(f"\nroster not imported: {error}", file=sys.stderr)
+        print(f"roster not imported: {error}", file=sys.stderr)
         return 1
     finally:
         await app.close()
-    print(f"\n{report.created} added, {report.updated} updated, {len(report.errors)} skipped "
-          f"({platform} workspace {team})")
-    for error in report.errors:
-        print(error, file=sys.stderr)
-    return 0
+    errors = sorted([*roster.skipped, *report.errors])
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    for line, error in errors:
+        print(f"line {line}: {error}", file=sys.stderr)
+    would = "would be " if args.check else ""
+    print(f"{report.created} {would}added, {report.updated} {would}updated, {len(errors)} skipped "
+          f"({platform} workspace {team}){'; nothing was changed (--check)' if args.check else ''}")
+    return 3 if errors else 0
 
 
 async def _report(settings: Settings, args) -> int:

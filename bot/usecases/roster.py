@@ -1,13 +1,17 @@
 """`preceptor import-roster`: a lead's CSV of staff, one person a row, imported in place.
 
-Columns (header required, UTF-8): platform_user_id, name, email, role, specialty,
-department, site, career_start_year, mentor_aspects (separated by `;`), capacity. Empty
-cells are allowed except platform_user_id. A bad row is reported with its line number and
-skipped; re-importing updates people in place.
+Columns (header required): platform_user_id, name, email, role, specialty, department, site,
+career_start_year, mentor_aspects (separated by `;`), capacity, and optionally tz. Empty cells
+are allowed except platform_user_id. The file is UTF-8 (with or without Excel's BOM) or, when it
+is not, read as Windows-1252 (Excel's usual CSV) with a warning. A bad row is reported with its
+line number and column and skipped, as is a second row for the same person (the first is kept);
+re-importing updates people in place.
 """
 
 import csv
+import io
 from collections.abc import Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,8 +27,9 @@ from storage.queries.members import get_or_create_member, get_or_create_workspac
 
 COLUMNS = ("platform_user_id", "name", "email", "role", "specialty", "department", "site",
            "career_start_year", "mentor_aspects", "capacity")
+OPTIONAL = ("tz",)
 PROFILE_COLUMNS = ("name", "role", "specialty", "department", "site", "career_start_year",
-                   "capacity")
+                   "capacity", "tz")
 BATCH = 500
 
 
@@ -32,70 +37,110 @@ BATCH = 500
 class ImportReport:
     created: int = 0
     updated: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, what was wrong)
+
+
+@dataclass
+class Roster:
+    """The file's rows (line number, row) and what the lead should know about the file."""
+    rows: list[tuple[int, dict[str, str]]]
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # refused before any import
 
 
 class RosterError(Exception):
-    """The file as a whole cannot be read (missing, not UTF-8, wrong header)."""
+    """The file as a whole cannot be read (missing, not text, wrong header)."""
 
 
-def read(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) for each data row; raises RosterError for a bad file."""
+def read(path: Path) -> Roster:
+    """Every data row of the file; raises RosterError for a file that cannot be read."""
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        data = path.read_bytes()
     except OSError as error:
         raise RosterError(f"cannot open {path}: {error.strerror}") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        try:
-            header = reader.fieldnames or []
-        except UnicodeDecodeError:
-            raise RosterError("the file is not UTF-8 text") from None
-        missing = [c for c in COLUMNS if c not in header]
-        if missing:
-            raise RosterError(f"the header lacks: {', '.join(missing)} (expected {','.join(COLUMNS)})")
-        try:
-            for row in reader:
-                yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
-        except (UnicodeDecodeError, csv.Error) as error:
-            raise RosterError(f"line {reader.line_num}: {error}") from None
+    text, warnings = _decoded(data)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in reader.fieldnames or []]
+    reader.fieldnames = header
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise RosterError(f"the header lacks: {', '.join(missing)} (expected {','.join(COLUMNS)})")
+    unknown = [c for c in header if c and c not in (*COLUMNS, *OPTIONAL)]
+    if unknown:
+        warnings.append(f"ignored the columns {', '.join(unknown)} (known: "
+                        f"{', '.join((*COLUMNS, *OPTIONAL))})")
+    roster, first_line = Roster([], warnings), {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            row = {k: (v or "").strip() for k, v in row.items() if k in (*COLUMNS, *OPTIONAL)}
+            user = row["platform_user_id"]
+            if user in first_line:
+                roster.skipped.append((line, f"platform_user_id {user} is also on line "
+                                      f"{first_line[user]}; kept line {first_line[user]}, row skipped"))
+                continue
+            if user:
+                first_line[user] = line
+            roster.rows.append((line, row))
+    except csv.Error as error:
+        raise RosterError(f"line {reader.line_num}: {error}") from None
+    return roster
+
+
+def _decoded(data: bytes) -> tuple[str, list[str]]:
+    """UTF-8 (a BOM is dropped), else Windows-1252, else refused at the line of the first
+    byte that is neither."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as utf8:
+        line = data[:utf8.start].count(b"\n") + 1
+    try:
+        return data.decode("cp1252"), [
+            f"the file is not UTF-8 (first at line {line}); read it as Windows-1252, as Excel "
+            "saves CSV: check that accented names came out right, or save it as CSV UTF-8"]
+    except UnicodeDecodeError as error:
+        bad = data[:error.start].count(b"\n") + 1
+        raise RosterError(f"line {bad}: the file is neither UTF-8 nor Windows-1252 text; save it "
+                          "as CSV UTF-8") from None
 
 
 async def import_roster(
     db: Database, *, platform: str, team: str, rows: Iterator[tuple[int, dict[str, str]]],
     curated: Catalog, now: datetime, guard: Guard, progress: Callable[[int], None] = lambda n: None,
-    zone: str = "UTC",
+    zone: str = "UTC", dry_run: bool = False,
 ) -> ImportReport:
-    """Import the rows; new people get `zone` (the workspace's default) until the platform says."""
+    """Import the rows; new people get `zone` (the workspace's default) until the platform says
+    (or the tz column does). `dry_run`: every check, then nothing kept."""
     report, batch, done = ImportReport(), [], 0
     for line, row in rows:
         batch.append((line, row))
         if len(batch) == BATCH:
-            await _import_batch(db, platform, team, batch, curated, now, guard, report, zone)
+            await _import_batch(db, platform, team, batch, curated, now, guard, report, zone, dry_run)
             done += len(batch)
             progress(done)
             batch = []
     if batch:
-        await _import_batch(db, platform, team, batch, curated, now, guard, report, zone)
+        await _import_batch(db, platform, team, batch, curated, now, guard, report, zone, dry_run)
         progress(done + len(batch))
     return report
 
 
-async def _import_batch(db, platform, team, batch, curated, now, guard, report, zone) -> None:
-    async with db.transaction() as session:
+async def _import_batch(db, platform, team, batch, curated, now, guard, report, zone, dry_run) -> None:
+    async with db.transaction() as session, _kept_unless(session, dry_run):
         workspace = await get_or_create_workspace(
             session=session, platform=platform, external_id=team, now=now)
         for line, row in batch:
             user = row.get("platform_user_id", "")
             if not user:
-                report.errors.append(f"line {line}: platform_user_id is empty; row skipped")
+                report.errors.append((line, "platform_user_id is empty; row skipped"))
                 continue
             try:
                 async with session.begin_nested():
                     created = await _import_row(session, workspace.id, row, curated, now, guard,
                                                 zone)
             except PreceptorError as error:
-                report.errors.append(f"line {line}: {error.message} Row skipped.")
+                column = f"column {error.field}: " if error.field else ""
+                report.errors.append((line, f"{column}{error.message} Row skipped."))
                 continue
             if created:
                 report.created += 1
@@ -118,3 +163,14 @@ async def _import_row(session, workspace_id: int, row: dict[str, str], curated: 
                                        text=text)
         await declare(session, member_id=member.id, aspect_id=aspect.id, now=now)
     return created
+
+
+@asynccontextmanager
+async def _kept_unless(session, dry_run: bool):
+    """Around a batch's work: for a dry run, one savepoint rolled back at the end."""
+    if not dry_run:
+        yield
+        return
+    savepoint = await session.begin_nested()
+    yield
+    await savepoint.rollback()

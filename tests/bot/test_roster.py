@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from bot.core.domain import ROLES
 from storage.models import Expertise, Member
 from tests.helpers import text_of
 
@@ -37,12 +38,13 @@ async def test_import_then_reimport_updates_in_place_and_reports_bad_rows(world,
         "U4,Chris Nguyen,,student,,,,1890,,",
     ]) + "\n")
     done = run(db_url, roster, "--platform", "console", "--team", "T1")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 3, done.stderr  # imported, with rows skipped
     assert "2 added, 0 updated, 3 skipped" in done.stdout
-    assert "line 3: platform_user_id is empty" in done.stderr
-    assert "line 4: Role must be one of" in done.stderr
-    assert "line 6: The year you started must be between 1950" in done.stderr
-    assert "imported 5 rows" in done.stderr  # the progress line
+    assert done.stderr.splitlines() == [
+        "line 3: platform_user_id is empty; row skipped",
+        "line 4: column role: Role must be one of: " + ", ".join(ROLES) + ". Row skipped.",
+        "line 6: column career_start_year: The year you started must be between 1950 and 2026. "
+        "Row skipped."]  # piped: no progress line runs into the first error
     people = await members(world)
     ana = people["U1"]
     assert (ana.name, ana.role, ana.site, ana.career_start_year, ana.capacity, ana.email) == (
@@ -52,7 +54,7 @@ async def test_import_then_reimport_updates_in_place_and_reports_bad_rows(world,
 
     roster.write_text(HEADER + "U1,Ana Souza,,attending,Internal Medicine,,Main campus,2019,POCUS,2\n")
     done = run(db_url, roster, "--platform", "console", "--team", "T1")
-    assert "0 added, 1 updated, 0 skipped" in done.stdout
+    assert done.returncode == 0 and "0 added, 1 updated, 0 skipped" in done.stdout
     people = await members(world)
     assert (people["U1"].role, people["U1"].capacity) == ("attending", 2) and len(people) == 2
     reply = await world.cmd("priya", "/learn POCUS")
@@ -81,3 +83,59 @@ def test_without_a_platform_configured_the_workspace_must_be_named(db_url, tmp_p
     roster.write_text(HEADER)
     done = run(db_url, roster)
     assert done.returncode == 1 and "pass --platform and --team" in done.stderr
+
+
+async def test_excels_windows_1252_and_a_bom_are_read_with_a_warning(world, db_url, tmp_path):
+    roster = tmp_path / "excel.csv"
+    roster.write_bytes(HEADER.encode() + "U8,José Núñez,,nurse,,,,2015,,\n".encode("cp1252"))
+    done = run(db_url, roster, "--platform", "console", "--team", "T1")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("warning: the file is not UTF-8 (first at line 2); read it as "
+                                  "Windows-1252, as Excel saves CSV")
+    assert (await members(world))["U8"].name == "José Núñez"
+    roster.write_bytes(b"\xef\xbb\xbf" + (HEADER + "U9,Zoë Adler,,nurse,,,,,,\n").encode())
+    done = run(db_url, roster, "--platform", "console", "--team", "T1")
+    assert done.returncode == 0 and done.stderr == ""
+    assert (await members(world))["U9"].name == "Zoë Adler"
+
+
+def test_a_file_that_is_no_text_names_the_line(db_url, tmp_path):
+    roster = tmp_path / "binary.csv"
+    roster.write_bytes(HEADER.encode() + b"U1,Ana,,nurse,,,,,,\nU2,\x81\x8d\x9d,,,,,,,,\n")
+    done = run(db_url, roster, "--platform", "console", "--team", "T1")
+    assert done.returncode == 1 and done.stderr.strip() == (
+        "roster not imported: line 3: the file is neither UTF-8 nor Windows-1252 text; save it "
+        "as CSV UTF-8")
+
+
+async def test_duplicates_unknown_columns_tz_and_phi_are_named(world, db_url, tmp_path):
+    roster = tmp_path / "staff.csv"
+    roster.write_text(HEADER.strip() + ",tz,badge\n" + "\n".join([
+        "U1,Ana Souza,,fellow,,,,2019,,,Europe/Madrid,77",
+        "U2,Lee,,attending,,,,2010,,,Mars/Olympus,",
+        "U1,Ana S.,,attending,,,,2019,,,,",
+        "U3,Kim,,nurse,,bed 4 okafor still septic,,2012,,,,",
+    ]) + "\n")
+    done = run(db_url, roster, "--platform", "console", "--team", "T1")
+    assert done.returncode == 3
+    lines = done.stderr.splitlines()
+    assert lines[0] == ("warning: ignored the columns badge (known: platform_user_id, name, email, "
+                        "role, specialty, department, site, career_start_year, mentor_aspects, "
+                        "capacity, tz)")
+    assert lines[1].startswith("line 3: column tz: Time zone must be like")
+    assert lines[2] == "line 4: platform_user_id U1 is also on line 2; kept line 2, row skipped"
+    assert lines[3].startswith("line 5: column department: ")
+    assert "okafor" not in done.stderr  # the refusal does not echo the text
+    people = await members(world)
+    assert (people["U1"].name, people["U1"].tz) == ("Ana Souza", "Europe/Madrid")
+    assert set(people) == {"U1"}
+
+
+async def test_check_says_what_would_change_and_changes_nothing(world, db_url, tmp_path):
+    roster = tmp_path / "staff.csv"
+    roster.write_text(HEADER + "U1,Ana Souza,,fellow,,,,2019,POCUS,\nU2,Lee,,wizard,,,,,,\n")
+    done = run(db_url, roster, "--platform", "console", "--team", "T1", "--check")
+    assert done.returncode == 3
+    assert done.stdout.strip() == ("1 would be added, 0 would be updated, 1 skipped (console "
+                                   "workspace T1); nothing was changed (--check)")
+    assert await members(world) == {}
