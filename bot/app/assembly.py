@@ -16,7 +16,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.conversations import ConversationStore
 from bot.core.dispatch import Dispatch
 from bot.core.inbox import Inbox
-from bot.core.tick import Tick
+from bot.core.tick import Retention, Tick
 from bot.core.unit_of_work import UnitOfWork
 from bot.core.workspace_events import WorkspaceEvents
 from bot.delivery.messenger import Messenger
@@ -80,7 +80,10 @@ def build(settings: Settings, *, clock: Clock | None = None, database_url: str |
         settings=settings, clock=clock, db=db, guard=guard, admission=admission,
         messengers=messengers, conversations=conversations, work=work, dispatch=dispatch,
         inbox=Inbox(work=work, dispatch=dispatch, lease=lease), events=events,
-        tick=Tick(db=db, clock=clock, messengers=messengers, events=events, lease=lease),
+        tick=Tick(db=db, clock=clock, messengers=messengers, events=events, lease=lease,
+                  keep=Retention(timedelta(days=settings.preceptor_keep_interactions_days),
+                                 timedelta(days=settings.preceptor_keep_inbound_days),
+                                 timedelta(days=settings.preceptor_keep_sent_days))),
         delivery=delivery, teams_adapter=adapter,
     )
 

@@ -7,6 +7,9 @@ import contextlib
 import logging
 import time
 import uuid
+from functools import partial
+from importlib import resources
+from string import Template
 
 from aiohttp import web
 
@@ -34,6 +37,8 @@ def make_server(app: Application, *, tick: bool = True, socket_mode: bool = Fals
     server.router.add_get("/healthz", healthz)
     server.router.add_get("/readyz", readyz)
     server.router.add_get("/metrics", metrics_page)
+    for page in ("privacy", "terms"):  # what the Teams package links to
+        server.router.add_get(f"/{page}", partial(notice, page=page))
     _mount_slack(server, app, socket_mode)
     if app.teams_adapter is not None:
         teams.mount(server, app.teams_adapter, app.settings, app.dispatch, app.events, app.conversations)
@@ -145,6 +150,16 @@ async def metrics_page(request: web.Request) -> web.Response:
         log.info("metrics: queues not read (%s)", type(error).__name__)
     return web.Response(body=metrics.exposition(), content_type="text/plain", charset="utf-8",
                         headers={"Cache-Control": "no-store"})
+
+
+async def notice(request: web.Request, page: str) -> web.Response:
+    """The privacy notice or the terms, with this deployment's retention periods."""
+    s = request.app[APPLICATION].settings
+    html = Template(resources.files("bot.app.pages").joinpath(f"{page}.html").read_text("utf-8"))
+    return web.Response(text=html.substitute(
+        interactions_days=s.preceptor_keep_interactions_days,
+        inbound_days=s.preceptor_keep_inbound_days, outbox_days=s.preceptor_keep_sent_days),
+        content_type="text/html")
 
 
 async def healthz(request: web.Request) -> web.Response:

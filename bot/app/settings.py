@@ -34,11 +34,19 @@ class Settings(BaseSettings):
     preceptor_ask_ttl_hours: int = Field(72, ge=1, le=24 * 60)
     preceptor_tick_seconds: int = Field(60, ge=1, le=3600)
     preceptor_lease_seconds: int = Field(120, ge=8, le=3600)
+    # Data minimisation, applied by every tick (see the privacy section of the README).
+    preceptor_keep_interactions_days: int = Field(365, ge=1, le=3650)
+    preceptor_keep_inbound_days: int = Field(7, ge=1, le=365)
+    preceptor_keep_sent_days: int = Field(30, ge=1, le=3650)
     # The zone of people the platform has not told us about yet (imported, seen in channels).
     preceptor_timezone: str = "UTC"
     preceptor_teams_dev: bool = False
     # A spaCy model for the PHI guard's optional named-entity stage (needs presidio-analyzer).
     preceptor_phi_ner: str | None = None
+    # The privacy notice and terms the Teams package links to (default: /privacy and /terms
+    # of `preceptor serve`, which say what is held and for how long).
+    preceptor_privacy_url: str | None = None
+    preceptor_terms_url: str | None = None
     # Encrypts Slack OAuth tokens at rest (a Fernet key: 32 url-safe base64-encoded bytes).
     preceptor_secret_key: str | None = None
 

@@ -14,6 +14,7 @@ from bot.delivery.loop import LEASE, DeliveryReport, deliver_until_idle
 from bot.delivery.messenger import Messenger
 from bot.usecases import checkins, impact, intros, learning, pauses, rosters
 from storage.engine import Database
+from storage.queries.retention import purge_inbound_events, purge_interactions, purge_sent
 
 BATCH = 200
 Step = Callable[[AsyncSession, datetime, int], Awaitable[int]]
@@ -27,6 +28,14 @@ STEPS: dict[str, Step] = {
 }
 
 
+@dataclass(frozen=True)
+class Retention:
+    """How long what is kept only for a while stays (PRECEPTOR_KEEP_*_DAYS)."""
+    interactions: timedelta = timedelta(days=365)  # since the pair's last interaction
+    inbound_events: timedelta = timedelta(days=7)  # ids of events seen, against replays
+    sent: timedelta = timedelta(days=30)  # outbox rows sent, failed or withdrawn
+
+
 @dataclass
 class TickReport:
     """How many of each step were done (the field names are the step names)."""
@@ -38,14 +47,19 @@ class TickReport:
     forgotten: int = 0  # worked inbox items deleted
     drafts_dropped: int = 0  # unanswered "did you mean" questions forgotten
     rosters: int = 0
+    purged: int = 0  # rows past their retention: interactions, inbound event ids, sent messages
     delivery: DeliveryReport | None = None
 
 
 class Tick:
     def __init__(self, *, db: Database, clock: Clock, messengers: Mapping[str, Messenger],
-                 events: WorkspaceEvents, lease: timedelta = LEASE):
+                 events: WorkspaceEvents, lease: timedelta = LEASE, keep: Retention = Retention()):
         self.db, self.clock, self.messengers, self.events = db, clock, messengers, events
         self.lease = lease  # of the outbox rows it claims
+        self.purges: list[Step] = [
+            lambda s, now, n: purge_interactions(session=s, before=now - keep.interactions, limit=n),
+            lambda s, now, n: purge_inbound_events(session=s, before=now - keep.inbound_events, limit=n),
+            lambda s, now, n: purge_sent(session=s, before=now - keep.sent, limit=n)]
 
     async def run(self) -> TickReport:
         with metrics.TICK_SECONDS.time():
@@ -56,6 +70,8 @@ class Tick:
         report = TickReport()
         for name, step in STEPS.items():
             setattr(report, name, await self._drain(step, now))
+        for purge in self.purges:
+            report.purged += await self._drain(purge, now)
         report.rosters = await rosters.read_due(self.db, self.messengers, now, self.events.observe,
                                                 self.events.described)
         report.delivery = await deliver_until_idle(self.db, self.messengers, self.clock,

@@ -14,7 +14,8 @@ from bot.matching import ranking as matching
 from storage.models import Aspect, LearnDraft, LearningRequest, Member
 from storage.queries.asks import other_pending_asks
 from storage.queries.mentorships import mentors_of
-from storage.queries.requests import drop_drafts, open_request_on, open_requests_of
+from storage.queries.requests import open_request_on, open_requests_of
+from storage.queries.retention import purge_drafts
 
 DRAFT_KEPT = timedelta(days=1)  # an unanswered "did you mean" is forgotten after this
 
@@ -94,7 +95,7 @@ async def _record(t: Turn, aspect: Aspect, details: str, *, public: bool, anothe
 
 async def drop_unconfirmed(session, now, limit: int) -> int:
     """Tick step: drafts nobody answered within a day go (they hold the person's words)."""
-    return await drop_drafts(session=session, before=now - DRAFT_KEPT, limit=limit)
+    return await purge_drafts(session=session, before=now - DRAFT_KEPT, limit=limit)
 
 
 async def _check_not_duplicate(t: Turn, aspect_id: int, name: str, another: bool) -> None:

@@ -23,7 +23,7 @@ class Outbox(SQLModel, table=True):
     not_before: datetime = timestamp()
     claimed_until: datetime | None = timestamp(default=None, nullable=True)
     claim_token: str | None = Field(default=None, max_length=40)
-    created_at: datetime = timestamp()
+    created_at: datetime = timestamp(index=True)
     sent_at: datetime | None = timestamp(default=None, nullable=True)
     last_error: str | None = Field(default=None, max_length=500)
     # A reply to what someone just asked: where it may go instead of a DM, and until when.
@@ -69,7 +69,7 @@ class InboundEvent(SQLModel, table=True):
     """A platform event or interaction already handled; a retry of it is acknowledged and ignored."""
 
     key: str = Field(primary_key=True, max_length=200)
-    received_at: datetime = timestamp()
+    received_at: datetime = timestamp(index=True)
 
 
 class ConversationRef(SQLModel, table=True):

@@ -20,7 +20,7 @@ class Interaction(SQLModel, table=True):
     count: int = 0
     threads: int = 0  # thread replies between the two
     channel: str | None = Field(default=None, max_length=64)
-    last_at: datetime = timestamp()
+    last_at: datetime = timestamp(index=True)  # retention: pairs silent for a year are forgotten
 
 
 class ChannelMember(SQLModel, table=True):

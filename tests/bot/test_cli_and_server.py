@@ -119,3 +119,17 @@ async def test_metrics_show_queues_sends_and_ticks(world):
     assert sample(after, sent, platform="console", outcome="sent") - \
         sample(before, sent, platform="console", outcome="sent") >= 1
     assert sample(after, "preceptor_tick_seconds_count") > sample(before, "preceptor_tick_seconds_count")
+
+
+async def test_the_privacy_notice_and_terms_are_served_with_the_retention_periods(world):
+    from bot.app.assembly import build
+
+    settings = world.settings.model_copy(update={"preceptor_keep_interactions_days": 180})
+    app = build(settings, clock=world.clock)
+    async with TestClient(TestServer(make_server(app, tick=False))) as client:
+        privacy = await client.get("/privacy")
+        assert privacy.status == 200 and privacy.content_type == "text/html"
+        page = await privacy.text()
+        assert "Kept 180 days after\nthe last one" in page and "kept\n7 days" in page
+        assert "$" not in page
+        assert (await client.get("/terms")).status == 200

@@ -75,3 +75,37 @@ def test_package_refuses_without_a_real_app_id(tmp_path):
         env={"PATH": "/usr/bin:/bin", "MICROSOFT_APP_ID": "not-a-guid"},
     )
     assert done.returncode == 2 and "must be the bot's app id" in done.stderr
+
+
+def package(tmp_path, domain: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "handlers.teams.package", "--domain", domain, "--out",
+         str(tmp_path / "t.zip")], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "MICROSOFT_APP_ID": APP_ID, **env})
+
+
+def test_the_domain_must_be_a_host_name(tmp_path):
+    empty = package(tmp_path, "")
+    assert empty.returncode == 2 and empty.stderr == (
+        "teams-package: DOMAIN is empty: make teams-package DOMAIN=preceptor.hospital.org (the "
+        "public host name of `preceptor serve`)\n")
+    for wrong in ("https://mentoring.hospital.org/", "mentoring.hospital.org:443", "localhost"):
+        done = package(tmp_path, wrong)
+        assert done.returncode == 2 and done.stderr == (
+            f"teams-package: DOMAIN={wrong} is not a host name: give it like "
+            "preceptor.hospital.org, without https://, a path or a port\n")
+    assert not (tmp_path / "t.zip").exists()
+
+
+def test_privacy_and_terms_link_to_the_server_or_to_the_hospitals_pages(tmp_path):
+    assert package(tmp_path, "Mentoring.Hospital.org").returncode == 0
+    with zipfile.ZipFile(tmp_path / "t.zip") as built:
+        developer = json.loads(built.read("manifest.json"))["developer"]
+    assert developer["privacyUrl"] == "https://mentoring.hospital.org/privacy"
+    assert developer["termsOfUseUrl"] == "https://mentoring.hospital.org/terms"
+    assert package(tmp_path, "mentoring.hospital.org",
+                   PRECEPTOR_PRIVACY_URL="https://hospital.org/privacy/chat").returncode == 0
+    with zipfile.ZipFile(tmp_path / "t.zip") as built:
+        document = json.loads(built.read("manifest.json"))
+    validate(document)
+    assert document["developer"]["privacyUrl"] == "https://hospital.org/privacy/chat"
