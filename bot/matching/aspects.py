@@ -21,6 +21,7 @@ from storage.models import Aspect, AspectSynonym
 from storage.queries.aspects import (
     curated_aspects,
     insert_workspace_aspect,
+    lock_for_seeding,
     synonym_keys,
     synonyms_of,
 )
@@ -72,6 +73,7 @@ def load_taxonomy() -> list[CuratedAspect]:
 
 async def seed_taxonomy(session: AsyncSession) -> int:
     """Add curated aspects and synonyms that are missing; returns how many aspects were added."""
+    await lock_for_seeding(session=session)
     existing = await curated_aspects(session=session)
     known = await synonym_keys(session=session)
     added = 0

@@ -8,6 +8,7 @@ import storage.models  # noqa: F401  (registers the tables)
 import storage.slack_tables  # noqa: F401
 
 config = context.config
+MIGRATION_LOCK = 0x70726563  # "prec": one key for every Preceptor database on a server
 target_metadata = SQLModel.metadata
 
 
@@ -21,6 +22,8 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":  # instances starting together take turns
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             context.run_migrations()
     engine.dispose()
 
