@@ -50,8 +50,11 @@ bench: install
 	$(BIN)/python -m bench.phi
 	$(BIN)/python -m bench.chart
 
+# ruff, the type checker on bot/ handlers/ storage/ (settings in pyproject.toml), the Dockerfile.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/hadolint --failure-threshold info Dockerfile
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -26,7 +26,10 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def head() -> str:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    """The latest revision this version's migrations reach."""
+    latest = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert latest, "storage/migrations/versions has no head"
+    return latest
 
 
 def revisions(conn: Connection) -> tuple[str | None, str]:

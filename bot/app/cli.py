@@ -62,12 +62,17 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--csv", type=Path, help="also write the figures as CSV")
     report.add_argument("--chart", type=Path, help="also draw the monthly funnel and gaps (PNG)")
     db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade"],
-                    help="upgrade: create or migrate the schema to this version's, and seed the aspects")
+    db.add_argument("action", choices=["upgrade", "backup"],
+                    help="upgrade: create or migrate the schema to this version's, and seed the "
+                         "aspects; backup FILE: a consistent copy of a SQLite database, while it runs")
+    db.add_argument("file", nargs="?", type=Path, help="backup: where to write the copy")
     return parser
 
 
 def _run(settings: Settings, args) -> int:
+    if args.command == "db" and args.action == "backup":
+        print(preflight.backup(settings.database_url, args.file))
+        return 0
     if args.command == "db":
         print(prepare_database(settings.database_url))
         return 0
@@ -155,8 +160,8 @@ async def _import_roster(settings: Settings, args) -> int:
     errors = sorted([*roster.skipped, *report.errors])
     if sys.stderr.isatty():
         sys.stderr.write("\n")
-    for line, error in errors:
-        print(f"line {line}: {error}", file=sys.stderr)
+    for line, problem in errors:
+        print(f"line {line}: {problem}", file=sys.stderr)
     would = "would be " if args.check else ""
     print(f"{report.created} {would}added, {report.updated} {would}updated, {len(errors)} skipped "
           f"({platform} workspace {team}){'; nothing was changed (--check)' if args.check else ''}")
@@ -248,12 +253,14 @@ async def _repl(workspace, script: Path | None) -> None:
     lines = script.read_text("utf-8").splitlines() if script else None
     terminal = Terminal() if lines is None else None
     while True:
+        line: str | None
         if lines is not None:
             if not lines:
                 return
             line = lines.pop(0)
             print(workspace.prompt + line)
         else:
+            assert terminal is not None
             try:
                 line = await terminal.line(workspace.prompt)
             except asyncio.CancelledError:  # Ctrl-C: leave cleanly, as `quit` does

@@ -3,6 +3,7 @@ operator can make answered in one line that names the setting and the fix (never
 traceback, never a silently empty database)."""
 
 import logging
+import sqlite3
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -71,6 +72,28 @@ def current_and_head(url: str, *, create: bool) -> tuple[str | None, str]:
         raise OperatorError(_connection_problem(url, error)) from None
     finally:
         engine.dispose()
+
+
+def backup(url: str, target: Path | None) -> str:
+    """A consistent copy of a SQLite database taken while the bot runs (SQLite's online
+    backup API: writers carry on); PostgreSQL's is `pg_dump`, which says so."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        raise OperatorError("preceptor db backup copies SQLite databases; for PostgreSQL use "
+                            f"pg_dump --format=custom --file=preceptor.dump '{shown(url)}' (README, Backups)")
+    if target is None:
+        raise OperatorError("name the file to write: preceptor db backup /backups/preceptor-$(date +%F).db")
+    if target.exists():
+        raise OperatorError(f"{target} exists already: name a new file, so no backup is overwritten")
+    current_and_head(url, create=False)  # the source exists and opens
+    source, copy = sqlite3.connect(parsed.database), sqlite3.connect(target)
+    try:
+        with copy:
+            source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    return f"backed up {parsed.database} to {target} ({target.stat().st_size:,} bytes)"
 
 
 def _timeout(url: str) -> dict:

@@ -27,7 +27,8 @@ from storage.models import Member
 
 MAX_COMMAND = 4000
 
-COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
+# Every command handler takes (turn, cmd=the parsed command).
+COMMANDS: dict[str, Callable[..., Awaitable[Message]]] = {
     "help": status.help_,
     "status": status.status,
     "learn": learning.learn,
@@ -50,7 +51,7 @@ COMMANDS: dict[str, Callable[[Turn, Command], Awaitable[Message]]] = {
 }
 
 # Every button handler takes (turn, the button's value).
-BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
+BUTTONS: dict[str, Callable[..., Awaitable[Message]]] = {
     "offer_help": intros.volunteer,
     "request_intro": intros.request_intro,
     "intro_accept": intros.accept,
@@ -62,7 +63,7 @@ BUTTONS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
 }
 
 # How the object a card's buttons act on stands now, by the card's `Message.refresh` key.
-VIEWS: dict[str, Callable[[Turn, str], Awaitable[Message]]] = {
+VIEWS: dict[str, Callable[..., Awaitable[Message]]] = {
     "offer_help": learning.announcement_view,
     "intro_accept": intros.ask_view,
     "intro_decline": intros.ask_view,

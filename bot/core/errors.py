@@ -1,7 +1,10 @@
 """Typed errors that say what the person did wrong; each platform turns them into a private reply."""
 
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from bot.core.messages import Message
 
 T = TypeVar("T")
 
@@ -70,7 +73,7 @@ class Busy(PreceptorError):
                          "Please try again in a minute; nothing was changed.")
 
 
-async def answered(call: Awaitable[T]) -> T:
+async def answered(call: Awaitable[T]) -> "T | Message":
     """What the core answered or, refused, the sentence the refusal carries (as a `Message`):
     how every platform's edge turns a typed error into its polite private reply."""
     from bot.core.messages import Message

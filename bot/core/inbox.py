@@ -125,9 +125,11 @@ class Inbox:
             for row, _, _ in batch:
                 rows.setdefault(row["key"], row)  # a replay in the same batch: written once
             seconds = max(min(deadline for _, deadline, _ in batch) - loop.time(), 0.0)
+            async def write(session: AsyncSession, rows: dict[str, dict] = rows) -> set[str]:
+                return await insert_inbox_items(session=session, rows=list(rows.values()))
+
             try:
-                new = await self.work.db.within(seconds, lambda session, rows=rows: insert_inbox_items(
-                    session=session, rows=list(rows.values())))
+                new = await self.work.db.within(seconds, write)
             except Exception as error:
                 for _, _, written in batch:
                     if not written.done():  # (its request may have gone: Slack hung up)

@@ -2,7 +2,7 @@
 use-case module, run in batches of `BATCH` until it has nothing left; then the outbox."""
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -48,7 +48,7 @@ class TickReport:
     drafts_dropped: int = 0  # unanswered "did you mean" questions forgotten
     rosters: int = 0
     purged: int = 0  # rows past their retention: interactions, inbound event ids, sent messages
-    delivery: DeliveryReport | None = None
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
 
 
 class Tick:

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -56,6 +56,13 @@ class UnitOfWork:
                     async with self.db.transaction() as session:
                         self._curated = await Catalog.load(session, None)
         return self._curated
+
+    @overload
+    async def run(self, actor: Actor, use_case: Callable[[Turn], Awaitable[T]]) -> T: ...
+
+    @overload
+    async def run(self, actor: Actor, use_case: Callable[[Turn], Awaitable[T]],
+                  event_key: str | None) -> T | None: ...
 
     async def run(self, actor: Actor, use_case: Callable[[Turn], Awaitable[T]],
                   event_key: str | None = None) -> T | None:

@@ -61,7 +61,10 @@ class DeliveryReport:
         self.next_due = other.next_due
 
 
-def backoff(attempts: int, retry_after: float | None, rng: random.Random = random) -> timedelta:
+_JITTER = random.Random()
+
+
+def backoff(attempts: int, retry_after: float | None, rng: random.Random = _JITTER) -> timedelta:
     """Exponential backoff with full jitter, never sooner than the platform asked."""
     ceiling = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** (attempts - 1))
     seconds = rng.uniform(ceiling / 2, ceiling)
@@ -157,7 +160,7 @@ async def _send_batch(batch: _Batch, rows: list[Outbox], paced: dict,
     for index, row in enumerate(rows):
         if row.workspace_id in held:
             continue
-        if batch.clock.now() + batch.longest_send >= row.claimed_until:
+        if row.claimed_until is None or batch.clock.now() + batch.longest_send >= row.claimed_until:
             await _release(batch.db, rows[index:], batch.token)  # not ours long enough to send safely
             break
         conversation = (row.workspace_id, row.kind, *row.recipients)
@@ -169,7 +172,7 @@ async def _send_batch(batch: _Batch, rows: list[Outbox], paced: dict,
         workspace = batch.workspaces[row.workspace_id]
         messenger = batch.messengers[workspace.platform]
         if wait := await _paced(batch, messenger, row):  # another instance, or we, just sent there
-            paced[conversation] = (wait, messenger.pace.interval)
+            paced[conversation] = (wait, messenger.pace.interval if messenger.pace else timedelta())
             deferred.append((row.id, wait))
             continue
         try:
@@ -236,7 +239,7 @@ async def _deliver_one(batch: _Batch, row: Outbox, messenger, team, report) -> b
             report.failed += 1
         else:
             report.retried += 1
-    outcome = "deferred" if hold else values.get("status", "retried").replace("pending", "retried")
+    outcome = "deferred" if hold else str(values.get("status", "retried")).replace("pending", "retried")
     metrics.SENDS.labels(batch.workspaces[row.workspace_id].platform, outcome).inc()
     async with batch.db.transaction() as session:
         await settle_outbox_row(session=session, row_id=row.id, token=batch.token, values=values)
@@ -256,7 +259,7 @@ async def _defer(db: Database, rows: list[tuple[int, datetime]], token: str) -> 
 
 async def _release(db: Database, rows: list[Outbox], token: str) -> None:
     async with db.transaction() as session:
-        await release_outbox_rows(session=session, ids=[r.id for r in rows], token=token)
+        await release_outbox_rows(session=session, ids=[r.id for r in rows if r.id], token=token)
 
 
 async def send(messenger: Messenger, team: str, row: Outbox, message: Message, now: datetime) -> None:

@@ -45,7 +45,8 @@ class Messenger(Protocol):
     `pace`, when not None, is the platform's per-conversation limit that every instance's
     sends together keep under."""
 
-    pace: Pace | None
+    @property
+    def pace(self) -> Pace | None: ...
 
     async def send_dm(self, team: str, user_id: str, message: Message) -> str:
         """Send a direct message; returns a reference to the posted message."""

@@ -131,7 +131,7 @@ class Catalog:
     """Folded names and synonyms of a set of aspects, searchable in memory."""
 
     def __init__(self, pairs: list[tuple[str, int]]):
-        self._by_text = {}
+        self._by_text: dict[str, int] = {}
         for text, aspect_id in pairs:
             self._by_text.setdefault(fold(text), aspect_id)
         for text, aspect_id in list(self._by_text.items()):   # LPs, IVs: short plurals kept

@@ -76,7 +76,7 @@ def ask_card(t: Turn, ask: IntroAsk, request: LearningRequest, *, mentor: Member
     if ask.origin == "request":
         words = f"\n> {request.details}" if request.details else ""
         text = f"{tag(mentee)} would like your help with *{aspect}*.{words}"
-        sections = (f"Why you: {reasons}.",
+        sections: tuple[str, ...] = (f"Why you: {reasons}.",
                     "It starts light: a 15-minute coffee or a call between shifts.")
         waiting = f"This ask expires {expires}."
     else:

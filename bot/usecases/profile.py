@@ -106,8 +106,8 @@ def save_profile(member: Member, fields: dict[str, str], *, year: int, guard: Gu
     for key, value in fields.items():
         with _about(key):
             changes.update(_change(key, value.strip(), year))
-    for key, value in changes.items():
-        setattr(member, key, value)
+    for key, changed in changes.items():
+        setattr(member, key, changed)
 
 
 def _change(key: str, value: str, year: int) -> dict[str, object]:
@@ -154,6 +154,7 @@ def _quiet_hours(value: str) -> dict[str, int]:
 
 
 async def capacity(t: Turn, cmd: Command) -> Message:
+    assert cmd.number is not None  # the grammar refuses `capacity` without one
     t.me.capacity = cmd.number
     note = " You won't be suggested to anyone new." if cmd.number == 0 else ""
     return Message(f"You now take up to {plural(cmd.number, 'mentee')} at once.{note}")

@@ -69,7 +69,7 @@ def read(path: Path) -> Roster:
     if unknown:
         warnings.append(f"ignored the columns {', '.join(unknown)} (known: "
                         f"{', '.join((*COLUMNS, *OPTIONAL))})")
-    roster, first_line = Roster([], warnings), {}
+    roster, first_line = Roster([], warnings), dict[str, int]()
     try:
         for row in reader:
             line = reader.line_num

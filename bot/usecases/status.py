@@ -80,7 +80,7 @@ async def _mentorships(t: Turn, side: str, other_side: str) -> tuple[list[str], 
         )
         last = await last_answered_round(session=t.session, mentorship_id=pair.id)
         last_text = (
-            f"; last check-in {t.date(last.answered_at)}: {last.outcome.replace('_', ' ')}"
+            f"; last check-in {t.date(last.answered_at)}: {(last.outcome or '').replace('_', ' ')}"
             if last else ""
         )
         aspect = await t.aspect_name(pair.aspect_id)

@@ -31,9 +31,14 @@ class Terminal:
 
     async def _read(self) -> bytes:
         loop = asyncio.get_running_loop()
-        ready = loop.create_future()
+        ready: asyncio.Future[None] = loop.create_future()
+
+        def readable() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
         try:
-            loop.add_reader(self.fd, lambda: ready.done() or ready.set_result(None))
+            loop.add_reader(self.fd, readable)
         except PermissionError:  # a regular file: reading it never blocks
             return os.read(self.fd, 65536)
         try:

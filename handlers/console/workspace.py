@@ -36,7 +36,7 @@ class ConsoleWorkspace:
     def __init__(self, app: Application, messenger: ConsoleMessenger, clock: FixedClock):
         self.app, self.messenger, self.clock = app, messenger, clock
         self.people: dict[str, str] = {}  # user id -> name
-        self.me: str | None = None
+        self.me = ""  # who is typing: the first demo person once the demo is loaded
         self._buttons: dict[int, tuple[str, str]] = {}
 
     async def load_demo(self) -> None:
@@ -78,6 +78,7 @@ class ConsoleWorkspace:
             reply = await answered(self.app.dispatch.press(self._actor(self.me), action_id, value))
         else:
             reply = await answered(self.app.dispatch.command(self._actor(self.me), line))
+            assert reply is not None  # None only for a platform's replayed event
             if line.lstrip("/").lower() in ("help", "mentor", "mentor help", "?"):
                 reply = replace(reply, sections=(*reply.sections, META_HELP))
         shown = [(f"to {self.people[self.me]} (only you)", reply), *await self._deliveries()]

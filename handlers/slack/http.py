@@ -53,10 +53,12 @@ class SlackHttp:
 
     async def install(self, request: web.Request) -> web.Response:
         flow = self.app.oauth_flow
+        assert flow is not None  # mounted only with OAuth
         return await to_aiohttp_response(await flow.handle_installation(_browser_request(request)))
 
     async def oauth_redirect(self, request: web.Request) -> web.Response:
         flow = self.app.oauth_flow
+        assert flow is not None
         return await to_aiohttp_response(await flow.handle_callback(_browser_request(request)))
 
 

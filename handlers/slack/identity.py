@@ -24,7 +24,7 @@ class Identity:
         self._client = AsyncWebClient(token=token, base_url=base_url, timeout=TIMEOUT_SECONDS)
         self.known: dict | None = None  # auth.test's answer, once it has one
         self._next_try = 0.0
-        self._problem = "not checked yet"
+        self._problem: str | None = "not checked yet"
 
     async def check(self) -> dict | None:
         """`auth.test`'s answer, asked at most once a minute until it has one."""

@@ -118,4 +118,4 @@ class OAuthInstalls:
             await self.store.async_delete_all(enterprise_id=where.enterprise_id,
                                                team_id=where.team_id)
             self._located.pop(where.workspace, None)
-        return [where.workspace for where in stopped]
+        return [where.workspace for where in stopped if where.workspace]

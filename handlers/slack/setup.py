@@ -87,7 +87,7 @@ def bolt_app(settings: Settings, db: Database, dispatch: Dispatch, events: Works
     # SlackHttp checks every signature before anything is parsed, so Bolt need not again.
     options: dict = {"signing_secret": settings.slack_signing_secret, "client": client,
                      "request_verification_enabled": False, "process_before_response": True}
-    if _oauth(settings):
+    if isinstance(known, OAuthInstalls):
         states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.reader)
         options["oauth_settings"] = AsyncOAuthSettings(
             client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
@@ -95,9 +95,10 @@ def bolt_app(settings: Settings, db: Database, dispatch: Dispatch, events: Works
             state_store=states,
         )
         options["authorize"] = known.authorize
-        problem = _no_problem  # each workspace has its own token, checked as it is used
+        problem: Problem = _no_problem  # each workspace has its own token, checked as it is used
     else:  # Bolt would ask auth.test on the request path; ours asks once, and fails gently
-        identity = known.identity  # a SingleToken, without OAuth
+        assert isinstance(known, SingleToken)
+        identity = known.identity
         options["authorize"], problem = identity.authorizer(), identity.problem
     app = AsyncApp(**options)
     edge = SlackEdge(dispatch, events, inbox, Directory(), known)

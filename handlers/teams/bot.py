@@ -83,7 +83,7 @@ class PreceptorTeamsBot(TeamsActivityHandler):
         """A button (answered as a press is, privately) or Teams asking for a refresh; either
         way the card comes back as it now stands, for whoever is looking at it."""
         actor = await self._remember(turn_context)
-        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        data = action["data"] if isinstance(action.get("data"), dict) else {}
         action_id, value = str(data.get("action_id", "")), str(data.get("value", ""))
         if action.get("verb") != cards.REFRESH:
             reply = await answered(self.dispatch.press(actor, action_id, value))

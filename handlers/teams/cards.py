@@ -48,7 +48,8 @@ def card(message: Message, links: tuple[tuple[str, str], ...] = ()) -> dict:
     actions = [{"type": "Action.OpenUrl", "title": title, "url": url} for title, url in links]
     actions += [_action(button, universal=message.refresh is not None)
                 for button in message.buttons]
-    content = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": "1.5", "body": body}
+    content: dict[str, object] = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": "1.5",
+                                  "body": body}
     if actions:
         content["actions"] = actions
     if message.refresh:

@@ -1,5 +1,6 @@
 """Check-in rounds: what prompting a batch of pairs needs, a person's open rounds, reflections."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, tuple_
@@ -28,7 +29,7 @@ async def prompt_context(*, session: AsyncSession, pairs: list[Mentorship]) -> P
     goals = await session.exec(select(LearningRequest.id, LearningRequest.details).where(
         col(LearningRequest.id).in_({p.request_id for p in pairs if p.request_id})))
     rounds = [(p.id, p.rounds) for p in pairs if p.rounds]
-    last = await session.exec(select(CheckIn).where(
+    last: Iterable[CheckIn] = await session.exec(select(CheckIn).where(
         tuple_(CheckIn.mentorship_id, CheckIn.round).in_(rounds))) if rounds else []
     return PromptContext(members={m.id: m for m in members}, aspects=dict(aspects.all()),
                          goals=dict(goals.all()), last_rounds={c.mentorship_id: c for c in last})

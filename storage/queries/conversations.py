@@ -33,4 +33,5 @@ async def find_reference(*, session: AsyncSession, platform: str, team: str,
     )
     if key is not None:
         query = query.where(ConversationRef.key == key)
-    return (await session.exec(query)).first()
+    found = (await session.exec(query)).first()
+    return dict(found) if found is not None else None

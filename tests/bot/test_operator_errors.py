@@ -127,3 +127,21 @@ def test_json_logs_carry_the_request_id(preceptor, tmp_path, capsys):
     line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert {k: line[k] for k in ("level", "logger", "request_id", "message")} == {
         "level": "INFO", "logger": "preceptor.test", "request_id": "req-7", "message": "hello there"}
+
+
+def test_db_backup_copies_a_live_sqlite_database_and_never_overwrites(preceptor, tmp_path):
+    preceptor("db", "upgrade")
+    live = sqlite3.connect(tmp_path / "preceptor.db")
+    live.execute("BEGIN IMMEDIATE")  # a writer mid-transaction: the backup is of what committed
+    live.execute("DELETE FROM aspectsynonym")
+    status, out, _ = preceptor("db", "backup", str(tmp_path / "copy.db"))
+    live.rollback()
+    live.close()
+    assert status == 0 and out.startswith(f"backed up {tmp_path / 'preceptor.db'} to {tmp_path / 'copy.db'}")
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    assert copy.execute("SELECT count(*) FROM aspect WHERE curated").fetchone() == (215,)
+    assert copy.execute("SELECT count(*) FROM aspectsynonym").fetchone()[0] > 215
+    copy.close()
+    status, _, err = preceptor("db", "backup", str(tmp_path / "copy.db"))
+    assert status == 2 and one_line(err).endswith("exists already: name a new file, so no backup "
+                                                  "is overwritten")
