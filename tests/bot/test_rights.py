@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from sqlmodel import select
 
 from bot.privacy import audit
@@ -81,29 +82,25 @@ async def test_a_tampered_audit_row_fails_verification(world):
         assert await audit.verify(session) == first.id
 
 
-async def test_a_mentor_who_leaves_releases_the_mentee_with_new_suggestions(world):
+async def forget_me(world) -> None:
+    await world.cmd("souza", "/mentor forget-me confirm")
+
+
+async def unreachable(world) -> None:  # the platform says so: app removed, account deactivated
+    await world.app.dispatch.reachable(world.actor("souza"), False)
+
+
+@pytest.mark.parametrize("leaves, news", [
+    (forget_me, "has ended: the other person left"),
+    (unreachable, "I can't reach @Souza here any more, so I've paused"),
+])
+async def test_a_mentor_who_leaves_releases_the_mentee_with_new_suggestions(world, leaves, news):
     await paired(world)  # Priya learns POCUS from Souza
     await world.person("lee", "role=attending; specialty=Emergency Medicine", offers="POCUS")
-    await world.cmd("souza", "/mentor forget-me confirm")
+    await leaves(world)
     await world.tick()
     told = world.last("priya")
-    assert "has ended: the other person left" in text_of(told)
-    assert "Here's who else could help" in text_of(told)
-    assert [b.label for b in told.buttons] == ["Request intro: Lee"]
-    asked = await world.press("priya", "request_intro", button(told, "request_intro"))
-    assert "I've asked @Lee" in text_of(asked)
-
-
-async def test_a_mentor_who_can_no_longer_be_reached_releases_the_mentee_too(world):
-    """The platform says Souza is gone (app removed, account deactivated): the pair pauses
-    and Priya is offered the next mentor with the news."""
-    await paired(world)
-    await world.person("lee", "role=attending; specialty=Emergency Medicine", offers="POCUS")
-    await world.app.dispatch.reachable(world.actor("souza"), False)
-    await world.tick()
-    told = world.last("priya")
-    assert "I can't reach @Souza here any more, so I've paused" in text_of(told)
-    assert "Here's who else could help" in text_of(told)
+    assert news in text_of(told) and "Here's who else could help" in text_of(told)
     assert [b.label for b in told.buttons] == ["Request intro: Lee"]
     asked = await world.press("priya", "request_intro", button(told, "request_intro"))
     assert "I've asked @Lee" in text_of(asked)
