@@ -50,8 +50,9 @@ async def collect(t: Turn) -> dict:
         "learning_requests": [
             {"aspect": await aspect(r.aspect_id), "your_words": r.details, "public": r.public,
              "status": r.status, "created_at": r.created_at} for r in rows.requests],
-        "learn_drafts": [{"as_you_typed_it": d.typed, "your_words": d.details, "created_at": d.created_at,
-                          "did_you_mean": d.suggested_id and await aspect(d.suggested_id)} for d in rows.drafts],
+        "learn_drafts": [{"as_you_typed_it": d.typed, "your_words": d.details,
+                          "created_at": d.created_at, "did_you_mean": d.suggested_id
+                          and await aspect(d.suggested_id)} for d in rows.drafts],
         "intro_asks": [
             {"aspect": await request_aspect(a.request_id), "you_are": "mentor" if a.mentor_id == me.id
              else "mentee", "with": await name(a.mentee_id if a.mentor_id == me.id else a.mentor_id),
