@@ -11,7 +11,7 @@ from bot.core.turn import Turn
 from bot.delivery import outbox
 from bot.privacy import audit
 from bot.usecases.intros import instead
-from storage.models import LearningRequest, Member
+from storage.models import LearnDraft, LearningRequest, Member
 from storage.queries.mentorships import live_pairs_of
 from storage.queries.personal_data import erase_personal_rows, personal_rows
 
@@ -50,9 +50,7 @@ async def collect(t: Turn) -> dict:
         "learning_requests": [
             {"aspect": await aspect(r.aspect_id), "your_words": r.details, "public": r.public,
              "status": r.status, "created_at": r.created_at} for r in rows.requests],
-        "learn_drafts": [{"as_you_typed_it": d.typed, "your_words": d.details,
-                          "created_at": d.created_at, "did_you_mean": d.suggested_id
-                          and await aspect(d.suggested_id)} for d in rows.drafts],
+        "learn_drafts": await _drafts(rows.drafts, aspect),
         "intro_asks": [
             {"aspect": await request_aspect(a.request_id), "you_are": "mentor" if a.mentor_id == me.id
              else "mentee", "with": await name(a.mentee_id if a.mentor_id == me.id else a.mentor_id),
@@ -77,6 +75,13 @@ async def collect(t: Turn) -> dict:
                           "last_at": i.last_at} for i in rows.interactions],
         "channels": rows.channels,
     }
+
+
+async def _drafts(drafts: list[LearnDraft], aspect) -> list[dict]:
+    """`/learn` questions not answered yet: the words as typed, and the guess offered."""
+    return [{"as_you_typed_it": d.typed, "your_words": d.details, "created_at": d.created_at,
+             "did_you_mean": await aspect(d.suggested_id) if d.suggested_id else None}
+            for d in drafts]
 
 
 async def forget_me(t: Turn, cmd: Command) -> Message:
