@@ -59,9 +59,10 @@ class Instance:
             await asyncio.sleep(0.1)
         return self
 
-    async def health(self, timeout: float = 5) -> int | None:
+    async def health(self, timeout: float = 5, probe: str = "healthz") -> int | None:
+        """The status of /healthz (alive) or /readyz (able to serve people)."""
         try:
-            async with aiohttp.ClientSession() as session, session.get(f"{self.base}/healthz",
+            async with aiohttp.ClientSession() as session, session.get(f"{self.base}/{probe}",
                                    timeout=aiohttp.ClientTimeout(total=timeout)) as response:
                 return response.status
         except (aiohttp.ClientError, TimeoutError):
