@@ -23,7 +23,7 @@ from bot.matching.features import (
 )
 from storage.models import Interaction, Member
 from storage.queries import candidates as signals
-from storage.queries.mentorships import live_mentee_counts, mentors_of
+from storage.queries.mentorships import mentors_of
 
 MAX_CANDIDATES = 150  # beyond this, the cheapest features pick who is scored in full
 SMALL_CHANNEL = 300  # bigger channels (#general) say nothing about familiarity
@@ -57,15 +57,15 @@ async def suggest(
         candidates = _shortlist(mentee, candidates, edges)
     ids = list(candidates)
     features = {i: Features() for i in ids}
-    await _expertise(session, features, aspect_id, aspect_name)
+    counts = await signals.mentorship_counts(session=session, mentor_ids=ids, aspect_id=aspect_id)
+    await _expertise(session, features, aspect_id, aspect_name, counts)
     familiarity(features, edges, now)
     await _network(session, features, mentee.id)
-    await _track_record(session, features, now)
-    counts = await live_mentee_counts(session=session, mentor_ids=ids)
+    await _track_record(session, features, now, counts)
     current = await mentors_of(session=session, mentee_id=mentee.id, aspect_id=aspect_id)
     ranked = []
     for i, mentor in candidates.items():
-        free = mentor.capacity - counts.get(i, 0)
+        free = mentor.capacity - (counts[i].live if i in counts else 0)
         if free <= 0:
             continue
         similarity(features[i], mentee, mentor)
@@ -77,9 +77,9 @@ async def suggest(
             features[i].add("different_view", 1, "a different background from your current mentor")
         ranked.append(features[i].suggestion(mentor))
     ranked.sort(key=lambda s: (-s.score, s.mentor.name.lower(), s.mentor.id))
-    # Only the few shown are loaded as whole rows.
-    return [Suggestion(await session.get_one(Member, s.mentor.id), s.score, s.terms)
-            for s in ranked[:limit]]
+    shown = ranked[:limit]  # only the few shown are loaded as whole rows, in one query
+    rows = await signals.members_by_id(session=session, ids=[s.mentor.id for s in shown if s.mentor.id])
+    return [Suggestion(rows[s.mentor.id], s.score, s.terms) for s in shown]
 
 
 async def explain(
@@ -133,7 +133,8 @@ def _shortlist(mentee: Member, candidates: dict[int, Candidate],
     return {i: candidates[i] for i in keep}
 
 
-async def _expertise(session, features: dict[int, Features], aspect_id: int, aspect_name: str) -> None:
+async def _expertise(session, features: dict[int, Features], aspect_id: int, aspect_name: str,
+                     counts: dict[int, signals.MentorCounts]) -> None:
     """Declared, inferred and proven expertise on the aspect."""
     ids = list(features)
     for i, sources in (await signals.expertise_weights(session=session, member_ids=ids,
@@ -143,8 +144,10 @@ async def _expertise(session, features: dict[int, Features], aspect_id: int, asp
         if Source.INFERRED in sources:
             features[i].add("inferred", sources[Source.INFERRED],
                             f"often answers colleagues' questions on {aspect_name}")
-    for i, n in (await signals.wrapped_counts(session=session, mentor_ids=ids, aspect_id=aspect_id)).items():
-        features[i].add("proven", n / 3, f"has guided {plural(n, 'person', 'people')} on {aspect_name}")
+    for i, c in counts.items():
+        if c.wrapped_on:
+            n = c.wrapped_on
+            features[i].add("proven", n / 3, f"has guided {plural(n, 'person', 'people')} on {aspect_name}")
 
 
 async def _network(session, features: dict[int, Features], mentee_id: int) -> None:
@@ -157,11 +160,13 @@ async def _network(session, features: dict[int, Features], mentee_id: int) -> No
         features[i].add("mutual", n / 5, f"you have {plural(n, 'colleague')} in common")
 
 
-async def _track_record(session, features: dict[int, Features], now: datetime) -> None:
+async def _track_record(session, features: dict[int, Features], now: datetime,
+                        counts: dict[int, signals.MentorCounts]) -> None:
     """Finished mentorships, answered check-ins, own learning, asks answered."""
     ids = list(features)
-    for i, n in (await signals.wrapped_counts(session=session, mentor_ids=ids)).items():
-        features[i].add("finished", n / 5, f"has seen {plural(n, 'mentorship')} through")
+    for i, c in counts.items():
+        if c.wrapped:
+            features[i].add("finished", c.wrapped / 5, f"has seen {plural(c.wrapped, 'mentorship')} through")
     answered, asked = await signals.checkin_answers(session=session, member_ids=ids)
     for i, rounds in asked.items():
         if rounds:

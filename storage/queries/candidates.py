@@ -2,8 +2,10 @@
 each a bulk query over the candidate set (never a scan of everyone)."""
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import case
 from sqlmodel import and_, col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -81,6 +83,32 @@ async def wrapped_counts(*, session: AsyncSession, mentor_ids: list[int],
     if aspect_id is not None:
         query = query.where(Mentorship.aspect_id == aspect_id)
     return dict((await session.exec(query)).all())
+
+
+@dataclass(frozen=True, slots=True)
+class MentorCounts:
+    live: int  # mentorships holding capacity now (active or paused)
+    wrapped: int  # seen through to a wrap-up, on any aspect
+    wrapped_on: int  # … on the aspect asked about
+
+
+async def mentorship_counts(*, session: AsyncSession, mentor_ids: list[int],
+                            aspect_id: int) -> dict[int, MentorCounts]:
+    """Each candidate's mentorships, counted three ways in one grouped query."""
+    wrapped = Mentorship.status == "wrapped"
+    rows = await session.exec(
+        select(Mentorship.mentor_id,
+               func.sum(case((col(Mentorship.status).in_(LIVE), 1), else_=0)),
+               func.sum(case((wrapped, 1), else_=0)),
+               func.sum(case((and_(wrapped, Mentorship.aspect_id == aspect_id), 1), else_=0)))
+        .where(col(Mentorship.mentor_id).in_(mentor_ids)).group_by(Mentorship.mentor_id))
+    return {m: MentorCounts(int(live), int(done), int(on)) for m, live, done, on in rows.all()}
+
+
+async def members_by_id(*, session: AsyncSession, ids: list[int]) -> dict[int, Member]:
+    """Whole rows for a few members, in one query."""
+    rows = await session.exec(select(Member).where(col(Member.id).in_(ids)))
+    return {m.id: m for m in rows.all()}
 
 
 async def shared_small_channels(*, session: AsyncSession, member_id: int, others: list[int],
