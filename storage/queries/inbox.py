@@ -27,14 +27,17 @@ async def claim_inbox_items(*, session: AsyncSession, now: datetime, limit: int,
     """Lease waiting items (never claimed, or whose worker's lease ran out) to one worker,
     oldest first; each claim counts as an attempt."""
     free = or_(col(InboxItem.claimed_until).is_(None), col(InboxItem.claimed_until) <= now)
-    waiting = (select(InboxItem.id)
-               .where(InboxItem.status == "pending", free, col(InboxItem.platform).in_(platforms))
-               .order_by(InboxItem.id).limit(limit).with_for_update(skip_locked=True))
-    claimed = await session.exec(  # one statement: UPDATE … WHERE id IN (…) RETURNING the rows
-        update(InboxItem).where(col(InboxItem.id).in_(waiting.scalar_subquery()))
-        .values(claimed_until=now + lease, claim_token=token, attempts=InboxItem.attempts + 1)
-        .returning(InboxItem).execution_options(populate_existing=True))
-    return sorted(claimed.scalars().all(), key=lambda item: item.id)
+    ids = list((await session.exec(
+        select(InboxItem.id)
+        .where(InboxItem.status == "pending", free, col(InboxItem.platform).in_(platforms))
+        .order_by(InboxItem.id).limit(limit).with_for_update(skip_locked=True))).all())
+    if not ids:
+        return []
+    await session.exec(update(InboxItem).where(col(InboxItem.id).in_(ids)).values(
+        claimed_until=now + lease, claim_token=token, attempts=InboxItem.attempts + 1))
+    return list((await session.exec(
+        select(InboxItem).where(col(InboxItem.id).in_(ids)).order_by(InboxItem.id)
+        .execution_options(populate_existing=True))).all())
 
 
 async def settle_inbox_item(*, session: AsyncSession, item_id: int, token: str, now: datetime,

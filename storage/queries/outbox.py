@@ -20,15 +20,32 @@ async def claim_due_outbox(
     ours = select(Workspace.id).where(
         col(Workspace.platform).in_(platforms), Workspace.active == True  # noqa: E712
     )
-    due = (select(Outbox.id)
-           .where(Outbox.status == "pending", Outbox.not_before <= now, free,
-                  col(Outbox.workspace_id).in_(ours))
-           .order_by(Outbox.not_before, Outbox.id).limit(limit).with_for_update(skip_locked=True))
-    claimed = await session.exec(  # one statement: UPDATE … WHERE id IN (…) RETURNING the rows
-        update(Outbox).where(col(Outbox.id).in_(due.scalar_subquery()))
+    ids = list(
+        (
+            await session.exec(
+                select(Outbox.id)
+                .where(
+                    Outbox.status == "pending", Outbox.not_before <= now, free,
+                    col(Outbox.workspace_id).in_(ours),
+                )
+                .order_by(Outbox.not_before, Outbox.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+    )
+    if not ids:
+        return []
+    await session.exec(
+        update(Outbox)
+        .where(col(Outbox.id).in_(ids))
         .values(claimed_until=now + lease, claim_token=token)
-        .returning(Outbox).execution_options(populate_existing=True))
-    return sorted(claimed.scalars().all(), key=lambda row: (row.not_before, row.id))
+    )
+    rows = await session.exec(
+        select(Outbox).where(col(Outbox.id).in_(ids)).order_by(Outbox.not_before, Outbox.id)
+        .execution_options(populate_existing=True)
+    )
+    return list(rows.all())
 
 
 async def due_outbox(*, session: AsyncSession, platforms: list[str]) -> datetime | None:
