@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager, nullcontext
 from typing import TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -123,15 +123,16 @@ class Database:
             self._reader = make_engine(self.url, immediate=False)
         return self._reader
 
-    async def ping(self, seconds: float) -> None:
-        """Raises unless the database answers within `seconds`."""
-        async def select_1() -> None:
+    async def ask(self, seconds: float, probe: Callable[[Connection], T]) -> T:
+        """`probe` on a reader's connection (blocking API), answered within `seconds` or
+        raising: a database that hangs is left to finish on its own, never waited on."""
+        async def run() -> T:
             async with self.reader.connect() as connection:
-                await connection.exec_driver_sql("SELECT 1")
+                return await connection.run_sync(probe)
 
-        task = asyncio.ensure_future(select_1())
+        task = asyncio.ensure_future(run())
         try:
-            await asyncio.wait_for(asyncio.shield(task), seconds)
+            return await asyncio.wait_for(asyncio.shield(task), seconds)
         except (TimeoutError, asyncio.CancelledError):
             task.add_done_callback(_settled)
             raise

@@ -1,5 +1,6 @@
 """Run Alembic migrations from code (`preceptor db upgrade`), no alembic.ini needed."""
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -25,6 +26,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+@cache  # the migrations on disk do not change while the process runs
 def head() -> str:
     """The latest revision this version's migrations reach."""
     latest = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()

@@ -132,8 +132,7 @@ async def readyz(request: web.Request) -> web.Response:
 
 async def _database_problem(app: Application) -> str | None:
     try:
-        async with asyncio.timeout(HEALTH_TIMEOUT), app.db.engine.connect() as conn:
-            current, head = await conn.run_sync(revisions)
+        current, head = await app.db.ask(HEALTH_TIMEOUT, revisions)
     except Exception:
         return "unavailable"
     return None if current == head else f"at revision {current}, needs {head}: run `preceptor db upgrade`"

@@ -46,8 +46,8 @@ async def held(session: AsyncSession, *, dedupe_keys: dict[str, Member],
     """Which DMs `to_members` queued under each key for its member still wait for their
     waking hours, and until when (by the key given)."""
     full = {f"{key}:{member.id}": key for key, member in dedupe_keys.items()}
-    found = await held_until(session=session, keys=[*full, *dedupe_keys], now=now)
-    return {full.get(key, key): when for key, when in found.items()}
+    found = await held_until(session=session, keys=list(full), now=now)
+    return {full[key]: when for key, when in found.items()}
 
 
 async def reply(session: AsyncSession, *, workspace_id: int, user_id: str, message: Message,

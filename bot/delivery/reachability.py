@@ -7,11 +7,10 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.domain import Status
-from bot.core.messages import Message
 from bot.core.turn import tag
 from bot.delivery import outbox
-from bot.usecases.intros import instead
-from storage.models import Aspect, LearningRequest, Member
+from bot.usecases.intros import left
+from storage.models import Aspect, Member
 from storage.queries.members import member_by_platform_id
 from storage.queries.mentorships import active_pairs_of
 
@@ -30,11 +29,5 @@ async def unreachable(session: AsyncSession, workspace_id: int, platform_user_id
         aspect = (await session.get_one(Aspect, pair.aspect_id)).name
         said = (f"I can't reach {tag(member)} here any more, so I've paused your mentorship on "
                 f"*{aspect}*. If you're still in touch, carry on; `/mentor status` shows it.")
-        request = await session.get(LearningRequest, pair.request_id) if pair.request_id else None
-        if request is not None and other.id == pair.mentee_id:  # a mentee without their mentor
-            request.status = Status.OPEN
-            message = await instead(session, now, member.id, request, other, aspect, said)
-        else:
-            message = Message(said)
-        await outbox.to_members(session, members=[other], now=now, message=message,
-                                dedupe_key=f"unreachable:{pair.id}")
+        await outbox.to_members(session, members=[other], now=now, dedupe_key=f"unreachable:{pair.id}",
+                                message=await left(session, now, member, pair, other, aspect, said))

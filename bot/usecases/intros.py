@@ -290,3 +290,14 @@ async def instead(session: AsyncSession, now: datetime, mentor_id: int, request:
                  "when someone offers it, `/mentor status` will suggest them")
         return Message(what_happened, sections=(f"Nobody else mentors this yet: {later}.",))
     return suggested(request, found, what_happened + " Here's who else could help:")
+
+
+async def left(session: AsyncSession, now: datetime, gone: Member, pair: Mentorship, other: Member,
+               aspect: str, what_happened: str) -> Message:
+    """What the other side of a pair hears when `gone` leaves (forget-me, unreachable): a
+    mentee still wanting to learn gets their request back, with the next suggestions."""
+    request = await session.get(LearningRequest, pair.request_id) if pair.request_id else None
+    if request is None or other.id != pair.mentee_id:
+        return Message(what_happened)
+    request.status = Status.OPEN
+    return await instead(session, now, gone.id, request, other, aspect, what_happened)

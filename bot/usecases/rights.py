@@ -10,7 +10,7 @@ from bot.core.messages import Message
 from bot.core.turn import Turn
 from bot.delivery import outbox
 from bot.privacy import audit
-from bot.usecases.intros import instead
+from bot.usecases.intros import left
 from storage.models import LearnDraft, LearningRequest, Member
 from storage.queries.mentorships import live_pairs_of
 from storage.queries.personal_data import erase_personal_rows, personal_rows
@@ -99,13 +99,8 @@ async def forget_me(t: Turn, cmd: Command) -> Message:
         aspect = await t.aspect_name(pair.aspect_id)
         ended = (f"Your mentorship on *{aspect}* has ended: the other person left Preceptor. "
                  "Thank you for your time together.")
-        request = await t.session.get(LearningRequest, pair.request_id) if pair.request_id else None
-        if request is not None and other.id == pair.mentee_id:  # they still want to learn it
-            request.status = Status.OPEN
-            message = await instead(t.session, t.now, me.id, request, other, aspect, ended)
-        else:
-            message = Message(ended)
-        await outbox.to_members(t.session, members=[other], now=t.now, message=message)
+        await outbox.to_members(t.session, members=[other], now=t.now,
+                                message=await left(t.session, t.now, me, pair, other, aspect, ended))
     await erase_personal_rows(session=t.session, member_id=me.id, workspace_id=t.workspace.id,
                               platform_user_id=me.platform_user_id)
     for key in PROFILE:
