@@ -3,12 +3,13 @@ worker at a time and settled once, in the transaction that does their work."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import InboxItem
+from storage.queries.retention import purge
 
 # A key already written (a replay of the same request) inserts nothing.
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -60,10 +61,9 @@ async def release_inbox_item(*, session: AsyncSession, item_id: int, token: str,
 
 
 async def purge_inbox(*, session: AsyncSession, before: datetime, limit: int) -> int:
-    """Forget items worked before `before`: only their keys were left, kept against replays."""
-    ids = select(InboxItem.id).where(InboxItem.status != "pending", InboxItem.done_at < before).limit(limit)
-    result = await session.exec(delete(InboxItem).where(col(InboxItem.id).in_(ids)))
-    return result.rowcount
+    """Forget items worked before `before` (only worked ones have `done_at`): only their keys
+    were left, kept against replays."""
+    return await purge(session, InboxItem, InboxItem.done_at, before, limit)
 
 
 async def waiting_inbox_items(*, session: AsyncSession) -> int:
