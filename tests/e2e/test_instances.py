@@ -150,10 +150,18 @@ async def test_accepts_and_volunteers_across_instances_never_give_a_request_two_
     assert pending == []
 
 
-async def thanks_until_killed(instance: Instance, commands: int, kill_at: int) -> dict[int, str]:
-    """`/mentor thanks` at 50 a second, SIGKILLing `instance` at the `kill_at`th ack; the
-    acknowledged ones, with the name of their response URL."""
+async def thanks_until_killed(instance: Instance, commands: int, kill_at: int,
+                              holding=None) -> dict[int, str]:
+    """`/mentor thanks` at 50 a second, SIGKILLing `instance` at the `kill_at`th ack (once
+    `holding()` is true, when given: waiting on state, not on time); the acknowledged ones,
+    with the name of their response URL."""
     acked: dict[int, str] = {}
+
+    async def kill() -> None:
+        async with asyncio.timeout(10):
+            while holding is not None and not await holding():
+                await asyncio.sleep(0.01)
+        instance.kill()
 
     async def send(n: int) -> None:
         client = instance.client()
@@ -165,29 +173,35 @@ async def thanks_until_killed(instance: Instance, commands: int, kill_at: int) -
         if response.status == 200 and not client.acked:
             acked[n] = client.last
             if len(acked) == kill_at:
-                instance.kill()
+                killing.append(asyncio.get_running_loop().create_task(kill()))
 
-    sending = []
+    sending, killing = [], []
     for n in range(commands):  # 50 a second, as Slack would deliver a busy ward's commands
         if instance.process.returncode is not None:
             break
         sending.append(asyncio.get_running_loop().create_task(send(n)))
         await asyncio.sleep(1 / 50)
-    await asyncio.gather(*sending)
+    await asyncio.gather(*sending, *killing)
     return acked
 
 
 async def test_a_serving_instance_killed_mid_burst_loses_no_acknowledged_command(
         pg_url, fake, instances):
-    """`/mentor thanks` sent at 50 a second to one instance, SIGKILLed at the 100th ack,
-    then another started: every acknowledged command is worked once and answered (at most
-    one answer or thank-you repeated, the one in flight when it died)."""
-    commands = 200
+    """`/mentor thanks` sent at 50 a second to one instance, SIGKILLed from the 100th ack
+    once it holds messages to send, then another started: every acknowledged command is
+    worked once and answered (at most one answer or thank-you repeated, the one in flight
+    when it died)."""
+    commands = 300  # at 50 a second: 6 s, so it dies mid-burst even if the kill waits a moment
     await seed(pg_url, ["U_SENDER"] + [f"U_R{n}" for n in range(commands)])
     first = Instance(pg_url, fake, lease_seconds=LEASE)
     instances.append(await first.start())
     fake.delay = 0.05  # a slow Slack: the instance dies with messages it had taken to send
-    acked = await thanks_until_killed(first, commands, kill_at=100)
+
+    async def holding_messages() -> bool:  # under load its delivery may start a moment later
+        return (await rows(pg_url, select(func.count()).select_from(Outbox).where(
+            Outbox.status == "pending", Outbox.claimed_until > datetime.now(UTC))))[0][0] > 0
+
+    acked = await thanks_until_killed(first, commands, kill_at=100, holding=holding_messages)
     await first.process.wait()
     assert 100 <= len(acked) < commands  # it died mid-burst
     now = datetime.now(UTC)
