@@ -1,5 +1,6 @@
 """A small hospital to test in: the real core on a real database, the console as the platform."""
 
+import asyncio
 from datetime import datetime, timedelta
 
 from bot.app.assembly import Application, build
@@ -9,6 +10,7 @@ from bot.core.clock import FixedClock
 from bot.core.errors import answered
 from bot.core.messages import Message, plain
 from handlers.console.messenger import ConsoleMessenger
+from storage.queries.observations import waiting_observations
 
 TEAM = "T1"
 CHANNEL = "#mentoring"
@@ -53,6 +55,22 @@ class World:
     async def press(self, who: str, action_id: str, value: str) -> Message:
         return await answered(self.app.dispatch.press(self.actor(who), action_id, value))
 
+    async def observe(self, observation) -> None:
+        """A workspace event in this world's team, written down and folded in at once (as
+        the server's folder would, soon after)."""
+        await self.app.events.observe("console", self.team, observation)
+        await self.fold()
+
+    async def fold(self) -> int:
+        """Fold every observation waiting; how many there were."""
+        total = 0
+        while True:
+            async with self.db.transaction() as session:
+                done = await self.app.events.fold(session, self.clock.now(), 500)
+            total += done
+            if not done:
+                return total
+
     async def tick(self):
         report = await self.app.tick.run()
         self._collect()
@@ -89,3 +107,14 @@ def button(message: Message, action_id: str, index: int = 0) -> str:
     values = [b.value for b in message.buttons if b.action_id == action_id]
     assert values, f"no {action_id} button in: {message.text!r}"
     return values[index]
+
+
+async def all_folded(db) -> None:
+    """Wait until a server's folder has folded every observation written down (a row is
+    marked folded in the transaction that folds it, so none waiting means all are in)."""
+    async with asyncio.timeout(10):
+        while True:
+            async with db.transaction() as session:
+                if not await waiting_observations(session=session):
+                    return
+            await asyncio.sleep(0.01)

@@ -25,7 +25,8 @@ class Admission:
 
     @contextmanager
     def answering(self) -> Iterator[None]:
-        """Around a request until its answer is ready (the HTTP layer's part)."""
+        """Around what goes first: a request until its answer is ready (the HTTP layer's
+        part), or, in the instance that counts people's work, a command being worked."""
         self._count(1)
         try:
             yield

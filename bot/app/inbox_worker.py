@@ -29,8 +29,10 @@ class InboxEdge(Protocol):
 
 class InboxWorker:
     def __init__(self, inbox: Inbox, edges: Mapping[str, InboxEdge], admission: Admission,
-                 running: int = RUNNING, poll: float = POLL_SECONDS):
+                 people: Admission | None = None, running: int = RUNNING, poll: float = POLL_SECONDS):
+        """`people` counts the items being worked, for work that gives way to them."""
         self.inbox, self.edges, self.admission = inbox, dict(edges), admission
+        self.people = people or Admission()
         self.running, self.poll = running, poll
         self._working: set[asyncio.Task] = set()
         self._freed = asyncio.Event()
@@ -73,6 +75,10 @@ class InboxWorker:
         self._freed.set()
 
     async def _work(self, item: InboxItem) -> None:
+        with self.people.answering():
+            await self._answer(item)
+
+    async def _answer(self, item: InboxItem) -> None:
         edge = self.edges[item.platform]
         try:
             actor = await edge.actor(item)

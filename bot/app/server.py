@@ -1,6 +1,6 @@
 """`preceptor serve`: one aiohttp server for Slack, Teams and health, ticking on an interval.
-It owns the inbox worker and the application's immediate delivery, and closes the
-application when it stops."""
+It owns the inbox worker, the folder of workspace events and the application's immediate
+delivery, and closes the application when it stops."""
 
 import asyncio
 import contextlib
@@ -14,7 +14,9 @@ from string import Template
 from aiohttp import web
 
 from bot.app import logs
+from bot.app.admission import Admission
 from bot.app.assembly import Application
+from bot.app.fold_worker import FoldWorker
 from bot.app.inbox_worker import InboxWorker
 from bot.app.scheduler import start_ticking
 from bot.core import metrics
@@ -25,6 +27,7 @@ from storage.migrate import revisions
 log = logging.getLogger(__name__)
 APPLICATION = web.AppKey("application", Application)
 INBOX_WORKER = web.AppKey("inbox_worker", InboxWorker)
+FOLD_WORKER = web.AppKey("fold_worker", FoldWorker)
 PROBLEMS = web.AppKey("problems", dict)  # dependency -> async check: None, or what is wrong
 HEALTH_TIMEOUT = 2.0  # seconds: a database that does not answer by then is unavailable
 
@@ -39,7 +42,11 @@ def make_server(app: Application, *, tick: bool = True, socket_mode: bool = Fals
     server.router.add_get("/metrics", metrics_page)
     for page in ("privacy", "terms"):  # what the Teams package links to
         server.router.add_get(f"/{page}", partial(notice, page=page))
-    _mount_slack(server, app, socket_mode)
+    people = Admission()  # commands being worked: the folder gives way to them
+    folder = FoldWorker(app.events, app.db, app.clock, requests=app.admission, people=people)
+    server[FOLD_WORKER] = folder
+    server.cleanup_ctx.append(_running(folder.run))
+    _mount_slack(server, app, socket_mode, people)
     if app.teams_adapter is not None:
         teams.mount(server, app.teams_adapter, app.settings, app.dispatch, app.events, app.conversations)
     if tick:
@@ -66,7 +73,8 @@ async def _request_id(request: web.Request, handler):
             metrics.ACK_SECONDS.labels(route).observe(time.perf_counter() - started)
 
 
-def _mount_slack(server: web.Application, app: Application, socket_mode: bool) -> None:
+def _mount_slack(server: web.Application, app: Application, socket_mode: bool,
+                 people: Admission) -> None:
     if not slack.is_configured(app.settings, socket_mode):
         if socket_mode:
             raise SystemExit("--socket-mode needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN")
@@ -76,9 +84,9 @@ def _mount_slack(server: web.Application, app: Application, socket_mode: bool) -
                                          sending)
     server[PROBLEMS]["slack"] = problem
     server.on_startup.append(lambda _server: _checked_at_start(problem))
-    worker = InboxWorker(app.inbox, {"slack": edge}, app.admission)
+    worker = InboxWorker(app.inbox, {"slack": edge}, app.admission, people)
     server[INBOX_WORKER] = worker
-    server.cleanup_ctx.append(_working(worker, app.delivery.grace))
+    server.cleanup_ctx.append(_running(worker.run, lambda: worker.close(app.delivery.grace)))
     if not socket_mode:
         slack.mount(server, bolt, app.settings, app.admission)
         return
@@ -94,14 +102,16 @@ def _mount_slack(server: web.Application, app: Application, socket_mode: bool) -
     server.cleanup_ctx.append(socket)
 
 
-def _working(worker: InboxWorker, grace: float):
+def _running(run, close=None):
+    """A worker's loop for the server's lifetime; cancelled at the end, then `close()`d."""
     async def ctx(_server):
-        task = asyncio.get_running_loop().create_task(worker.run())
+        task = asyncio.get_running_loop().create_task(run())
         yield
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        await worker.close(grace)
+        if close is not None:
+            await close()
 
     return ctx
 

@@ -21,6 +21,7 @@ from bot.core import metrics
 from bot.core.actor import Actor
 from bot.core.dispatch import Dispatch
 from bot.core.errors import Busy
+from bot.core.group_commit import GroupCommit
 from bot.core.messages import Message
 from bot.core.unit_of_work import UnitOfWork
 from bot.delivery import outbox
@@ -84,26 +85,21 @@ class Inbox:
         a dead instance held is answered, not correctness."""
         self.work, self.dispatch, self.timeout, self.lease = work, dispatch, timeout, lease
         self.arrived = asyncio.Event()  # set when this instance wrote an item down
-        self._queued: list[tuple[dict, float, asyncio.Future]] = []  # row, deadline, written?
-        self._writing: asyncio.Task | None = None
+        self._writes = GroupCommit(work.db, insert_inbox_items, timeout)
 
     async def receive(self, item: Received) -> bool:
-        """Write `item` down; False if it already was (a replay). A command that does not
-        parse or looks like patient information is refused first (raised: nothing is
-        written); `Busy` is raised when the database cannot take it within `timeout`."""
+        """Write `item` down (a group commit); False if it already was (a replay). A command
+        that does not parse or looks like patient information is refused first (raised:
+        nothing is written); `Busy` is raised when the database cannot take it within
+        `timeout`."""
         if item.kind == "command":
             try:
                 self.dispatch.screen(item.text)
             except Exception:
                 metrics.REQUESTS.labels(item.kind, "refused").inc()
                 raise
-        loop = asyncio.get_running_loop()
-        written = loop.create_future()
-        self._queued.append((item.row(self.work.clock.now()), loop.time() + self.timeout, written))
-        if self._writing is None or self._writing.done():
-            self._writing = loop.create_task(self._write_queued())
         try:
-            new = await written
+            new = await self._writes.add(item.row(self.work.clock.now()))
         except (TimeoutError, SQLAlchemyError, OSError) as error:
             log.warning("could not write a %s down (%s); told the person to try again",
                         item.kind, type(error).__name__)
@@ -113,31 +109,6 @@ class Inbox:
         if new:
             self.arrived.set()
         return new
-
-    async def _write_queued(self) -> None:
-        """Group commit: what arrived while one write was under way goes in the next, in one
-        transaction, by the earliest of its deadlines (so no one is told "busy" about an
-        item that is then written after all: an abandoned write rolls back)."""
-        loop = asyncio.get_running_loop()
-        while self._queued:
-            batch, self._queued = self._queued, []
-            rows: dict[str, dict] = {}
-            for row, _, _ in batch:
-                rows.setdefault(row["key"], row)  # a replay in the same batch: written once
-            seconds = max(min(deadline for _, deadline, _ in batch) - loop.time(), 0.0)
-            async def write(session: AsyncSession, rows: dict[str, dict] = rows) -> set[str]:
-                return await insert_inbox_items(session=session, rows=list(rows.values()))
-
-            try:
-                new = await self.work.db.within(seconds, write)
-            except Exception as error:
-                for _, _, written in batch:
-                    if not written.done():  # (its request may have gone: Slack hung up)
-                        written.set_exception(error)
-                continue
-            for row, _, written in batch:
-                if not written.done():
-                    written.set_result(rows[row["key"]] is row and row["key"] in new)
 
     async def claim(self, platforms: list[str], limit: int) -> list[InboxItem]:
         """Lease up to `limit` waiting items to this worker."""

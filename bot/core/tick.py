@@ -14,6 +14,7 @@ from bot.delivery.loop import LEASE, DeliveryReport, deliver_until_idle
 from bot.delivery.messenger import Messenger
 from bot.usecases import checkins, impact, intros, learning, pauses, rosters
 from storage.engine import Database
+from storage.queries.observations import purge_folded
 from storage.queries.retention import purge_inbound_events, purge_interactions, purge_sent
 
 BATCH = 200
@@ -32,7 +33,8 @@ STEPS: dict[str, Step] = {
 class Retention:
     """How long what is kept only for a while stays (PRECEPTOR_KEEP_*_DAYS)."""
     interactions: timedelta = timedelta(days=365)  # since the pair's last interaction
-    inbound_events: timedelta = timedelta(days=7)  # ids of events seen, against replays
+    inbound_events: timedelta = timedelta(days=7)  # ids of events seen, against replays (and
+    # the observations folded from them)
     sent: timedelta = timedelta(days=30)  # outbox rows sent, failed or withdrawn
 
 
@@ -47,7 +49,9 @@ class TickReport:
     forgotten: int = 0  # worked inbox items deleted
     drafts_dropped: int = 0  # unanswered "did you mean" questions forgotten
     rosters: int = 0
-    purged: int = 0  # rows past their retention: interactions, inbound event ids, sent messages
+    folded: int = 0  # observations folded into familiarity (the server's folder does most)
+    purged: int = 0  # rows past their retention: interactions, inbound event ids and
+    # observations, sent messages
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
 
 
@@ -59,6 +63,7 @@ class Tick:
         self.purges: list[Step] = [
             lambda s, now, n: purge_interactions(session=s, before=now - keep.interactions, limit=n),
             lambda s, now, n: purge_inbound_events(session=s, before=now - keep.inbound_events, limit=n),
+            lambda s, now, n: purge_folded(session=s, before=now - keep.inbound_events, limit=n),
             lambda s, now, n: purge_sent(session=s, before=now - keep.sent, limit=n)]
 
     async def run(self) -> TickReport:
@@ -74,6 +79,7 @@ class Tick:
             report.purged += await self._drain(purge, now)
         report.rosters = await rosters.read_due(self.db, self.messengers, now, self.events.observe,
                                                 self.events.described)
+        report.folded = await self._drain(self.events.fold, now)
         report.delivery = await deliver_until_idle(self.db, self.messengers, self.clock,
                                                    lease=self.lease)
         return report

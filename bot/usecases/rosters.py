@@ -16,7 +16,7 @@ from storage.queries.workspaces import claim_rosters_due
 log = logging.getLogger(__name__)
 EVERY = timedelta(days=1)
 Observe = Callable[[str, str, Observation], Awaitable[None]]
-Describe = Callable[[str, str, dict[str, Described]], Awaitable[None]]
+Describe = Callable[[str, str, dict[str, Described], set[str]], Awaitable[None]]
 
 
 async def read_due(db: Database, messengers: Mapping[str, Messenger], now: datetime,
@@ -36,9 +36,11 @@ async def read_due(db: Database, messengers: Mapping[str, Messenger], now: datet
             except Exception as error:
                 log.warning("reading channel rosters failed: %s", type(error).__name__)
                 continue
+            listed: set[str] = set()
             for channel, members in rosters.items():
-                listed = tuple(m for m in members if m in people)
-                await observe(platform, team, Observation("roster", "", listed, channel))
-            await describe(platform, team, people)
+                here = tuple(m for m in members if m in people)
+                await observe(platform, team, Observation("roster", "", here, channel))
+                listed.update(here)
+            await describe(platform, team, people, listed)
             read += 1
     return read

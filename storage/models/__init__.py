@@ -13,7 +13,7 @@ from storage.models.mentoring import (
 )
 from storage.models.messaging import ConversationRef, InboundEvent, InboxItem, Outbox, SendSlot
 from storage.models.people import Aspect, AspectSynonym, Expertise, Member, Workspace
-from storage.models.signals import AspectSignal, ChannelMember, Interaction
+from storage.models.signals import AspectSignal, ChannelMember, Interaction, ObservedEvent
 
 __all__ = [
     "Workspace",
@@ -28,6 +28,7 @@ __all__ = [
     "CheckIn",
     "Reflection",
     "Thanks",
+    "ObservedEvent",
     "Outbox",
     "InboxItem",
     "SendSlot",

@@ -1,8 +1,9 @@
-"""Familiarity: interactions, channel membership and aspect words seen."""
+"""Familiarity: interactions, channel membership, aspect words seen, and the events they are
+folded from."""
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models.fields import timestamp
@@ -47,3 +48,26 @@ class AspectSignal(SQLModel, table=True):
     answers: int = 0
     last_at: datetime = timestamp()
 
+
+
+class ObservedEvent(SQLModel, table=True):
+    """A workspace event as familiarity needs it (who, whom, what kind, where, when, and
+    the aspects its words touched, matched in memory: never the words), written down before
+    the platform is answered and folded into the tables above in batches. `others` and
+    `aspects` are space-separated, with a space at each end (" U1 U2 "), so that erasing a
+    person finds their id with one LIKE on both backends. `key` is the platform's id for the
+    event, kept against its retries until the row is purged."""
+
+    __tablename__ = "observation"
+    __table_args__ = (Index("ix_observation_waiting", "folded_at", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str | None = Field(default=None, max_length=200, unique=True)
+    platform: str = Field(max_length=16)
+    team: str = Field(max_length=128)
+    kind: str = Field(max_length=8)  # familiarity.Observation's kinds
+    user_id: str = Field(max_length=128)
+    others: str = Field(default=" ", sa_column=Column(Text, nullable=False))
+    channel: str | None = Field(default=None, max_length=128)
+    aspects: str = Field(default=" ", max_length=200)
+    seen_at: datetime = timestamp()
+    folded_at: datetime | None = timestamp(default=None, nullable=True)

@@ -1,10 +1,18 @@
-"""What the named queries share: insert-or-reselect against concurrent inserts, claiming rows."""
+"""What the named queries share: insert-or-reselect against concurrent inserts, ON CONFLICT,
+claiming rows."""
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import or_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 LIVE = ("active", "paused")   # mentorship statuses that hold a mentor's capacity
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def insert_into(session: AsyncSession, model):
+    """An INSERT that can say ON CONFLICT (both backends have it), in the session's dialect."""
+    return _INSERTS[session.bind.dialect.name](model)
 
 
 async def find_or_insert(session: AsyncSession, query, make):

@@ -1,22 +1,51 @@
-"""Who interacted with whom, channel membership, and thread answers on an aspect: each row
-found or made, and the edges locked for their read-modify-write."""
+"""Who interacted with whom, channel membership, and thread answers on an aspect, written a
+batch at a time: each in one or two set-based statements, rows in key order (so two writers
+lock them in the same order and never deadlock)."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import AspectSignal, ChannelMember, Expertise, Interaction, Member
-from storage.queries.common import find_or_insert
+from storage.queries.common import insert_into
+
+Pair = tuple[int, int]
+CHUNK = 400  # pairs per IN list: far below either backend's limit on bound parameters
 
 
-async def join_channel(*, session: AsyncSession, workspace_id: int, channel: str, member_id: int) -> None:
-    await find_or_insert(
-        session,
-        select(ChannelMember).where(ChannelMember.workspace_id == workspace_id,
-                                    ChannelMember.channel == channel, ChannelMember.member_id == member_id),
-        lambda: ChannelMember(workspace_id=workspace_id, channel=channel, member_id=member_id))
+async def edges_of(*, session: AsyncSession, pairs: Iterable[Pair]) -> dict[Pair, Interaction]:
+    """The edges that exist among `pairs` (member_id, other_id)."""
+    found: dict[Pair, Interaction] = {}
+    ordered = sorted(pairs)
+    for chunk in (ordered[i:i + CHUNK] for i in range(0, len(ordered), CHUNK)):
+        rows = await session.exec(select(Interaction).where(
+            tuple_(Interaction.member_id, Interaction.other_id).in_(chunk)))
+        found.update({(row.member_id, row.other_id): row for row in rows.all()})
+    return found
+
+
+async def write_edges(*, session: AsyncSession, rows: list[dict]) -> None:
+    """Each edge as given (its new weight, counts, channel, last moment), made if missing."""
+    if not rows:
+        return
+    insert = insert_into(session, Interaction)
+    await session.exec(insert.on_conflict_do_update(
+        index_elements=["member_id", "other_id"],
+        set_={name: insert.excluded[name]
+              for name in ("weight", "count", "threads", "channel", "last_at")}),
+        params=sorted(rows, key=lambda r: (r["member_id"], r["other_id"])))
+
+
+async def join_channels(*, session: AsyncSession, rows: set[tuple[int, str, int]]) -> None:
+    """(workspace_id, channel, member_id) memberships, those already known left as they are."""
+    if rows:
+        insert = insert_into(session, ChannelMember).on_conflict_do_nothing(
+            index_elements=["workspace_id", "channel", "member_id"])
+        await session.exec(insert, params=[{"workspace_id": w, "channel": c, "member_id": m}
+                                           for w, c, m in sorted(rows)])
 
 
 async def leave_channel(*, session: AsyncSession, workspace_id: int, channel: str,
@@ -30,29 +59,30 @@ async def leave_channel(*, session: AsyncSession, workspace_id: int, channel: st
         col(ChannelMember.member_id).in_(members)))
 
 
-async def locked_edge(*, session: AsyncSession, member_id: int, other_id: int, now: datetime) -> Interaction:
-    """The edge from one member to another, made if missing, locked until commit (PostgreSQL's
-    default isolation would otherwise lose one of two concurrent updates)."""
-    return await find_or_insert(
-        session,
-        select(Interaction).where(Interaction.member_id == member_id,
-                                  Interaction.other_id == other_id).with_for_update(),
-        lambda: Interaction(member_id=member_id, other_id=other_id, last_at=now))
+async def add_answers(*, session: AsyncSession, answers: dict[Pair, tuple[int, datetime]]) -> dict[Pair, int]:
+    """Thread answers by (member_id, aspect_id): how many more, and the last one's moment;
+    the totals they come to."""
+    if not answers:
+        return {}
+    insert = insert_into(session, AspectSignal)
+    await session.exec(insert.on_conflict_do_update(
+        index_elements=["member_id", "aspect_id"],
+        set_={"answers": AspectSignal.__table__.c.answers + insert.excluded.answers,
+              "last_at": insert.excluded.last_at}),
+        params=[{"member_id": m, "aspect_id": a, "answers": more, "last_at": last}
+                for (m, a), (more, last) in sorted(answers.items())])
+    rows = await session.exec(select(AspectSignal.member_id, AspectSignal.aspect_id,
+                                     AspectSignal.answers).where(
+        tuple_(AspectSignal.member_id, AspectSignal.aspect_id).in_(sorted(answers))))
+    return {(m, a): n for m, a, n in rows.all()}
 
 
-async def locked_signal(*, session: AsyncSession, member_id: int, aspect_id: int,
-                        now: datetime) -> AspectSignal:
-    return await find_or_insert(
-        session,
-        select(AspectSignal).where(AspectSignal.member_id == member_id,
-                                   AspectSignal.aspect_id == aspect_id).with_for_update(),
-        lambda: AspectSignal(member_id=member_id, aspect_id=aspect_id, last_at=now))
-
-
-async def locked_inferred_expertise(*, session: AsyncSession, member_id: int, aspect_id: int,
-                                    now: datetime) -> Expertise:
-    return await find_or_insert(
-        session,
-        select(Expertise).where(Expertise.member_id == member_id, Expertise.aspect_id == aspect_id,
-                                Expertise.source == "inferred").with_for_update(),
-        lambda: Expertise(member_id=member_id, aspect_id=aspect_id, source="inferred", updated_at=now))
+async def infer_expertise(*, session: AsyncSession, weights: dict[Pair, float], now: datetime) -> None:
+    """Inferred expertise at these weights, by (member_id, aspect_id), made if missing."""
+    if weights:
+        insert = insert_into(session, Expertise)
+        await session.exec(insert.on_conflict_do_update(
+            index_elements=["member_id", "aspect_id", "source"],
+            set_={"weight": insert.excluded.weight, "updated_at": insert.excluded.updated_at}),
+            params=[{"member_id": m, "aspect_id": a, "source": "inferred", "weight": w,
+                     "updated_at": now} for (m, a), w in sorted(weights.items())])

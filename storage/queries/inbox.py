@@ -4,20 +4,17 @@ worker at a time and settled once, in the transaction that does their work."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import InboxItem
+from storage.queries.common import insert_into
 from storage.queries.retention import purge
-
-# A key already written (a replay of the same request) inserts nothing.
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 async def insert_inbox_items(*, session: AsyncSession, rows: list[dict]) -> set[str]:
     """Write items in one statement; the keys that were new (a replay's is not)."""
-    insert = _INSERT[session.bind.dialect.name](InboxItem).values(rows)
+    insert = insert_into(session, InboxItem).values(rows)  # a replay's key inserts nothing
     result = await session.exec(insert.on_conflict_do_nothing(index_elements=["key"])
                                 .returning(InboxItem.key))
     return set(result.scalars().all())

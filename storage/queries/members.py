@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Member, Workspace
 from storage.models.people import GUEST, MEMBER, STAFF
-from storage.queries.common import claim, insert_or_reselect
+from storage.queries.common import claim, insert_into, insert_or_reselect
 
 
 async def get_or_create_workspace(
@@ -48,6 +48,24 @@ async def get_or_create_member(
         workspace_id=workspace_id, platform_user_id=platform_user_id, created_at=now, tz=tz
     )
     return await insert_or_reselect(session, member, query)
+
+
+async def member_ids(*, session: AsyncSession, workspace_id: int, user_ids: set[str],
+                     now: datetime, tz: str) -> dict[str, int]:
+    """Members' ids by platform id, those first seen here made (in zone `tz` until the
+    platform says): a select, and for newcomers one insert and a select."""
+    def known():
+        return session.exec(select(Member.platform_user_id, Member.id).where(
+            Member.workspace_id == workspace_id, col(Member.platform_user_id).in_(user_ids)))
+
+    ids = dict((await known()).all())
+    if new := sorted(user_ids - ids.keys()):
+        await session.exec(insert_into(session, Member).on_conflict_do_nothing(
+            index_elements=["workspace_id", "platform_user_id"]), params=[
+            {"workspace_id": workspace_id, "platform_user_id": user, "created_at": now, "tz": tz}
+            for user in new])
+        ids = dict((await known()).all())
+    return ids
 
 
 async def members_by_platform_id(*, session: AsyncSession, platform: str, team: str,

@@ -21,6 +21,7 @@ from storage.models import (
     Thanks,
 )
 from storage.queries.common import either_side
+from storage.queries.observations import erase_observations
 
 
 @dataclass
@@ -77,6 +78,7 @@ async def erase_personal_rows(*, session: AsyncSession, member_id: int, workspac
         or_(Interaction.member_id == member_id, Interaction.other_id == member_id)))
     await session.exec(delete(ConversationRef).where(
         ConversationRef.workspace_id == workspace_id, ConversationRef.key == platform_user_id))
+    await erase_observations(session=session, workspace_id=workspace_id, user_id=platform_user_id)
     for request in (await session.exec(select(LearningRequest).where(
             LearningRequest.member_id == member_id))).all():
         request.details = ""

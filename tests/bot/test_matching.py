@@ -10,7 +10,7 @@ from bot.matching.familiarity import Observation, closeness, decayed
 from bot.matching.features import WEIGHTS, Features, experience_fit
 from bot.matching.ranking import SMALL_CHANNEL
 from storage.models import ChannelMember, Member, Mentorship, Workspace
-from tests.helpers import TEAM, button, text_of
+from tests.helpers import button, text_of
 
 RESIDENT = "role=resident; specialty=Internal Medicine; site=Main campus; started=2025"
 
@@ -59,7 +59,7 @@ async def test_direct_interaction_wins_over_equal_profiles_and_says_where(world)
         await world.person(who, "role=attending; specialty=Internal Medicine", offers="POCUS")
     await world.person("priya", RESIDENT)
     for _ in range(2):
-        await world.app.events.observe("console", TEAM, Observation("reply", "souza", ("priya",), "C9"))
+        await world.observe(Observation("reply", "souza", ("priya",), "C9"))
     first, second = await reasons_for(world, "priya")
     assert first.startswith("1. @Souza") and "you've replied in 2 threads together in #C9" in first
     assert second.startswith("2. @Lee")
@@ -68,8 +68,8 @@ async def test_direct_interaction_wins_over_equal_profiles_and_says_where(world)
 async def test_mentions_and_reactions_count_as_interactions(world):
     await world.person("lee", "role=attending", offers="POCUS")
     await world.person("priya", RESIDENT)
-    await world.app.events.observe("console", TEAM, Observation("mention", "priya", ("lee",), "C1"))
-    await world.app.events.observe("console", TEAM, Observation("reaction", "lee", ("priya",), "C1"))
+    await world.observe(Observation("mention", "priya", ("lee",), "C1"))
+    await world.observe(Observation("reaction", "lee", ("priya",), "C1"))
     (line,) = await reasons_for(world, "priya")
     assert "you've interacted 2 times in #C1" in line
 
@@ -79,10 +79,10 @@ async def test_shared_small_channels_and_mutual_colleagues(world):
     await world.person("priya", RESIDENT)
     for channel in ("C1", "C2"):
         for who in ("lee", "priya"):
-            await world.app.events.observe("console", TEAM, Observation("joined", who, channel=channel))
+            await world.observe(Observation("joined", who, channel=channel))
     for friend in ("kim", "ana", "sam"):
-        await world.app.events.observe("console", TEAM, Observation("mention", friend, ("priya",)))
-        await world.app.events.observe("console", TEAM, Observation("mention", friend, ("lee",)))
+        await world.observe(Observation("mention", friend, ("priya",)))
+        await world.observe(Observation("mention", friend, ("lee",)))
     (line,) = await reasons_for(world, "priya")
     assert "you share 2 small channels" in line and "you have 3 colleagues in common" in line
 
@@ -91,7 +91,7 @@ async def test_big_channels_say_nothing(world):
     await world.person("lee", "role=attending", offers="POCUS")
     await world.person("priya", RESIDENT)
     for who in ("lee", "priya"):
-        await world.app.events.observe("console", TEAM, Observation("joined", who, channel="GENERAL"))
+        await world.observe(Observation("joined", who, channel="GENERAL"))
     async with world.db.transaction() as session:   # the rest of a big channel, in one go
         lee = (await session.exec(select(Member).where(Member.platform_user_id == "lee"))).one()
         crowd = [Member(workspace_id=lee.workspace_id, platform_user_id=f"x{n}", created_at=world.clock.now())
@@ -107,7 +107,7 @@ async def test_big_channels_say_nothing(world):
 async def test_answering_threads_on_an_aspect_infers_expertise_that_can_be_cleared(world):
     await world.person("priya", RESIDENT)
     for n in range(3):
-        await world.app.events.observe("console", TEAM, Observation(
+        await world.observe(Observation(
             "reply", "kim", ("priya",), "C1", text=f"for a FAST exam tilt the probe ({n})"))
     (line,) = await reasons_for(world, "priya")
     assert line.startswith("1. @kim") and "often answers colleagues' questions on Point-of-care" in line

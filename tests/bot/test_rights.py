@@ -5,8 +5,9 @@ import json
 import pytest
 from sqlmodel import select
 
+from bot.matching.familiarity import Observation
 from bot.privacy import audit
-from storage.models import AuditEvent, Expertise, Interaction, LearningRequest, Member
+from storage.models import AuditEvent, Expertise, Interaction, LearningRequest, Member, ObservedEvent
 from tests.bot.test_checkins import paired
 from tests.helpers import TEAM, button, text_of
 
@@ -17,9 +18,7 @@ async def test_export_holds_everything_about_me_and_nothing_private_of_others(wo
     await world.cmd("priya", "met")
     await world.person("nguyen", "role=student")
     await world.cmd("nguyen", "/learn --private grant writing: a secret plan")
-    from bot.matching.familiarity import Observation
-
-    await world.app.events.observe("console", TEAM, Observation("mention", "priya", ("souza",), "C1"))
+    await world.observe(Observation("mention", "priya", ("souza",), "C1"))
     reply = await world.cmd("priya", "/mentor export")
     name, content = reply.file
     data = json.loads(content)
@@ -55,6 +54,10 @@ async def test_forget_me_needs_confirmation_then_erases_and_keeps_counts(world):
     assert "type `/mentor forget-me confirm`" in asked
     async with world.db.transaction() as session:
         assert (await session.exec(select(Member).where(Member.platform_user_id == "priya"))).one()
+    for seen in (Observation("reply", "priya", ("kim",), "C1"),  # written down, not yet folded
+                 Observation("mention", "kim", ("lee", "priya"), "C1"),
+                 Observation("mention", "kim", ("priyanka",), "C1")):
+        await world.app.events.observe("console", TEAM, seen)
     done = await world.cmd("priya", "/mentor forget-me confirm")
     assert "erased what I held on you" in text_of(done)
     await world.tick()
@@ -63,7 +66,9 @@ async def test_forget_me_needs_confirmation_then_erases_and_keeps_counts(world):
         assert (await session.exec(select(Member).where(Member.platform_user_id == "priya"))).first() is None
         (request,) = (await session.exec(select(LearningRequest))).all()
         assert request.details == ""  # the row stays for the counts, the words are gone
-        assert (await session.exec(select(Interaction))).all() == []
+        assert len((await session.exec(select(Interaction))).all()) == 4  # kim-lee, kim-priyanka
+        assert [o.others for o in (await session.exec(select(ObservedEvent).order_by(
+            ObservedEvent.id))).all()] == [" lee ", " priyanka "]
         assert len((await session.exec(select(Expertise))).all()) == 2  # Souza's offers stay
         kinds = [e.kind for e in (await session.exec(select(AuditEvent))).all()]
         assert kinds == ["introduction", "erasure"]

@@ -15,12 +15,14 @@ from bot.app.settings import Settings
 from storage.models import ChannelMember, InboxItem, Interaction, Member, Workspace
 from tests.e2e.conftest import SlackWorld
 from tests.e2e.fake_slack import FakeSlack
+from tests.helpers import all_folded
 
 APP_USER = "UBOT"  # the fake's auth.test: the app's own bot user
 
 
 async def edges(world) -> set[tuple[str, str]]:
-    """Who has a familiarity edge with whom, by Slack id."""
+    """Who has a familiarity edge with whom, by Slack id, once all is folded in."""
+    await all_folded(world.app.db)
     async with world.app.db.transaction() as session:
         ids = dict((await session.exec(select(Member.id, Member.platform_user_id))).all())
         rows = (await session.exec(select(Interaction.member_id, Interaction.other_id))).all()
@@ -28,6 +30,7 @@ async def edges(world) -> set[tuple[str, str]]:
 
 
 async def members(world) -> set[str]:
+    await all_folded(world.app.db)
     async with world.app.db.transaction() as session:
         return set((await session.exec(select(Member.platform_user_id))).all())
 
@@ -117,6 +120,7 @@ async def test_leaving_a_channel_is_followed(slack_world):
     await send(slack_world, channel_change("member_joined_channel", "U_LEE"))
     await send(slack_world, channel_change("member_left_channel", "U_KIM"))
     await send(slack_world, channel_change("member_left_channel", "U_NEVER_SEEN"))
+    await all_folded(slack_world.app.db)
     async with slack_world.app.db.transaction() as session:
         left = (await session.exec(select(func.count()).select_from(ChannelMember))).one()
     assert left == 1 and "U_NEVER_SEEN" not in await members(slack_world)
@@ -141,6 +145,7 @@ async def test_slack_connect_events_are_filed_under_the_installing_workspace(sla
     await send(slack_world, reaction("U_LEE", "U_KIM"))  # an ordinary one first
     body = shared(reaction("U_KIM", "U_LEE"), "EvSHARED1")
     assert (await slack_world.client.post(body, "application/json")).status == 200
+    await all_folded(slack_world.app.db)
     async with slack_world.app.db.transaction() as session:
         teams = set((await session.exec(select(Workspace.external_id))).all())
         (count,) = (await session.exec(select(Interaction.count).where(
@@ -191,6 +196,7 @@ async def test_people_slack_has_not_described_yet_get_the_workspaces_zone(db_url
     world.client = await world.start()
     try:
         await send(world, reaction("U_NEW_NURSE", "U_NEW_RESIDENT"))
+        await all_folded(world.app.db)
         async with world.app.db.transaction() as session:
             zones = set((await session.exec(select(Member.tz))).all())
     finally:

@@ -11,6 +11,7 @@ import pytest
 
 from tests.e2e.teams_client import TENANT
 from tests.e2e.teams_world import CHANNEL, TeamsWorld, in_channel, mention
+from tests.helpers import all_folded
 
 ROOT = Path(__file__).resolve().parents[2]
 async def tick_cli(world: TeamsWorld, now: str) -> str:
@@ -212,6 +213,7 @@ async def test_colleagues_mentioned_in_a_channel_become_familiar(teams):
         {"type": "mention", "text": "<at>Marcus Lee</at>",
          "mentioned": {"id": "29:lee", "name": "Marcus Lee"}}]
     await teams.client.post(activity)
+    await all_folded(teams.app.db)
     await teams.client.say("29:lee", "offer POCUS")
     await teams.reply_to("29:lee", 1)
     await teams.client.say("29:priya", "learn --private POCUS")
@@ -226,6 +228,7 @@ async def test_channel_chatter_without_the_bots_mention_is_observed_never_answer
         "29:priya", text="Thanks <at>Marcus Lee</at> for the teaching"))
     activity["entities"] = [mention("29:lee", "Marcus Lee")]
     assert (await teams.client.post(activity)).status in (200, 201)
+    await all_folded(teams.app.db)
     await teams.client.say("29:lee", "offer POCUS")
     await teams.reply_to("29:lee", 1)
     await teams.client.say("29:priya", "learn --private POCUS")

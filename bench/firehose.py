@@ -1,0 +1,194 @@
+"""The event firehose: signed workspace events sent as Slack sends them (open loop, at a set
+rate, never waiting for the previous one) to `preceptor serve`, with one `/learn` a second
+beside them whose private answer is timed. Thread replies, reactions, channel joins and
+mentions over the 2,000-person roster of `bench.sustained` and 50 channels.
+
+Each step sends `--seconds` of events at one rate (100 → 1,000 a second by default) and
+reports: events acknowledged a second (all of the step's, over the time until the last
+answer), how many took longer than Slack's 3 s, and their p50/p99 ack, how many were folded into
+familiarity a second during the step and the backlog left at its end (observations written
+down and not yet folded: it must not grow with time), and the `/learn` answers' p50/p99.
+
+    python -m bench.firehose [--rates 100 250 500 1000] [--seconds 10] [--database URL]
+"""
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from urllib.parse import urlencode
+
+import aiohttp
+from sqlalchemy import create_engine, inspect, text
+
+from bench.common import ROOT, backend, free_port, fresh_database, record
+from bench.sustained import ASPECTS, PEOPLE, Answers, roster, serving
+from tests.e2e.fake_slack import FakeSlack
+from tests.e2e.slack_client import SECRET, sign
+
+CHANNELS = 50
+IDS = itertools.count()
+
+
+def event(rng: random.Random) -> dict:
+    """One workspace event, shaped as the captures the tests cite (tests/e2e/
+    test_slack_payloads.py: bolt-python's scenario tests and Slack's API reference)."""
+    user, other = (f"U{n}" for n in rng.sample(range(PEOPLE), 2))
+    channel, ts = f"C{rng.randrange(CHANNELS)}", f"{time.time():.6f}"
+    kind = rng.random()
+    if kind < 0.5:  # a thread reply, sometimes on an aspect
+        words = rng.choice(["thanks, that helped", f"re {ASPECTS[rng.randrange(5)].lower()}: try this"])
+        return {"type": "message", "text": words, "user": user, "ts": ts,
+                "thread_ts": "1633663824.000500", "parent_user_id": other, "channel": channel,
+                "event_ts": ts, "channel_type": "channel"}
+    if kind < 0.8:
+        return {"type": "reaction_added", "user": user, "reaction": "thumbsup",
+                "item": {"type": "message", "channel": channel, "ts": "1599529504.000400"},
+                "item_user": other, "event_ts": ts}
+    if kind < 0.9:
+        return {"type": "member_joined_channel", "user": user, "channel": channel,
+                "channel_type": "C", "team": "T1"}
+    return {"type": "message", "text": f"<@{other}> can you look at this", "user": user,
+            "ts": ts, "channel": channel, "event_ts": ts, "channel_type": "channel"}
+
+
+def envelope(event: dict) -> str:
+    return json.dumps({"token": "legacy", "team_id": "T1", "api_app_id": "A1",
+                       "type": "event_callback", "event_id": f"Ev{next(IDS)}",
+                       "event_time": int(time.time()), "event": event})
+
+
+class Backlog:
+    """Observations written down and not yet folded, read straight from the database."""
+
+    def __init__(self, url: str):
+        self.engine = create_engine(url)
+
+    def counts(self) -> tuple[int, int]:
+        """(written, folded) so far; (0, 0) when events are not written down first."""
+        if not inspect(self.engine).has_table("observation"):
+            return 0, 0
+        with self.engine.connect() as connection:
+            return tuple(connection.execute(text(
+                "SELECT count(*), count(folded_at) FROM observation")).one())
+
+
+async def step(url: str, answers: Answers, base: str, rate: int, seconds: float,
+               backlog: Backlog, rng: random.Random) -> dict:
+    acks, errors, answered, pending, last_ack = [], 0, [], set(), 0.0
+    before = await asyncio.to_thread(backlog.counts)
+
+    async def send(session, body: str, content_type: str) -> float | None:
+        nonlocal errors
+        started = time.perf_counter()
+        try:
+            async with session.post(url, data=body, headers={"Content-Type": content_type,
+                                                             **sign(body)}) as response:
+                await response.read()
+                if response.status == 200:
+                    return time.perf_counter() - started
+        except aiohttp.ClientError:
+            pass
+        errors += 1
+        return None
+
+    async def fire(session, body: str) -> None:
+        nonlocal last_ack
+        took = await send(session, body, "application/json")
+        if took is not None:
+            acks.append(took)
+            last_ack = time.perf_counter()
+
+    async def learn(session, n: int) -> None:
+        key = f"fh{rate}-{n}"
+        answers.waiting[key] = asyncio.get_running_loop().create_future()
+        started = time.perf_counter()
+        data = urlencode({"team_id": "T1", "user_id": f"U{n % 200}", "command": "/learn",
+                          "text": f"{ASPECTS[n % 5]}: step {rate} {n}", "channel_id": "D1",
+                          "trigger_id": f"t{key}", "response_url": base + key})
+        if await send(session, data, "application/x-www-form-urlencoded") is None:
+            return
+        with contextlib.suppress(TimeoutError):
+            answered.append(await asyncio.wait_for(answers.waiting[key], 60) - started)
+
+    connector = aiohttp.TCPConnector(limit=400)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        start, total = time.perf_counter(), int(rate * seconds)
+        for n in range(total):  # open loop: each event leaves at its own moment
+            delay = start + n / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            task = asyncio.create_task(fire(session, envelope(event(rng))))
+            if n % rate == 0:
+                task = asyncio.create_task(learn(session, n // rate))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+        sent_for = time.perf_counter() - start
+        during = await asyncio.to_thread(backlog.counts)
+        await asyncio.gather(*pending)
+    quantile = lambda xs, q: (round(1000 * statistics.quantiles(xs, n=100)[q - 1], 1)  # noqa: E731
+                              if len(xs) > 1 else None)
+    return {"rate": rate, "sent": total,
+            "acked_per_s": round(len(acks) / (last_ack - start), 1) if acks else 0,
+            "errors": errors, "acks_over_3s": sum(a > 3 for a in acks),
+            "ack_p50_ms": quantile(acks, 50), "ack_p99_ms": quantile(acks, 99),
+            "folded_per_s": round((during[1] - before[1]) / sent_for, 1),
+            "backlog_at_end": during[0] - during[1],
+            "learn_answered": len(answered), "learn_p50_ms": quantile(answered, 50),
+            "learn_p99_ms": quantile(answered, 99)}
+
+
+async def main_async(args) -> None:
+    fake, answers = FakeSlack(), Answers()
+    await fake.start()
+    base = await answers.start()
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        database = fresh_database(args.database, folder, "firehose")
+        env = {**os.environ, "DATABASE_URL": database, "SLACK_BOT_TOKEN": "xoxb-bench",
+               "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": f"{fake.url}/api/",
+               "PRECEPTOR_CHANNEL": "C1"}
+        roster(f"{folder}/staff.csv")
+        for command in (["db", "upgrade"], ["import-roster", f"{folder}/staff.csv", "--team", "T1"]):
+            done = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot.app.cli", *command, cwd=ROOT, env=env,
+                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+            await done.wait()
+        port = free_port()
+        process, url = await serving([sys.executable, "-m", "bot.app.cli", "serve", "--host",
+                                      "127.0.0.1", "--port", str(port)], env, port)
+        backlog, rng = Backlog(database), random.Random(20)
+        try:
+            for rate in args.rates:
+                row = await step(url, answers, base, rate, args.seconds, backlog, rng)
+                print(json.dumps(row))
+                rows.append(row)
+        finally:
+            process.terminate()
+            await process.wait()
+            backlog.engine.dispose()
+    await answers.runner.cleanup()
+    await fake.stop()
+    kind = backend(args.database or "")
+    record(f"firehose-{kind}", {"backend": kind, "people": PEOPLE, "channels": CHANNELS,
+                                "seconds": args.seconds, "steps": rows})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rates", type=int, nargs="+", default=[100, 250, 500, 1000])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--database")
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
