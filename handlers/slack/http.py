@@ -5,6 +5,7 @@ object, so an unauthenticated request must never reach it; Bolt's check is switc
 The OAuth pages are browser requests and go to Bolt's OAuth flow directly.
 """
 
+import contextlib
 import json
 import logging
 from urllib.parse import parse_qs, parse_qsl
@@ -46,8 +47,11 @@ class SlackHttp:
             # Signed, but shaped as Slack never sends (`"user": false`): Bolt cannot read it.
             log.warning("ignored a signed request Bolt could not read")
             return web.Response(status=200)
-        # Only signed requests make work wait: nobody else can hold it back.
-        with self.admission.answering():
+        # Only signed commands and clicks make work wait: nobody else can hold it back, and
+        # events (JSON) are only written down, however many come.
+        waits = self.admission.answering() if request.content_type != "application/json" \
+            else contextlib.nullcontext()
+        with waits:
             response = await self.app.async_dispatch(bolt)
         return await to_aiohttp_response(response)
 
