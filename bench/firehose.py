@@ -6,8 +6,9 @@ mentions over the 2,000-person roster of `bench.sustained` and 50 channels.
 Each step sends `--seconds` of events at one rate (100 → 1,000 a second by default) and
 reports: events acknowledged a second (all of the step's, over the time until the last
 answer), how many took longer than Slack's 3 s, and their p50/p99 ack, how many were folded into
-familiarity a second during the step and the backlog left at its end (observations written
-down and not yet folded: it must not grow with time), and the `/learn` answers' p50/p99.
+familiarity a second during the step and the backlog (observations written down and not
+yet folded) at each second and at its end: it must not grow with time; and the `/learn`
+answers' p50/p99.
 
     python -m bench.firehose [--rates 100 250 500 1000] [--seconds 10] [--database URL]
 """
@@ -107,7 +108,7 @@ async def step(url: str, answers: Answers, base: str, rate: int, seconds: float,
             last_ack = time.perf_counter()
 
     async def learn(session, n: int) -> None:
-        key = f"fh{rate}-{n}"
+        key = f"fh{next(IDS)}"
         answers.waiting[key] = asyncio.get_running_loop().create_future()
         started = time.perf_counter()
         data = urlencode({"team_id": "T1", "user_id": f"U{n % 200}", "command": "/learn",
@@ -118,6 +119,11 @@ async def step(url: str, answers: Answers, base: str, rate: int, seconds: float,
         with contextlib.suppress(TimeoutError):
             answered.append(await asyncio.wait_for(answers.waiting[key], 60) - started)
 
+    async def sample(second: int) -> None:
+        written, folded = await asyncio.to_thread(backlog.counts)
+        backlogs[second] = written - folded
+
+    backlogs: dict[int, int] = {}
     connector = aiohttp.TCPConnector(limit=400)
     async with aiohttp.ClientSession(connector=connector) as session:
         start, total = time.perf_counter(), int(rate * seconds)
@@ -125,11 +131,13 @@ async def step(url: str, answers: Answers, base: str, rate: int, seconds: float,
             delay = start + n / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            task = asyncio.create_task(fire(session, envelope(event(rng))))
-            if n % rate == 0:
-                task = asyncio.create_task(learn(session, n // rate))
-            pending.add(task)
-            task.add_done_callback(pending.discard)
+            tasks = [asyncio.create_task(fire(session, envelope(event(rng))))]
+            if n % rate == 0:  # each second: one /learn, and the backlog as it stands
+                tasks += [asyncio.create_task(learn(session, n // rate)),
+                          asyncio.create_task(sample(n // rate))]
+            for task in tasks:
+                pending.add(task)
+                task.add_done_callback(pending.discard)
         sent_for = time.perf_counter() - start
         during = await asyncio.to_thread(backlog.counts)
         await asyncio.gather(*pending)
@@ -140,6 +148,7 @@ async def step(url: str, answers: Answers, base: str, rate: int, seconds: float,
             "errors": errors, "acks_over_3s": sum(a > 3 for a in acks),
             "ack_p50_ms": quantile(acks, 50), "ack_p99_ms": quantile(acks, 99),
             "folded_per_s": round((during[1] - before[1]) / sent_for, 1),
+            "backlog_by_second": [backlogs[k] for k in sorted(backlogs)],
             "backlog_at_end": during[0] - during[1],
             "learn_answered": len(answered), "learn_p50_ms": quantile(answered, 50),
             "learn_p99_ms": quantile(answered, 99)}
@@ -166,6 +175,7 @@ async def main_async(args) -> None:
                                       "127.0.0.1", "--port", str(port)], env, port)
         backlog, rng = Backlog(database), random.Random(20)
         try:
+            await step(url, answers, base, 1, 2, backlog, rng)  # warm up: the first /learn loads the catalog
             for rate in args.rates:
                 row = await step(url, answers, base, rate, args.seconds, backlog, rng)
                 print(json.dumps(row))

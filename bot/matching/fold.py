@@ -11,10 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.matching.familiarity import INFER_AFTER_ANSWERS, KIND_WEIGHT, MAX_OTHERS, decayed
-from storage.models import Interaction, ObservedEvent
 from storage.queries.familiarity import (
     add_answers,
     edges_of,
@@ -33,13 +33,13 @@ class _Run:
     """Observations of one workspace with no departure among them, folded together."""
 
     workspace_id: int
-    seen: list[ObservedEvent] = field(default_factory=list)
+    seen: list[Row] = field(default_factory=list)
 
     def people(self) -> set[str]:
         return {user for row in self.seen for user in (row.user_id, *named(row))} - {""}
 
 
-def named(row: ObservedEvent) -> list[str]:
+def named(row: Row) -> list[str]:
     """A channel roster's members, all of them; else whom the actor interacted with: each
     once, never themselves, at most MAX_OTHERS."""
     if row.kind == "roster":
@@ -47,7 +47,7 @@ def named(row: ObservedEvent) -> list[str]:
     return [o for o in dict.fromkeys(row.others.split()) if o != row.user_id][:MAX_OTHERS]
 
 
-async def fold(session: AsyncSession, rows: list[ObservedEvent], *, now: datetime, zone: str) -> None:
+async def fold(session: AsyncSession, rows: list[Row], *, now: datetime, zone: str) -> None:
     """Fold `rows` (in the order they were written) in; people first seen get `zone`."""
     workspaces: dict[tuple[str, str], int] = {}
     run: _Run | None = None
@@ -68,7 +68,7 @@ async def fold(session: AsyncSession, rows: list[ObservedEvent], *, now: datetim
         await _fold_run(session, run, now, zone)
 
 
-async def _depart(session: AsyncSession, workspace_id: int, row: ObservedEvent) -> None:
+async def _depart(session: AsyncSession, workspace_id: int, row: Row) -> None:
     """Someone left a channel; or a channel's whole membership: whoever is not in it left
     (its members join in the run that follows)."""
     if row.channel:
@@ -103,7 +103,7 @@ async def _fold_run(session: AsyncSession, run: _Run, now: datetime, zone: str) 
         pair: min(1.0, total / 10) for pair, total in totals.items() if total >= INFER_AFTER_ANSWERS})
 
 
-def _strengthened(edge: Interaction | None, pair: tuple[int, int], seen: list[ObservedEvent]) -> dict:
+def _strengthened(edge: Row | None, pair: tuple[int, int], seen: list[Row]) -> dict:
     """One edge after `seen`, in order: decayed to each event's moment, plus its weight."""
     weight = edge.weight if edge else 0.0
     count, threads = (edge.count, edge.threads) if edge else (0, 0)

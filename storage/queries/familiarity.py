@@ -5,7 +5,7 @@ lock them in the same order and never deadlock)."""
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, tuple_
+from sqlalchemy import Row, delete, tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,17 +13,18 @@ from storage.models import AspectSignal, ChannelMember, Expertise, Interaction, 
 from storage.queries.common import insert_into
 
 Pair = tuple[int, int]
+EDGES = Interaction.__table__  # Core, not the ORM: a batch's rows need no objects
 CHUNK = 400  # pairs per IN list: far below either backend's limit on bound parameters
 
 
-async def edges_of(*, session: AsyncSession, pairs: Iterable[Pair]) -> dict[Pair, Interaction]:
-    """The edges that exist among `pairs` (member_id, other_id)."""
-    found: dict[Pair, Interaction] = {}
-    ordered = sorted(pairs)
+async def edges_of(*, session: AsyncSession, pairs: Iterable[Pair]) -> dict[Pair, Row]:
+    """The edges that exist among `pairs` (member_id, other_id), as plain rows."""
+    found: dict[Pair, Row] = {}
+    ordered, connection = sorted(pairs), await session.connection()
     for chunk in (ordered[i:i + CHUNK] for i in range(0, len(ordered), CHUNK)):
-        rows = await session.exec(select(Interaction).where(
-            tuple_(Interaction.member_id, Interaction.other_id).in_(chunk)))
-        found.update({(row.member_id, row.other_id): row for row in rows.all()})
+        rows = await connection.execute(select(EDGES).where(
+            tuple_(EDGES.c.member_id, EDGES.c.other_id).in_(chunk)))
+        found.update({(row.member_id, row.other_id): row for row in rows})
     return found
 
 
@@ -31,21 +32,21 @@ async def write_edges(*, session: AsyncSession, rows: list[dict]) -> None:
     """Each edge as given (its new weight, counts, channel, last moment), made if missing."""
     if not rows:
         return
-    insert = insert_into(session, Interaction)
-    await session.exec(insert.on_conflict_do_update(
+    insert = insert_into(session, EDGES)
+    await (await session.connection()).execute(insert.on_conflict_do_update(
         index_elements=["member_id", "other_id"],
         set_={name: insert.excluded[name]
               for name in ("weight", "count", "threads", "channel", "last_at")}),
-        params=sorted(rows, key=lambda r: (r["member_id"], r["other_id"])))
+        sorted(rows, key=lambda r: (r["member_id"], r["other_id"])))
 
 
 async def join_channels(*, session: AsyncSession, rows: set[tuple[int, str, int]]) -> None:
     """(workspace_id, channel, member_id) memberships, those already known left as they are."""
     if rows:
-        insert = insert_into(session, ChannelMember).on_conflict_do_nothing(
+        insert = insert_into(session, ChannelMember.__table__).on_conflict_do_nothing(
             index_elements=["workspace_id", "channel", "member_id"])
-        await session.exec(insert, params=[{"workspace_id": w, "channel": c, "member_id": m}
-                                           for w, c, m in sorted(rows)])
+        await (await session.connection()).execute(
+            insert, [{"workspace_id": w, "channel": c, "member_id": m} for w, c, m in sorted(rows)])
 
 
 async def leave_channel(*, session: AsyncSession, workspace_id: int, channel: str,

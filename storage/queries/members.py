@@ -54,17 +54,19 @@ async def member_ids(*, session: AsyncSession, workspace_id: int, user_ids: set[
                      now: datetime, tz: str) -> dict[str, int]:
     """Members' ids by platform id, those first seen here made (in zone `tz` until the
     platform says): a select, and for newcomers one insert and a select."""
-    def known():
-        return session.exec(select(Member.platform_user_id, Member.id).where(
-            Member.workspace_id == workspace_id, col(Member.platform_user_id).in_(user_ids)))
+    table, connection = Member.__table__, await session.connection()
 
-    ids = dict((await known()).all())
+    async def known() -> dict[str, int]:
+        return dict((await connection.execute(select(table.c.platform_user_id, table.c.id).where(
+            table.c.workspace_id == workspace_id, table.c.platform_user_id.in_(user_ids)))).all())
+
+    ids = await known()
     if new := sorted(user_ids - ids.keys()):
-        await session.exec(insert_into(session, Member).on_conflict_do_nothing(
-            index_elements=["workspace_id", "platform_user_id"]), params=[
+        await connection.execute(insert_into(session, table).on_conflict_do_nothing(
+            index_elements=["workspace_id", "platform_user_id"]), [
             {"workspace_id": workspace_id, "platform_user_id": user, "created_at": now, "tz": tz}
             for user in new])
-        ids = dict((await known()).all())
+        ids = await known()
     return ids
 
 

@@ -3,7 +3,7 @@ order by the one folder at work (instances take turns), marked folded, purged by
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, text, update
+from sqlalchemy import Row, delete, func, text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,6 +12,7 @@ from storage.queries.common import insert_into
 from storage.queries.retention import purge
 
 FOLD_LOCK = 0x666F6C64  # "fold": an advisory lock key of Preceptor's own
+TABLE = ObservedEvent.__table__
 
 
 async def insert_observations(*, session: AsyncSession, rows: list[dict]) -> set[str]:
@@ -22,20 +23,19 @@ async def insert_observations(*, session: AsyncSession, rows: list[dict]) -> set
     return set(result.scalars().all())
 
 
-async def take_waiting(*, session: AsyncSession, limit: int) -> list[ObservedEvent]:
+async def take_waiting(*, session: AsyncSession, limit: int) -> list[Row]:
     """The oldest observations not yet folded. On PostgreSQL the folder holds an advisory
     lock until commit, so instances fold one after another and each edge's read-modify-write
-    is theirs alone (SQLite's single writer already is)."""
+    is theirs alone (SQLite's single writer already is). Plain rows: a batch needs no objects."""
     if session.bind.dialect.name == "postgresql":
         await session.exec(text(f"SELECT pg_advisory_xact_lock({FOLD_LOCK})"))
-    return list((await session.exec(
-        select(ObservedEvent).where(col(ObservedEvent.folded_at).is_(None))
-        .order_by(ObservedEvent.id).limit(limit))).all())
+    return list(await (await session.connection()).execute(
+        select(TABLE).where(TABLE.c.folded_at.is_(None)).order_by(TABLE.c.id).limit(limit)))
 
 
 async def mark_folded(*, session: AsyncSession, ids: list[int], now: datetime) -> None:
-    await session.exec(update(ObservedEvent).where(col(ObservedEvent.id).in_(ids))
-                       .values(folded_at=now))
+    await (await session.connection()).execute(
+        TABLE.update().where(TABLE.c.id.in_(ids)).values(folded_at=now))
 
 
 async def waiting_observations(*, session: AsyncSession) -> int:
