@@ -46,6 +46,12 @@ bench: install
 	$(BIN)/python -m bench.delivery
 	$(BIN)/python -m bench.due
 	$(BIN)/python -m bench.due --database $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.sustained
+	$(BIN)/python -m bench.sustained --database $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.ramp
+	$(BIN)/python -m bench.ramp --database $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.firehose
+	$(BIN)/python -m bench.firehose --database $(BENCH_DATABASE_URL)
 	$(BIN)/python -m bench.memory
 	$(BIN)/python -m bench.phi
 	$(BIN)/python -m bench.chart

@@ -2,12 +2,13 @@
 through a local fake Web API that enforces chat.postMessage's limits: about 1 a second per
 channel with short bursts, a cap per minute for the workspace, and 429 with Retry-After beyond
 them. Run twice: straight through, and with the delivering `preceptor tick` killed (SIGKILL)
-a third of the way through and restarted at once.
+a third of the way through and restarted at once. With `--instances 3` (PostgreSQL), three
+deliverers at once share each channel's pace and the workspace's cap; one of them is killed.
 
 Reports the achieved rate as a share of the allowed rate (messages sent in each full minute
 window against the cap), the 429s drawn, duplicates and losses.
 
-    python -m bench.delivery [--checkins 10000] [--per-minute 6000] [--database URL]
+    python -m bench.delivery [--checkins 10000] [--per-minute 6000] [--database URL] [--instances N]
 """
 
 import argparse
@@ -77,16 +78,17 @@ async def run(url: str, args, crash: bool) -> dict:
            "DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
            "SLACK_API_URL": f"{fake.url}/api/"}
     started = time.monotonic()
-    process = await tick(env)
+    processes = [await tick(env) for _ in range(args.instances)]
     crashes = 0
     if crash:
         while len(limits.accepted) < args.checkins * 2 // 3:
             await asyncio.sleep(0.01)
-        process.send_signal(signal.SIGKILL)
-        await process.wait()
+        processes[0].send_signal(signal.SIGKILL)
+        await processes[0].wait()
         crashes = 1
-        process = await tick(env)
-    await process.wait()
+        processes[0] = await tick(env)
+    for process in processes:
+        await process.wait()
     await fake.stop()
     posts = [c for c in fake.calls if c.method == "chat.postMessage"]
     sent = Counter((c.params["channel"], c.params["text"]) for c in posts if not c.refused)
@@ -94,6 +96,7 @@ async def run(url: str, args, crash: bool) -> dict:
     full = [windows[w] for w in range(max(windows))]  # every window but the last
     row = {
         "run": "SIGKILL mid-run, restarted" if crash else "straight through",
+        "instances": args.instances,
         "messages": args.checkins * 2, "delivered": len(sent),
         "lost": args.checkins * 2 - len(sent), "duplicates": sum(sent.values()) - len(sent),
         "crashes": crashes, "rate_limited_429s": sum(c.refused for c in posts),
@@ -112,8 +115,9 @@ async def main_async(args) -> None:
     with tempfile.TemporaryDirectory() as folder:
         rows = [await run(fresh_database(args.database, folder, f"delivery{n}"), args, crash)
                 for n, crash in enumerate((False, True))]
-    record(f"delivery-{backend(args.database or '')}",
-           {"backend": backend(args.database or ""), "checkins": args.checkins, "runs": rows})
+    name = f"delivery-{backend(args.database or '')}" + (f"-{args.instances}" if args.instances > 1 else "")
+    record(name, {"backend": backend(args.database or ""), "checkins": args.checkins,
+                  "instances": args.instances, "runs": rows})
 
 
 def main() -> None:
@@ -122,6 +126,8 @@ def main() -> None:
     parser.add_argument("--checkins", type=int, default=10_000)
     parser.add_argument("--per-minute", type=int, default=6000)
     parser.add_argument("--database", help="PostgreSQL server URL (default: a SQLite file)")
+    parser.add_argument("--instances", type=int, default=1,
+                        help="deliverers at once, sharing the pacing (PostgreSQL); one is killed")
     asyncio.run(main_async(parser.parse_args()))
 
 

@@ -15,24 +15,21 @@ answers' p50/p99.
 
 import argparse
 import asyncio
-import contextlib
 import itertools
 import json
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
-from urllib.parse import urlencode
 
-import aiohttp
 from sqlalchemy import create_engine, inspect, text
 
 from bench.common import ROOT, backend, free_port, fresh_database, record
+from bench.open_loop import OpenLoop
 from bench.sustained import ASPECTS, PEOPLE, Answers, roster, serving
 from tests.e2e.fake_slack import FakeSlack
-from tests.e2e.slack_client import SECRET, sign
+from tests.e2e.slack_client import SECRET
 
 CHANNELS = 50
 IDS = itertools.count()
@@ -83,75 +80,29 @@ class Backlog:
 
 async def step(url: str, answers: Answers, base: str, rate: int, seconds: float,
                backlog: Backlog, rng: random.Random) -> dict:
-    acks, errors, answered, pending, last_ack = [], 0, [], set(), 0.0
+    loop, backlogs, during = OpenLoop(url, answers, base), {}, []
     before = await asyncio.to_thread(backlog.counts)
-
-    async def send(session, body: str, content_type: str) -> float | None:
-        nonlocal errors
-        started = time.perf_counter()
-        try:
-            async with session.post(url, data=body, headers={"Content-Type": content_type,
-                                                             **sign(body)}) as response:
-                await response.read()
-                if response.status == 200:
-                    return time.perf_counter() - started
-        except aiohttp.ClientError:
-            pass
-        errors += 1
-        return None
-
-    async def fire(session, body: str) -> None:
-        nonlocal last_ack
-        took = await send(session, body, "application/json")
-        if took is not None:
-            acks.append(took)
-            last_ack = time.perf_counter()
-
-    async def learn(session, n: int) -> None:
-        key = f"fh{next(IDS)}"
-        answers.waiting[key] = asyncio.get_running_loop().create_future()
-        started = time.perf_counter()
-        data = urlencode({"team_id": "T1", "user_id": f"U{n % 200}", "command": "/learn",
-                          "text": f"{ASPECTS[n % 5]}: step {rate} {n}", "channel_id": "D1",
-                          "trigger_id": f"t{key}", "response_url": base + key})
-        if await send(session, data, "application/x-www-form-urlencoded") is None:
-            return
-        with contextlib.suppress(TimeoutError):
-            answered.append(await asyncio.wait_for(answers.waiting[key], 60) - started)
 
     async def sample(second: int) -> None:
         written, folded = await asyncio.to_thread(backlog.counts)
         backlogs[second] = written - folded
 
-    backlogs: dict[int, int] = {}
-    connector = aiohttp.TCPConnector(limit=400)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        start, total = time.perf_counter(), int(rate * seconds)
-        for n in range(total):  # open loop: each event leaves at its own moment
-            delay = start + n / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks = [asyncio.create_task(fire(session, envelope(event(rng))))]
-            if n % rate == 0:  # each second: one /learn, and the backlog as it stands
-                tasks += [asyncio.create_task(learn(session, n // rate)),
-                          asyncio.create_task(sample(n // rate))]
-            for task in tasks:
-                pending.add(task)
-                task.add_done_callback(pending.discard)
-        sent_for = time.perf_counter() - start
-        during = await asyncio.to_thread(backlog.counts)
-        await asyncio.gather(*pending)
-    quantile = lambda xs, q: (round(1000 * statistics.quantiles(xs, n=100)[q - 1], 1)  # noqa: E731
-                              if len(xs) > 1 else None)
-    return {"rate": rate, "sent": total,
-            "acked_per_s": round(len(acks) / (last_ack - start), 1) if acks else 0,
-            "errors": errors, "acks_over_3s": sum(a > 3 for a in acks),
-            "ack_p50_ms": quantile(acks, 50), "ack_p99_ms": quantile(acks, 99),
+    def each(session, n: int) -> list:
+        sent = [loop.event(session, envelope(event(rng)))]
+        if n % rate == 0:  # each second: one /learn, and the backlog as it stands
+            second = n // rate
+            sent += [loop.learn(session, f"U{second % 200}", f"{ASPECTS[second % 5]}: {rate} {second}"),
+                     sample(second)]
+        return sent
+
+    async def at_end() -> None:
+        during.extend(await asyncio.to_thread(backlog.counts))
+
+    sent_for = await loop.run(rate, seconds, each, at_end)
+    return {"rate": rate, "sent": int(rate * seconds), **loop.acked("event"),
             "folded_per_s": round((during[1] - before[1]) / sent_for, 1),
             "backlog_by_second": [backlogs[k] for k in sorted(backlogs)],
-            "backlog_at_end": during[0] - during[1],
-            "learn_answered": len(answered), "learn_p50_ms": quantile(answered, 50),
-            "learn_p99_ms": quantile(answered, 99)}
+            "backlog_at_end": during[0] - during[1], **loop.answers_seen()}
 
 
 async def main_async(args) -> None:
