@@ -5,7 +5,12 @@ the one place the weights live. Every term that contributes becomes a reason a p
 read; nobody sees a raw number.
 """
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
+
+from sqlalchemy import ColumnElement, case, false, func, or_
+from sqlmodel import col
 
 from bot.core.domain import ROLE_TRACK
 from bot.core.messages import channel_ref
@@ -82,6 +87,33 @@ def experience_fit(years_ahead: int) -> float:
     if years_ahead <= 10:
         return 1.0
     return max(0.0, (20 - years_ahead) / 10)
+
+
+def experience_fit_sql(ahead: ColumnElement) -> ColumnElement:
+    """`experience_fit` as an SQL expression (0 where the year is unknown)."""
+    return case((ahead < 1, 0.0), (ahead == 1, 0.4), (ahead <= 10, 1.0),
+                (ahead < 20, (20 - ahead) / 10.0), else_=0.0)
+
+
+def likeness(mentee: Member) -> ColumnElement:
+    """`similarity`'s weighted terms as one SQL expression over a candidate's Member row, so
+    that thousands are sorted in the database (which folds case in ASCII only, where
+    `similarity` folds all of Unicode: a shortlist, scored exactly afterwards)."""
+    def same_sql(mine: str | None, column) -> ColumnElement:
+        mine = (mine or "").strip().lower()
+        return func.lower(func.trim(column)) == mine if mine else false()
+
+    terms = [case((or_(same_sql(mentee.specialty, Member.specialty),
+                       same_sql(mentee.department, Member.department)), WEIGHTS["specialty"]),
+                  else_=0.0),
+             case((same_sql(mentee.site, Member.site), WEIGHTS["site"]), else_=0.0)]
+    if mentee.role in ROLE_TRACK:
+        track = [role for role, t in ROLE_TRACK.items() if t == ROLE_TRACK[mentee.role]]
+        terms.append(case((col(Member.role).in_(track), WEIGHTS["role_track"]), else_=0.0))
+    if mentee.career_start_year:
+        terms.append(WEIGHTS["experience"] * experience_fit_sql(
+            mentee.career_start_year - col(Member.career_start_year)))
+    return reduce(operator.add, terms)
 
 
 def same(a: str | None, b: str | None) -> str | None:

@@ -10,18 +10,17 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.domain import DECLINE_MEMORY_DAYS, ROLE_TRACK, Source, Status
+from bot.core.domain import DECLINE_MEMORY_DAYS, Source, Status
 from bot.core.wording import plural
 from bot.matching.features import (
-    WEIGHTS,
     Features,
     Suggestion,
     differs,
-    experience_fit,
     familiarity,
+    likeness,
     similarity,
 )
-from storage.models import Interaction, Member
+from storage.models import Member
 from storage.queries import candidates as signals
 from storage.queries.mentorships import mentors_of
 
@@ -49,12 +48,11 @@ async def suggest(
     limit: int = 3, another_perspective: bool = False,
 ) -> list[Suggestion]:
     """Up to `limit` mentors for `mentee` on the aspect, best first, each with reasons."""
-    candidates = await _eligible(session, mentee=mentee, aspect_id=aspect_id, now=now)
+    edges = await signals.edges_from(session=session, member_id=mentee.id)
+    candidates = await _eligible(session, mentee=mentee, aspect_id=aspect_id, now=now,
+                                 known=list(edges))
     if not candidates:
         return []
-    edges = await signals.edges_from(session=session, member_id=mentee.id, others=list(candidates))
-    if len(candidates) > MAX_CANDIDATES:
-        candidates = _shortlist(mentee, candidates, edges)
     ids = list(candidates)
     features = {i: Features() for i in ids}
     counts = await signals.mentorship_counts(session=session, mentor_ids=ids, aspect_id=aspect_id)
@@ -100,37 +98,15 @@ async def explain(
     return features.suggestion(mentor).reasons or ("offered to help",)
 
 
-async def _eligible(session, *, mentee: Member, aspect_id: int, now: datetime) -> dict[int, Candidate]:
+async def _eligible(session, *, mentee: Member, aspect_id: int, now: datetime,
+                    known: list[int]) -> dict[int, Candidate]:
+    """Everyone eligible the mentee already knows, then the best by cheap profile features
+    (sorted in the database), `MAX_CANDIDATES` in all unless more are known."""
     rows = await signals.eligible_mentors(
         session=session, mentee_id=mentee.id, workspace_id=mentee.workspace_id, aspect_id=aspect_id,
-        now=now, declined_since=now - timedelta(days=DECLINE_MEMORY_DAYS))
+        now=now, declined_since=now - timedelta(days=DECLINE_MEMORY_DAYS), known=known,
+        likeness=likeness(mentee), limit=MAX_CANDIDATES)
     return {row[0]: Candidate(*row) for row in rows}
-
-
-def _shortlist(mentee: Member, candidates: dict[int, Candidate],
-               edges: dict[int, Interaction]) -> dict[int, Candidate]:
-    """Everyone the mentee already knows, then the best by cheap profile features."""
-    specialty = (mentee.specialty or mentee.department or "").strip().lower()
-    site = (mentee.site or "").strip().lower()
-    track = ROLE_TRACK.get(mentee.role or "")
-    start = mentee.career_start_year
-
-    def cheap(c: Candidate) -> float:
-        score = 0.0
-        if specialty and (c.specialty or c.department or "").strip().lower() == specialty:
-            score += WEIGHTS["specialty"]
-        if site and (c.site or "").strip().lower() == site:
-            score += WEIGHTS["site"]
-        if track is not None and ROLE_TRACK.get(c.role or "") == track:
-            score += WEIGHTS["role_track"]
-        if start and c.career_start_year:
-            score += WEIGHTS["experience"] * experience_fit(start - c.career_start_year)
-        return score
-
-    known = [i for i in candidates if i in edges]
-    rest = sorted((c for i, c in candidates.items() if i not in edges), key=cheap, reverse=True)
-    keep = known + [c.id for c in rest[: max(MAX_CANDIDATES - len(known), 0)]]
-    return {i: candidates[i] for i in keep}
 
 
 async def _expertise(session, features: dict[int, Features], aspect_id: int, aspect_name: str,

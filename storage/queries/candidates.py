@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case
+from sqlalchemy import ColumnElement, case
 from sqlmodel import and_, col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,34 +27,41 @@ CANDIDATE_FIELDS = ("id", "name", "role", "specialty", "department", "site", "ca
 
 
 async def eligible_mentors(*, session: AsyncSession, mentee_id: int, workspace_id: int, aspect_id: int,
-                           now: datetime, declined_since: datetime) -> list[tuple]:
+                           now: datetime, declined_since: datetime, known: list[int],
+                           likeness: ColumnElement, limit: int) -> list[tuple]:
     """`CANDIDATE_FIELDS` of people with expertise on the aspect who pass the hard filters
     (capacity aside): not the mentee, not a guest, reachable, not paused, not declined by or
-    declining the mentee since `declined_since`, not already their mentor on it."""
+    declining the mentee since `declined_since`, not already their mentor on it. All of
+    them the mentee `known`s, then the best others by `likeness` (an SQL expression over
+    Member), `limit` in all: the database sorts thousands, Python sees a few hundred."""
     declined = select(IntroAsk.mentor_id).where(
         IntroAsk.mentee_id == mentee_id, IntroAsk.status == "declined",
         IntroAsk.answered_at >= declined_since)
     already = select(Mentorship.mentor_id).where(
         Mentorship.mentee_id == mentee_id, Mentorship.aspect_id == aspect_id,
         col(Mentorship.status).in_(LIVE))
-    rows = await session.exec(
+    experts = select(Expertise.member_id).where(Expertise.aspect_id == aspect_id)
+    eligible = (
         select(*(getattr(Member, f) for f in CANDIDATE_FIELDS))
-        .join(Expertise, Expertise.member_id == Member.id)
-        .where(Expertise.aspect_id == aspect_id, Member.workspace_id == workspace_id,
+        .where(col(Member.id).in_(experts), Member.workspace_id == workspace_id,
                Member.id != mentee_id, Member.unreachable == False,  # noqa: E712
                Member.affiliation != GUEST,
                Member.capacity > 0, col(Member.id).not_in(declined), col(Member.id).not_in(already),
                or_(Member.paused == False, and_(col(Member.paused_until).is_not(None),  # noqa: E712
-                                                 col(Member.paused_until) <= now)))
-        .distinct())
-    return list(rows.all())
+                                                 col(Member.paused_until) <= now))))
+    found = list((await session.exec(eligible.where(col(Member.id).in_(known)))).all()) if known else []
+    others = eligible.where(col(Member.id).not_in(known)) if known else eligible
+    found += (await session.exec(others.order_by(likeness.desc(), Member.id)
+                                 .limit(max(limit - len(found), 0)))).all()
+    return found
 
 
-async def edges_from(*, session: AsyncSession, member_id: int, others: list[int]) -> dict[int, Interaction]:
-    """The member's interaction edges to `others`, by the other person (a few dozen rows)."""
+async def edges_from(*, session: AsyncSession, member_id: int,
+                     others: list[int] | None = None) -> dict[int, Interaction]:
+    """The member's interaction edges (to `others`, if given), by the other person (a few
+    dozen rows)."""
     rows = await session.exec(select(Interaction).where(Interaction.member_id == member_id))
-    wanted = set(others)
-    return {e.other_id: e for e in rows.all() if e.other_id in wanted}
+    return {e.other_id: e for e in rows.all() if others is None or e.other_id in others}
 
 
 async def expertise_weights(*, session: AsyncSession, member_ids: list[int],

@@ -4,12 +4,21 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import literal
 from sqlmodel import select
 
 from bot.matching.familiarity import Observation, closeness, decayed
-from bot.matching.features import WEIGHTS, Features, experience_fit
-from bot.matching.ranking import SMALL_CHANNEL
-from storage.models import ChannelMember, Member, Mentorship, Workspace
+from bot.matching.features import WEIGHTS, Features, experience_fit, experience_fit_sql
+from bot.matching.ranking import MAX_CANDIDATES, SMALL_CHANNEL
+from storage.models import (
+    Aspect,
+    ChannelMember,
+    Expertise,
+    Interaction,
+    Member,
+    Mentorship,
+    Workspace,
+)
 from tests.helpers import button, text_of
 
 RESIDENT = "role=resident; specialty=Internal Medicine; site=Main campus; started=2025"
@@ -212,3 +221,37 @@ async def test_a_paused_or_full_mentor_is_never_suggested(world_factory, capacit
                                    next_checkin_at=world.clock.now(), started_at=world.clock.now()))
     suggested = bool(await reasons_for(world, "priya"))
     assert suggested == (not paused and live < capacity)
+
+
+async def test_beyond_the_shortlist_the_known_and_the_most_alike_are_still_scored(world):
+    """170 offer the aspect, more than are scored in full: the database keeps everyone the
+    mentee knows and the most alike, however late they joined (highest ids)."""
+    await world.person("priya", RESIDENT)
+    async with world.db.transaction() as session:
+        priya = (await session.exec(select(Member).where(Member.platform_user_id == "priya"))).one()
+        pocus = (await session.exec(select(Aspect.id).where(Aspect.name == "Point-of-care ultrasound"))).one()
+        unlike = [Member(workspace_id=priya.workspace_id, platform_user_id=f"x{n}", name=f"x{n}",
+                         role="pharmacist", specialty="Pharmacy", site="North", capacity=2,
+                         created_at=world.clock.now()) for n in range(MAX_CANDIDATES + 20)]
+        known = Member(workspace_id=priya.workspace_id, platform_user_id="known", name="Known",
+                       role="pharmacist", specialty="Pharmacy", site="North", capacity=2,
+                       created_at=world.clock.now())
+        alike = Member(workspace_id=priya.workspace_id, platform_user_id="alike", name="Alike",
+                       role="attending", specialty="internal medicine ", site="Main Campus",
+                       career_start_year=2019, capacity=2, created_at=world.clock.now())
+        session.add_all([*unlike, known, alike])
+        await session.flush()
+        session.add_all(Expertise(member_id=m.id, aspect_id=pocus, source="declared",
+                                  updated_at=world.clock.now()) for m in [*unlike, known, alike])
+        session.add(Interaction(member_id=priya.id, other_id=known.id, weight=2.0, count=4,
+                                threads=2, channel="C1", last_at=world.clock.now()))
+    first, second, _ = await reasons_for(world, "priya")
+    assert first.startswith("1. @Alike") and "6 years further along" in first
+    assert second.startswith("2. @Known") and "replied in 2 threads together" in second
+
+
+async def test_the_shortlists_experience_in_sql_is_experience_fit(world):
+    years = list(range(-3, 25))
+    async with world.db.transaction() as session:
+        fits = (await session.exec(select(*(experience_fit_sql(literal(n)) for n in years)))).one()
+    assert [round(float(f), 9) for f in fits] == [round(experience_fit(n), 9) for n in years]
