@@ -11,15 +11,12 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
-import sys
 import tempfile
 
-from bench.common import ROOT, backend, free_port, fresh_database, record
+from bench.common import backend, fresh_database, record
 from bench.open_loop import OpenLoop
-from bench.sustained import ASPECTS, PEOPLE, Answers, roster, serving
+from bench.sustained import ASPECTS, PEOPLE, Answers, hospital, preceptor
 from tests.e2e.fake_slack import FakeSlack
-from tests.e2e.slack_client import SECRET
 
 
 async def main_async(args) -> None:
@@ -28,18 +25,8 @@ async def main_async(args) -> None:
     base = await answers.start()
     rows, asks = [], itertools.count()  # ask n: person n % PEOPLE, aspect n // PEOPLE
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "DATABASE_URL": fresh_database(args.database, folder, "ramp"),
-               "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
-               "SLACK_API_URL": f"{fake.url}/api/", "PRECEPTOR_CHANNEL": "C1"}
-        roster(f"{folder}/staff.csv")
-        for command in (["db", "upgrade"], ["import-roster", f"{folder}/staff.csv", "--team", "T1"]):
-            done = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.app.cli", *command, cwd=ROOT, env=env,
-                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-            await done.wait()
-        port = free_port()
-        process, url = await serving([sys.executable, "-m", "bot.app.cli", "serve", "--host",
-                                      "127.0.0.1", "--port", str(port)], env, port)
+        env = await hospital(fresh_database(args.database, folder, "ramp"), folder, fake)
+        process, url = await preceptor(env)
 
         def each(loop: OpenLoop):
             def ask(session, _n: int) -> list:

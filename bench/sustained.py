@@ -118,6 +118,27 @@ async def loop(url: str, answers: Answers | None, base: str, kind: str, clients:
             "answer_p99_ms": quantile(latencies, 99), "ack_p99_ms": quantile(acks, 99)}
 
 
+async def hospital(database: str, folder: str, fake: FakeSlack) -> dict:
+    """The environment of a server on `database` (migrated) holding the roster, imported."""
+    env = {**os.environ, "DATABASE_URL": database, "SLACK_BOT_TOKEN": "xoxb-bench",
+           "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": f"{fake.url}/api/",
+           "PRECEPTOR_CHANNEL": "C1"}
+    roster(f"{folder}/staff.csv")
+    for step in (["db", "upgrade"], ["import-roster", f"{folder}/staff.csv", "--team", "T1"]):
+        done = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.app.cli", *step, cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        await done.wait()
+    return env
+
+
+async def preceptor(env: dict):
+    """`preceptor serve` on a free port: its process and its Slack URL."""
+    port = free_port()
+    return await serving([sys.executable, "-m", "bot.app.cli", "serve", "--host", "127.0.0.1",
+                          "--port", str(port)], env, port)
+
+
 async def serving(command: list[str], env: dict, port: int):
     process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env,
                                                    stdout=asyncio.subprocess.DEVNULL,
@@ -143,15 +164,7 @@ async def main_async(args) -> None:
     base = await answers.start()
     results = {}
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "DATABASE_URL": fresh_database(args.database, folder, "sustained"),
-               "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
-               "SLACK_API_URL": f"{fake.url}/api/", "PRECEPTOR_CHANNEL": "C1"}
-        roster(f"{folder}/staff.csv")
-        for step in (["db", "upgrade"], ["import-roster", f"{folder}/staff.csv", "--team", "T1"]):
-            done = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.app.cli", *step, cwd=ROOT, env=env,
-                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-            await done.wait()
+        env = await hospital(fresh_database(args.database, folder, "sustained"), folder, fake)
         numbers, warm = itertools.count(), itertools.count(10**6)  # keys (and trigger ids) unique
         for kind in [args.only] if args.only else COMMANDS:
             row = {}
