@@ -5,11 +5,9 @@ the one place the weights live. Every term that contributes becomes a reason a p
 read; nobody sees a raw number.
 """
 
-import operator
 from dataclasses import dataclass, field
-from functools import reduce
 
-from sqlalchemy import ColumnElement, case, false, func, or_
+from sqlalchemy import ColumnElement, Integer, String, bindparam, case, func, or_
 from sqlmodel import col
 
 from bot.core.domain import ROLE_TRACK
@@ -95,25 +93,36 @@ def experience_fit_sql(ahead: ColumnElement) -> ColumnElement:
                 (ahead < 20, (20 - ahead) / 10.0), else_=0.0)
 
 
-def likeness(mentee: Member) -> ColumnElement:
+def _likeness() -> ColumnElement:
     """`similarity`'s weighted terms as one SQL expression over a candidate's Member row, so
     that thousands are sorted in the database (which folds case in ASCII only, where
-    `similarity` folds all of Unicode: a shortlist, scored exactly afterwards)."""
-    def same_sql(mine: str | None, column) -> ColumnElement:
-        mine = (mine or "").strip().lower()
-        return func.lower(func.trim(column)) == mine if mine else false()
+    `similarity` folds all of Unicode: a shortlist, scored exactly afterwards). Built once:
+    the mentee's side comes in as parameters (`likeness`)."""
+    def same_sql(column, name: str) -> ColumnElement:
+        return func.lower(func.trim(column)) == bindparam(name, type_=String)
 
-    terms = [case((or_(same_sql(mentee.specialty, Member.specialty),
-                       same_sql(mentee.department, Member.department)), WEIGHTS["specialty"]),
-                  else_=0.0),
-             case((same_sql(mentee.site, Member.site), WEIGHTS["site"]), else_=0.0)]
-    if mentee.role in ROLE_TRACK:
-        track = [role for role, t in ROLE_TRACK.items() if t == ROLE_TRACK[mentee.role]]
-        terms.append(case((col(Member.role).in_(track), WEIGHTS["role_track"]), else_=0.0))
-    if mentee.career_start_year:
-        terms.append(WEIGHTS["experience"] * experience_fit_sql(
-            mentee.career_start_year - col(Member.career_start_year)))
-    return reduce(operator.add, terms)
+    ahead = bindparam("like_start", type_=Integer) - col(Member.career_start_year)
+    return (case((or_(same_sql(Member.specialty, "like_specialty"),
+                      same_sql(Member.department, "like_department")), WEIGHTS["specialty"]),
+                 else_=0.0)
+            + case((same_sql(Member.site, "like_site"), WEIGHTS["site"]), else_=0.0)
+            + case((col(Member.role).in_(bindparam("like_track", expanding=True)),
+                    WEIGHTS["role_track"]), else_=0.0)
+            + WEIGHTS["experience"] * experience_fit_sql(ahead))
+
+
+LIKENESS = _likeness()
+
+
+def likeness(mentee: Member) -> dict:
+    """The parameters of `LIKENESS` for this mentee (None never matches)."""
+    def folded(value: str | None) -> str | None:
+        return (value or "").strip().lower() or None
+
+    track = ROLE_TRACK.get(mentee.role or "")
+    return {"like_specialty": folded(mentee.specialty), "like_department": folded(mentee.department),
+            "like_site": folded(mentee.site), "like_start": mentee.career_start_year or None,
+            "like_track": [role for role, t in ROLE_TRACK.items() if track and t == track]}
 
 
 def same(a: str | None, b: str | None) -> str | None:

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.domain import DECLINE_MEMORY_DAYS, Source, Status
 from bot.core.wording import plural
 from bot.matching.features import (
+    LIKENESS,
     Features,
     Suggestion,
     differs,
@@ -105,7 +106,7 @@ async def _eligible(session, *, mentee: Member, aspect_id: int, now: datetime,
     rows = await signals.eligible_mentors(
         session=session, mentee_id=mentee.id, workspace_id=mentee.workspace_id, aspect_id=aspect_id,
         now=now, declined_since=now - timedelta(days=DECLINE_MEMORY_DAYS), known=known,
-        likeness=likeness(mentee), limit=MAX_CANDIDATES)
+        likeness=LIKENESS, likeness_params=likeness(mentee), limit=MAX_CANDIDATES)
     return {row[0]: Candidate(*row) for row in rows}
 
 

@@ -28,12 +28,13 @@ CANDIDATE_FIELDS = ("id", "name", "role", "specialty", "department", "site", "ca
 
 async def eligible_mentors(*, session: AsyncSession, mentee_id: int, workspace_id: int, aspect_id: int,
                            now: datetime, declined_since: datetime, known: list[int],
-                           likeness: ColumnElement, limit: int) -> list[tuple]:
+                           likeness: ColumnElement, likeness_params: dict, limit: int) -> list[tuple]:
     """`CANDIDATE_FIELDS` of people with expertise on the aspect who pass the hard filters
     (capacity aside): not the mentee, not a guest, reachable, not paused, not declined by or
     declining the mentee since `declined_since`, not already their mentor on it. All of
     them the mentee `known`s, then the best others by `likeness` (an SQL expression over
-    Member), `limit` in all: the database sorts thousands, Python sees a few hundred."""
+    Member, with its parameters), `limit` in all: the database sorts thousands, Python sees
+    a few hundred."""
     declined = select(IntroAsk.mentor_id).where(
         IntroAsk.mentee_id == mentee_id, IntroAsk.status == "declined",
         IntroAsk.answered_at >= declined_since)
@@ -52,7 +53,7 @@ async def eligible_mentors(*, session: AsyncSession, mentee_id: int, workspace_i
     found = list((await session.exec(eligible.where(col(Member.id).in_(known)))).all()) if known else []
     others = eligible.where(col(Member.id).not_in(known)) if known else eligible
     found += (await session.exec(others.order_by(likeness.desc(), Member.id)
-                                 .limit(max(limit - len(found), 0)))).all()
+                                 .limit(max(limit - len(found), 0)), params=likeness_params)).all()
     return found
 
 
