@@ -24,6 +24,7 @@ from bot.usecases.profile import declare, save_profile
 from storage.engine import Database
 from storage.models.people import STAFF
 from storage.queries.members import get_or_create_member, get_or_create_workspace
+from storage.queries.workspaces import refresh_statistics
 
 COLUMNS = ("platform_user_id", "name", "email", "role", "specialty", "department", "site",
            "career_start_year", "mentor_aspects", "capacity")
@@ -110,7 +111,9 @@ async def import_roster(
     zone: str = "UTC", dry_run: bool = False,
 ) -> ImportReport:
     """Import the rows; new people get `zone` (the workspace's default) until the platform says
-    (or the tz column does). `dry_run`: every check, then nothing kept."""
+    (or the tz column does), then refresh the planner's statistics (on PostgreSQL, ranking
+    right after a big import would otherwise walk every expert once per candidate).
+    `dry_run`: every check, then nothing kept."""
     report, batch, done = ImportReport(), [], 0
     for line, row in rows:
         batch.append((line, row))
@@ -122,6 +125,9 @@ async def import_roster(
     if batch:
         await _import_batch(db, platform, team, batch, curated, now, guard, report, zone, dry_run)
         progress(done + len(batch))
+    if not dry_run:  # thousands of new rows: the planner's statistics would be stale
+        async with db.transaction() as session:
+            await refresh_statistics(session=session)
     return report
 
 

@@ -41,10 +41,13 @@ async def eligible_mentors(*, session: AsyncSession, mentee_id: int, workspace_i
     already = select(Mentorship.mentor_id).where(
         Mentorship.mentee_id == mentee_id, Mentorship.aspect_id == aspect_id,
         col(Mentorship.status).in_(LIVE))
-    experts = select(Expertise.member_id).where(Expertise.aspect_id == aspect_id)
+    # Driven from the aspect's experts (each once), so the plan stays an index walk even
+    # where the statistics are stale (PostgreSQL just after a roster import).
+    experts = select(Expertise.member_id).where(Expertise.aspect_id == aspect_id).distinct().subquery()
     eligible = (
         select(*(getattr(Member, f) for f in CANDIDATE_FIELDS))
-        .where(col(Member.id).in_(experts), Member.workspace_id == workspace_id,
+        .join(experts, experts.c.member_id == Member.id)
+        .where(Member.workspace_id == workspace_id,
                Member.id != mentee_id, Member.unreachable == False,  # noqa: E712
                Member.affiliation != GUEST,
                Member.capacity > 0, col(Member.id).not_in(declined), col(Member.id).not_in(already),

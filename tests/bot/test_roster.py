@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from bot.core.domain import ROLES
@@ -139,3 +140,18 @@ async def test_check_says_what_would_change_and_changes_nothing(world, db_url, t
     assert done.stdout.strip() == ("1 would be added, 0 would be updated, 1 skipped (console "
                                    "workspace T1); nothing was changed (--check)")
     assert await members(world) == {}
+
+
+async def test_an_import_leaves_the_planner_statistics_fresh(world, db_url, tmp_path):
+    """Ranking right after a big import must not be planned on an empty table's statistics."""
+    roster = tmp_path / "staff.csv"
+    roster.write_text(HEADER + "".join(f"U{n},Staff {n},,attending,Surgery,,North,2010,POCUS,2\n"
+                                       for n in range(40)))
+    assert run(db_url, roster, "--platform", "console", "--team", "T1").returncode == 0
+    async with world.db.transaction() as session:
+        if db_url.startswith("sqlite"):
+            analyzed = set((await session.exec(text("SELECT tbl FROM sqlite_stat1"))).scalars())
+        else:
+            analyzed = set((await session.exec(text(
+                "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"))).scalars())
+    assert {"member", "expertise"} <= analyzed
