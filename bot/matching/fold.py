@@ -54,8 +54,10 @@ async def fold(session: AsyncSession, rows: list[Row], *, now: datetime, zone: s
     for row in rows:
         where = (row.platform, row.team)
         if where not in workspaces:
-            workspaces[where] = (await get_or_create_workspace(
-                session=session, platform=row.platform, external_id=row.team, now=now)).id
+            workspace = await get_or_create_workspace(
+                session=session, platform=row.platform, external_id=row.team, now=now)
+            assert workspace.id is not None  # found or flushed: it has its id
+            workspaces[where] = workspace.id
         if run is not None and (run.workspace_id != workspaces[where] or row.kind in DEPARTURES):
             await _fold_run(session, run, now, zone)
             run = None
@@ -80,7 +82,9 @@ async def _depart(session: AsyncSession, workspace_id: int, row: Row) -> None:
 async def _fold_run(session: AsyncSession, run: _Run, now: datetime, zone: str) -> None:
     ids = await member_ids(session=session, workspace_id=run.workspace_id,
                            user_ids=run.people(), now=now, tz=zone)
-    joins, touches, answers = set(), defaultdict(list), {}
+    joins: set[tuple[int, str, int]] = set()
+    touches: defaultdict[tuple[int, int], list[Row]] = defaultdict(list)
+    answers: dict[tuple[int, int], tuple[int, datetime]] = {}
     for row in run.seen:
         if row.kind in ("joined", "roster"):
             members = [ids[u] for u in (named(row) if row.kind == "roster" else [row.user_id])]
@@ -105,9 +109,11 @@ async def _fold_run(session: AsyncSession, run: _Run, now: datetime, zone: str) 
 
 def _strengthened(edge: Row | None, pair: tuple[int, int], seen: list[Row]) -> dict:
     """One edge after `seen`, in order: decayed to each event's moment, plus its weight."""
-    weight = edge.weight if edge else 0.0
-    count, threads = (edge.count, edge.threads) if edge else (0, 0)
-    channel, last = (edge.channel, edge.last_at) if edge else (None, seen[0].seen_at)
+    if edge is None:
+        weight, count, threads, channel, last = 0.0, 0, 0, None, seen[0].seen_at
+    else:  # (a Row's `count` attribute is, to a type checker, tuple's method)
+        weight, count, threads, channel, last = (edge.weight, edge._mapping["count"], edge.threads,
+                                                 edge.channel, edge.last_at)
     for row in seen:
         moment = max(row.seen_at, last)
         weight, last = decayed(weight, last, moment) + KIND_WEIGHT[row.kind], moment
