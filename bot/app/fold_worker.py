@@ -1,8 +1,10 @@
 """Folds the workspace events written down (observations) into familiarity, a batch at a
 time, off the path that answers people: woken as soon as one is written down here, and every
-`POLL_SECONDS` for those another instance wrote. People come first: a batch starts only once
-no command or click is being acknowledged (`requests`) and none is being worked (`people`),
-each for at most its patience, so the firehose slows and never stops."""
+`POLL_SECONDS` for those another instance wrote (PostgreSQL; on SQLite, where a write
+transaction that finds nothing still stales every reader's snapshot, the tick folds those).
+People come first: a batch starts only once no command or click is being acknowledged
+(`requests`) and none is being worked (`people`), each for at most its patience, so the
+firehose slows and never stops."""
 
 import asyncio
 import contextlib
@@ -20,13 +22,15 @@ POLL_SECONDS = 2.0
 
 class FoldWorker:
     def __init__(self, events: WorkspaceEvents, db: Database, clock: Clock, *, requests: Admission,
-                 people: Admission, batch: int = BATCH, poll: float = POLL_SECONDS):
+                 people: Admission, batch: int = BATCH, poll: float | None = POLL_SECONDS):
         self.events, self.db, self.clock = events, db, clock
         self.requests, self.people, self.batch, self.poll = requests, people, batch, poll
         self.folded = 0  # observations folded since the start
 
     async def run(self) -> None:
-        """Fold batches until cancelled."""
+        """Fold batches until cancelled (without `poll`, only once something arrived here)."""
+        if self.poll is None:
+            await self.events.arrived.wait()
         while True:
             await self.requests.give_way()
             await self.people.give_way()

@@ -16,7 +16,7 @@ from aiohttp import web
 from bot.app import logs
 from bot.app.admission import Admission
 from bot.app.assembly import Application
-from bot.app.fold_worker import FoldWorker
+from bot.app.fold_worker import POLL_SECONDS, FoldWorker
 from bot.app.inbox_worker import InboxWorker
 from bot.app.scheduler import start_ticking
 from bot.core import metrics
@@ -43,7 +43,8 @@ def make_server(app: Application, *, tick: bool = True, socket_mode: bool = Fals
     for page in ("privacy", "terms"):  # what the Teams package links to
         server.router.add_get(f"/{page}", partial(notice, page=page))
     people = Admission()  # commands being worked: the folder gives way to them
-    folder = FoldWorker(app.events, app.db, app.clock, requests=app.admission, people=people)
+    folder = FoldWorker(app.events, app.db, app.clock, requests=app.admission, people=people,
+                        poll=POLL_SECONDS if app.db.engine.dialect.name == "postgresql" else None)
     server[FOLD_WORKER] = folder
     server.cleanup_ctx.append(_running(folder.run))
     _mount_slack(server, app, socket_mode, people)

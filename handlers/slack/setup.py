@@ -88,7 +88,10 @@ def bolt_app(settings: Settings, db: Database, dispatch: Dispatch, events: Works
     options: dict = {"signing_secret": settings.slack_signing_secret, "client": client,
                      "request_verification_enabled": False, "process_before_response": True}
     if isinstance(known, OAuthInstalls):
-        states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.reader)
+        # Consuming a state reads it, then deletes it: on SQLite that must begin as a writer
+        # (the reader's snapshot goes stale the moment a worker commits, and the delete then
+        # fails at once with "database is locked").
+        states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.engine)
         options["oauth_settings"] = AsyncOAuthSettings(
             client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
             scopes=BOT_SCOPES, installation_store=known.store,
