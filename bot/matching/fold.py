@@ -33,10 +33,10 @@ class _Run:
     """Observations of one workspace with no departure among them, folded together."""
 
     workspace_id: int
-    seen: list[Row] = field(default_factory=list)
+    seen: list[tuple[Row, list[str]]] = field(default_factory=list)  # each with `named(row)`
 
     def people(self) -> set[str]:
-        return {user for row in self.seen for user in (row.user_id, *named(row))} - {""}
+        return {user for row, names in self.seen for user in (row.user_id, *names)} - {""}
 
 
 def named(row: Row) -> list[str]:
@@ -65,7 +65,7 @@ async def fold(session: AsyncSession, rows: list[Row], *, now: datetime, zone: s
             await _depart(session, workspaces[where], row)
         if row.kind != "left":
             run = run or _Run(workspaces[where])
-            run.seen.append(row)
+            run.seen.append((row, named(row)))
     if run is not None:
         await _fold_run(session, run, now, zone)
 
@@ -85,16 +85,16 @@ async def _fold_run(session: AsyncSession, run: _Run, now: datetime, zone: str) 
     joins: set[tuple[int, str, int]] = set()
     touches: defaultdict[tuple[int, int], list[Row]] = defaultdict(list)
     answers: dict[tuple[int, int], tuple[int, datetime]] = {}
-    for row in run.seen:
+    for row, names in run.seen:
         if row.kind in ("joined", "roster"):
-            members = [ids[u] for u in (named(row) if row.kind == "roster" else [row.user_id])]
+            members = [ids[u] for u in (names if row.kind == "roster" else [row.user_id])]
             joins.update((run.workspace_id, row.channel, m) for m in members if row.channel)
             continue
         me = ids[row.user_id]
-        for other in (ids[o] for o in named(row)):
+        for other in (ids[o] for o in names):
             touches[me, other].append(row)
             touches[other, me].append(row)
-        if row.kind == "reply" and named(row):
+        if row.kind == "reply" and names:
             for aspect in map(int, row.aspects.split()):
                 more, _ = answers.get((me, aspect), (0, row.seen_at))
                 answers[me, aspect] = (more + 1, row.seen_at)

@@ -23,8 +23,7 @@ from bot.privacy.guard import Guard
 from bot.usecases.profile import declare, save_profile
 from storage.engine import Database
 from storage.models.people import STAFF
-from storage.queries.members import get_or_create_member, get_or_create_workspace
-from storage.queries.workspaces import refresh_statistics
+from storage.queries.members import get_or_create_member, get_or_create_workspace, refresh_statistics
 
 COLUMNS = ("platform_user_id", "name", "email", "role", "specialty", "department", "site",
            "career_start_year", "mentor_aspects", "capacity")

@@ -1,11 +1,10 @@
 """Aspects and their synonyms: the curated taxonomy and each workspace's own."""
 
-from sqlalchemy import text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Aspect, AspectSynonym
-from storage.queries.common import insert_or_reselect
+from storage.queries.common import insert_or_reselect, take_turns
 
 SEED_LOCK = 0x73656564  # "seed": an advisory lock key of Preceptor's own
 
@@ -13,8 +12,7 @@ SEED_LOCK = 0x73656564  # "seed": an advisory lock key of Preceptor's own
 async def lock_for_seeding(*, session: AsyncSession) -> None:
     """On PostgreSQL, instances seeding the taxonomy at once take turns (until commit), so
     the second finds the first's aspects instead of adding them again."""
-    if session.bind.dialect.name == "postgresql":
-        await session.exec(text(f"SELECT pg_advisory_xact_lock({SEED_LOCK})"))
+    await take_turns(session, SEED_LOCK)
 
 
 async def curated_aspects(*, session: AsyncSession) -> dict[str, Aspect]:

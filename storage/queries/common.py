@@ -1,6 +1,7 @@
 """What the named queries share: insert-or-reselect against concurrent inserts, ON CONFLICT,
 claiming rows."""
 
+from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import or_
@@ -8,6 +9,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 LIVE = ("active", "paused")   # mentorship statuses that hold a mentor's capacity
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+async def take_turns(session: AsyncSession, key: int) -> None:
+    """Writers holding `key` take turns until commit: on PostgreSQL a transaction-scoped
+    advisory lock; SQLite's single writer already takes turns."""
+    if session.bind.dialect.name == "postgresql":
+        await session.exec(text("SELECT pg_advisory_xact_lock(:key)"), params={"key": key})
 
 
 def insert_into(session: AsyncSession, model):

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -121,3 +121,9 @@ async def member_by_platform_id(*, session: AsyncSession, workspace_id: int, pla
     query = select(Member).where(Member.workspace_id == workspace_id,
                                  Member.platform_user_id == platform_user_id)
     return (await session.exec(query.with_for_update() if lock else query)).first()
+
+
+async def refresh_statistics(*, session: AsyncSession) -> None:
+    """ANALYZE the people, their expertise and their edges (both backends), after a bulk load."""
+    for table in ("member", "expertise", "interaction"):
+        await session.exec(text(f"ANALYZE {table}"))

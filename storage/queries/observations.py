@@ -3,12 +3,12 @@ order by the one folder at work (instances take turns), marked folded, purged by
 
 from datetime import datetime
 
-from sqlalchemy import Row, delete, func, text, update
+from sqlalchemy import Row, delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ObservedEvent, Workspace
-from storage.queries.common import insert_into
+from storage.queries.common import insert_into, take_turns
 from storage.queries.retention import purge
 
 FOLD_LOCK = 0x666F6C64  # "fold": an advisory lock key of Preceptor's own
@@ -27,8 +27,7 @@ async def take_waiting(*, session: AsyncSession, limit: int) -> list[Row]:
     """The oldest observations not yet folded. On PostgreSQL the folder holds an advisory
     lock until commit, so instances fold one after another and each edge's read-modify-write
     is theirs alone (SQLite's single writer already is). Plain rows: a batch needs no objects."""
-    if session.bind.dialect.name == "postgresql":
-        await session.exec(text(f"SELECT pg_advisory_xact_lock({FOLD_LOCK})"))
+    await take_turns(session, FOLD_LOCK)
     return list(await (await session.connection()).execute(
         select(TABLE).where(TABLE.c.folded_at.is_(None)).order_by(TABLE.c.id).limit(limit)))
 

@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import text
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -45,8 +44,3 @@ async def claim_digest_workspaces(*, session: AsyncSession, quarter: str, limit:
                                     Workspace.digest_quarter != quarter))
         .limit(limit).with_for_update(skip_locked=True))).all())
 
-
-async def refresh_statistics(*, session: AsyncSession) -> None:
-    """ANALYZE the people, their expertise and their edges (both backends), after a bulk load."""
-    for table in ("member", "expertise", "interaction"):
-        await session.exec(text(f"ANALYZE {table}"))

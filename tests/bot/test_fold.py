@@ -7,13 +7,13 @@ import random
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlmodel import func, select
 
 from bot.app.admission import Admission
 from bot.app.fold_worker import FoldWorker
 from bot.matching.familiarity import Observation
-from storage.engine import Database
+from storage.engine import sync_url
 from storage.models import AspectSignal, ChannelMember, Expertise, Interaction, Member, ObservedEvent
 
 PEOPLE = ("ana", "ben", "cho", "dev", "eli")
@@ -104,12 +104,14 @@ async def test_a_retry_is_written_once_and_folded_once(world):
 
 async def test_an_observation_is_committed_before_observe_returns(world, db_url):
     await world.app.events.observe("console", world.team, Observation("joined", "ana", channel="C1"))
-    elsewhere = Database(db_url)  # another connection, as a restarted instance would be
+    # Read at once, from another connection and without yielding to the event loop (as a
+    # restarted instance would find it): nothing left for a background task to finish.
+    elsewhere = create_engine(sync_url(db_url))
     try:
-        async with elsewhere.transaction() as session:
-            (row,) = (await session.exec(select(ObservedEvent))).all()
+        with elsewhere.connect() as connection:
+            (row,) = connection.execute(select(ObservedEvent.__table__)).all()
     finally:
-        await elsewhere.dispose()
+        elsewhere.dispose()
     assert (row.kind, row.user_id, row.channel, row.folded_at) == ("joined", "ana", "C1", None)
 
 
@@ -146,3 +148,23 @@ async def test_the_folder_gives_way_to_people_then_folds(world):
     finally:
         running.cancel()
     assert (await familiarity(world))["channels"] == {("C1", "ana")}
+
+
+async def test_without_polling_the_folder_opens_no_transaction_until_something_arrives(world):
+    """On SQLite an idle write transaction stales every reader's snapshot (their next write
+    fails at once), so a folder that does not poll touches the database only when woken."""
+    statements = []
+    event.listen(world.db.engine.sync_engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_: statements.append(statement))
+    folder = FoldWorker(world.app.events, world.db, world.clock, requests=Admission(),
+                        people=Admission(), poll=None)
+    running = asyncio.create_task(folder.run())
+    try:
+        await asyncio.sleep(0.3)  # (an absence has no state to wait on; a poller's first
+        assert statements == []   # take would be under way within milliseconds)
+        await world.app.events.observe("console", world.team, Observation("joined", "ana", channel="C1"))
+        async with asyncio.timeout(5):
+            while folder.folded < 1:
+                await asyncio.sleep(0.01)
+    finally:
+        running.cancel()
