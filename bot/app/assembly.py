@@ -22,6 +22,7 @@ from bot.core.workspace_events import WorkspaceEvents
 from bot.delivery.messenger import Messenger
 from bot.delivery.worker import SHUTDOWN_GRACE_SECONDS, DeliveryWorker
 from bot.privacy.guard import Guard
+from bot.usecases.lapses import Lapses
 from handlers.slack import setup as slack
 from handlers.teams import setup as teams
 from storage.engine import Database
@@ -83,7 +84,11 @@ def build(settings: Settings, *, clock: Clock | None = None, database_url: str |
         tick=Tick(db=db, clock=clock, messengers=messengers, events=events, lease=lease,
                   keep=Retention(timedelta(days=settings.preceptor_keep_interactions_days),
                                  timedelta(days=settings.preceptor_keep_inbound_days),
-                                 timedelta(days=settings.preceptor_keep_sent_days))),
+                                 timedelta(days=settings.preceptor_keep_sent_days)),
+                  lapses=Lapses(timedelta(days=settings.preceptor_never_met_days),
+                                timedelta(days=settings.preceptor_quiet_days),
+                                timedelta(days=settings.preceptor_close_warning_days),
+                                settings.admins)),
         delivery=delivery, teams_adapter=adapter,
     )
 

@@ -131,7 +131,8 @@ async def _tick(settings: Settings, now: datetime | None) -> int:
     print(
         f"expired asks: {report.expired_asks}, resumed: {report.resumed}, "
         f"check-ins: {report.checkins}, sent: {delivery.sent}, retried: {delivery.retried}, "
-        f"failed: {delivery.failed}"
+        f"failed: {delivery.failed}, surveys: {report.surveys}, flagged: {report.flagged}, "
+        f"warned: {report.warned}, closed: {report.closed}"
     )
     return 0
 

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     preceptor_teams_channel: str | None = None
     preceptor_admins: str = ""
     preceptor_checkin_days: int = Field(14, ge=1, le=365)
+    # Pairs that stall: flagged to the lead if they never met; warned, then closed, if quiet.
+    preceptor_never_met_days: int = Field(21, ge=1, le=365)
+    preceptor_quiet_days: int = Field(90, ge=7, le=3650)
+    preceptor_close_warning_days: int = Field(7, ge=1, le=90)
     preceptor_ask_ttl_hours: int = Field(72, ge=1, le=24 * 60)
     preceptor_tick_seconds: int = Field(60, ge=1, le=3600)
     preceptor_lease_seconds: int = Field(120, ge=8, le=3600)

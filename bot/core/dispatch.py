@@ -18,10 +18,12 @@ from bot.usecases import (
     checkins,
     impact,
     intros,
+    lapses,
     learning,
     profile,
     rights,
     status,
+    surveys,
 )
 from storage.models import Member
 
@@ -40,6 +42,7 @@ COMMANDS: dict[str, Callable[..., Awaitable[Message]]] = {
     "resume": profile.resume,
     "reply": checkins.typed_reply,
     "reflect": checkins.reflect,
+    "feedback": surveys.feedback,
     "wrap_up": checkins.wrap_up,
     "admin_channel": admin.set_channel,
     "admin_report": admin.report,
@@ -59,6 +62,9 @@ BUTTONS: dict[str, Callable[..., Awaitable[Message]]] = {
     "pair_wrap_up": checkins.wrap_up_pair,
     "request_cancel": learning.withdraw,
     "learn_confirm": learning.confirmed,
+    "survey_rate": surveys.rate,
+    "survey_goal": surveys.goal,
+    "pair_keep": lapses.keep,
     **{action: partial(checkins.press, outcome=outcome) for action, outcome in checkins.BY_ACTION.items()},
 }
 

@@ -27,7 +27,8 @@ HELP = """*Preceptor* finds you a mentor for one aspect at a time, and checks in
 • `/mentor export` · `/mentor forget-me` — all your data / none of it
 Leads: `/mentor admin report` (the program report), `/mentor admin channel here`.
 At a check-in you can also type `met`, `not yet`, `pause` or `wrap up`;
-after a wrap-up, `reflect <one line>`."""
+after a wrap-up, `reflect <one line>`; after answering how a mentorship is going,
+`feedback <one line>`."""
 
 REPLIES = {
     "met": "met", "we met": "met", "not yet": "not_yet", "notyet": "not_yet",
@@ -150,6 +151,12 @@ def _reflect(rest: str) -> Command:
     return Command("reflect", text=rest)
 
 
+def _feedback(rest: str) -> Command:
+    if not rest:
+        raise BadCommand("Add one line to go with your answer, e.g. `feedback we meet after rounds`.")
+    return Command("feedback", text=rest)
+
+
 def _admin(rest: str) -> Command:
     words = rest.lower().split()
     if words == ["channel", "here"]:
@@ -190,6 +197,7 @@ _SIMPLE = {
     "pause": _number("pause", 1, 52, "`pause`", optional=True),
     "capacity": _number("capacity", 0, MAX_CAPACITY, "`capacity`"),
     "reflect": _reflect,
+    "feedback": _feedback,
     "admin": _admin,
     "thanks": _thanks,
     "impact": _bare("impact"),

@@ -14,6 +14,7 @@ FREE_TEXT: dict[str, Callable[[Command], tuple[str, ...]]] = {
     "offer": lambda cmd: cmd.items,
     "thanks": lambda cmd: (f"{cmd.items[0]} {cmd.text}",),  # `@Dr. Ana Souza for …`: a colleague
     "reflect": lambda cmd: (cmd.text,),
+    "feedback": lambda cmd: (cmd.text,),
 }
 
 

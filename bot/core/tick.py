@@ -12,7 +12,8 @@ from bot.core.clock import Clock
 from bot.core.workspace_events import WorkspaceEvents
 from bot.delivery.loop import LEASE, DeliveryReport, deliver_until_idle
 from bot.delivery.messenger import Messenger
-from bot.usecases import checkins, impact, intros, learning, pauses, rosters
+from bot.usecases import checkins, impact, intros, learning, pauses, rosters, surveys
+from bot.usecases.lapses import Lapses
 from storage.engine import Database
 from storage.queries.observations import purge_folded
 from storage.queries.retention import purge_inbound_events, purge_interactions, purge_sent
@@ -23,6 +24,8 @@ STEPS: dict[str, Step] = {
     "expired_asks": intros.expire_asks,
     "resumed": pauses.resume_due,
     "checkins": checkins.run_due,
+    "surveys_due": surveys.schedule_due,
+    "surveys": surveys.ask_due,
     "digests": impact.send_quarterly,
     "forgotten": inbox.forget_worked,
     "drafts_dropped": learning.drop_unconfirmed,
@@ -45,6 +48,11 @@ class TickReport:
     expired_asks: int = 0
     resumed: int = 0
     checkins: int = 0
+    surveys_due: int = 0  # pairs whose checkpoint survey came (each side gets one)
+    surveys: int = 0  # surveys asked, or put off (a pause; one a fortnight each)
+    flagged: int = 0  # pairs that never met, flagged to their lead
+    warned: int = 0  # quiet pairs warned they will close
+    closed: int = 0  # quiet pairs closed after the warning
     digests: int = 0
     forgotten: int = 0  # worked inbox items deleted
     drafts_dropped: int = 0  # unanswered "did you mean" questions forgotten
@@ -57,8 +65,10 @@ class TickReport:
 
 class Tick:
     def __init__(self, *, db: Database, clock: Clock, messengers: Mapping[str, Messenger],
-                 events: WorkspaceEvents, lease: timedelta = LEASE, keep: Retention = Retention()):
+                 events: WorkspaceEvents, lease: timedelta = LEASE, keep: Retention = Retention(),
+                 lapses: Lapses | None = None):
         self.db, self.clock, self.messengers, self.events = db, clock, messengers, events
+        self.steps: dict[str, Step] = {**STEPS, **(lapses or Lapses()).steps()}
         self.lease = lease  # of the outbox rows it claims
         self.purges: list[Step] = [
             lambda s, now, n: purge_interactions(session=s, before=now - keep.interactions, limit=n),
@@ -73,7 +83,7 @@ class Tick:
     async def _run(self) -> TickReport:
         now = self.clock.now()
         report = TickReport()
-        for name, step in STEPS.items():
+        for name, step in self.steps.items():
             setattr(report, name, await self._drain(step, now))
         for purge in self.purges:
             report.purged += await self._drain(purge, now)

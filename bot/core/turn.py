@@ -128,8 +128,12 @@ class Turn:
 
     def date(self, when: datetime, member: Member | None = None) -> str:
         """A short local date for `member` (the actor by default): "Tue 10 Dec"."""
-        local = when.astimezone(zone((member or self.me).tz))
-        return local.strftime("%a %d %b").replace(" 0", " ")
+        return local_date(when, (member or self.me).tz)
+
+
+def local_date(when: datetime, tz: str) -> str:
+    """A short date in zone `tz`: "Tue 10 Dec"."""
+    return when.astimezone(zone(tz)).strftime("%a %d %b").replace(" 0", " ")
 
 
 def tag(member: Member) -> str:

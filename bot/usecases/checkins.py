@@ -4,12 +4,22 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.domain import MAX_REFLECTION, NOT_YET_DAYS, SILENT_ROUNDS_TO_PAUSE, Outcome, Status
+from bot.core.domain import (
+    MAX_REFLECTION,
+    NOT_YET_DAYS,
+    PAUSED_RECHECK_DAYS,
+    SILENT_ROUNDS_TO_PAUSE,
+    Ended,
+    Outcome,
+    Status,
+)
 from bot.core.errors import AlreadyDone, BadCommand, NotFound, NotYours
 from bot.core.grammar import Command
 from bot.core.messages import Button, Message, button_ids
 from bot.core.turn import Turn, is_paused, tag
 from bot.delivery import outbox
+from bot.usecases import surveys
+from bot.usecases.lapses import heard
 from bot.usecases.profile import pause
 from storage.models import CheckIn, LearningRequest, Member, Mentorship, Reflection
 from storage.queries.checkins import (
@@ -20,7 +30,7 @@ from storage.queries.checkins import (
 )
 from storage.queries.mentorships import claim_due_mentorships, live_pairs_of
 
-PAUSED_RECHECK = timedelta(days=7)
+PAUSED_RECHECK = timedelta(days=PAUSED_RECHECK_DAYS)
 BUTTONS = (
     ("We met", "checkin_met", "primary"),
     ("Not yet", "checkin_not_yet", None),
@@ -141,6 +151,7 @@ async def answer(t: Turn, checkin: CheckIn, outcome: str) -> Message:
     other = await t.member(pair.other_side(t.me.id))
     aspect = await t.aspect_name(pair.aspect_id)
     setattr(checkin, side, outcome)
+    heard(pair, t.now)
     if checkin.outcome is None:
         checkin.answered_by_id, checkin.answered_at = t.me.id, t.now
     before, pair.silent_rounds = checkin.outcome, 0
@@ -211,7 +222,8 @@ async def wrap_up_pair(t: Turn, value: str) -> Message:
 
 
 async def _wrap_up(t: Turn, pair: Mentorship, other: Member, aspect: str) -> Message:
-    pair.status, pair.ended_at = Status.WRAPPED, t.now
+    pair.status, pair.ended_at, pair.end_reason = Status.WRAPPED, t.now, Ended.WRAPPED
+    await surveys.at_wrap_up(t.session, pair, t.now)
     if pair.request_id:
         request = await t.session.get_one(LearningRequest, pair.request_id)
         request.status = Status.CLOSED

@@ -13,6 +13,7 @@ from bot.delivery import outbox
 from bot.matching import ranking as matching
 from bot.privacy import audit
 from bot.usecases.learning import suggested
+from bot.usecases.surveys import first_survey
 from storage.models import Aspect, IntroAsk, LearningRequest, Member, Mentorship
 from storage.queries.asks import (
     claim_expired_asks,
@@ -189,7 +190,7 @@ async def accept(t: Turn, value: str) -> Message:
         mentor_id=mentor.id, mentee_id=mentee.id, aspect_id=request.aspect_id,
         request_id=request.id, reasons=ask.reasons, cadence_days=t.settings.preceptor_checkin_days,
         next_checkin_at=t.now + timedelta(days=t.settings.preceptor_checkin_days),
-        started_at=t.now,
+        started_at=t.now, heard_at=t.now, next_survey_at=first_survey(t.now),
     )
     t.session.add(pair)
     request.status = Status.MATCHED

@@ -14,6 +14,7 @@ from bot.delivery import outbox
 from bot.delivery.waking import is_valid_zone
 from bot.matching import aspects
 from bot.privacy.guard import Guard
+from bot.usecases.lapses import heard
 from storage.models import Member
 from storage.queries.expertise import (
     declare_expertise,
@@ -182,6 +183,7 @@ async def resume_pairs(t: Turn, member: Member) -> int:
     paused = await pairs_to_resume(session=t.session, member_id=member.id)
     for pair in paused:
         pair.status, pair.silent_rounds, pair.paused_by_id = Status.ACTIVE, 0, None
+        heard(pair, t.now)
         pair.next_checkin_at = t.now + timedelta(days=pair.cadence_days)
         other = await t.session.get_one(
             Member, pair.other_side(member.id))

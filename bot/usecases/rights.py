@@ -4,7 +4,7 @@
 import json
 import uuid
 
-from bot.core.domain import Status
+from bot.core.domain import WRAP_UP_STAGE, Ended, Status
 from bot.core.grammar import Command
 from bot.core.messages import Message
 from bot.core.turn import Turn
@@ -67,6 +67,11 @@ async def collect(t: Turn) -> dict:
         "reflections": [{"aspect": await aspect(pairs[r.mentorship_id].aspect_id),
                          "with": await name(pairs[r.mentorship_id].other_side(me.id)),
                          "text": r.text, "created_at": r.created_at} for r in rows.reflections],
+        "surveys": [{"aspect": await aspect(pairs[s.mentorship_id].aspect_id),
+                     "with": await name(pairs[s.mentorship_id].other_side(me.id)),
+                     "at_wrap_up": s.stage == WRAP_UP_STAGE, "asked_at": s.asked_at,
+                     "usefulness": s.rating, "closeness_to_goal": s.goal, "your_line": s.note,
+                     "answered_at": s.answered_at} for s in rows.surveys],
         "thanks_sent": [{"to": await name(x.to_id), "text": x.text, "quotable": x.quotable,
                          "created_at": x.created_at} for x in rows.thanks_sent],
         "thanks_received": [{"from": await name(x.from_id), "text": x.text,
@@ -94,7 +99,7 @@ async def forget_me(t: Turn, cmd: Command) -> Message:
     me = t.me
     live = await live_pairs_of(session=t.session, member_id=me.id)
     for pair in live:
-        pair.status, pair.ended_at = Status.WRAPPED, t.now
+        pair.status, pair.ended_at, pair.end_reason = Status.WRAPPED, t.now, Ended.LEFT
         other = await t.session.get_one(Member, pair.other_side(me.id))
         aspect = await t.aspect_name(pair.aspect_id)
         ended = (f"Your mentorship on *{aspect}* has ended: the other person left Preceptor. "

@@ -9,6 +9,7 @@ from storage.models.mentoring import (
     LearningRequest,
     Mentorship,
     Reflection,
+    Survey,
     Thanks,
 )
 from storage.models.messaging import ConversationRef, InboundEvent, InboxItem, Outbox, SendSlot
@@ -27,6 +28,7 @@ __all__ = [
     "Mentorship",
     "CheckIn",
     "Reflection",
+    "Survey",
     "Thanks",
     "ObservedEvent",
     "Outbox",

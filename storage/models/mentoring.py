@@ -99,6 +99,12 @@ class Mentorship(SQLModel, table=True):
     rounds: int = 0
     started_at: datetime = timestamp()
     ended_at: datetime | None = timestamp(default=None, nullable=True)
+    # Why it ended: "wrapped" (a person wrapped it up) or "silent" (closed after a warning).
+    end_reason: str | None = Field(default=None, max_length=16)
+    next_survey_at: datetime | None = timestamp(default=None, nullable=True)
+    heard_at: datetime | None = timestamp(default=None, nullable=True)  # either side's last word
+    flagged_at: datetime | None = timestamp(default=None, nullable=True)  # never met: lead told
+    warned_at: datetime | None = timestamp(default=None, nullable=True)  # quiet: closing soon
 
     def other_side(self, member_id: int) -> int:
         """The other person of the pair, seen from `member_id`'s side."""
@@ -120,6 +126,25 @@ class CheckIn(SQLModel, table=True):
     answered_at: datetime | None = timestamp(default=None, nullable=True)
     mentor_answer: str | None = Field(default=None, max_length=16)
     mentee_answer: str | None = Field(default=None, max_length=16)
+
+
+class Survey(SQLModel, table=True):
+    """One person's answer on how useful a mentorship has been (1–5): at a checkpoint (`stage`
+    1, 2, …: day 30, then every 60 days) or at the wrap-up (stage 0, which also asks how close
+    they are to the goal, 1–5). Due until asked; `note` is an optional line, screened."""
+
+    __table_args__ = (UniqueConstraint("mentorship_id", "member_id", "stage"),
+                      Index("ix_survey_due", "asked_at", "due_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    mentorship_id: int = Field(foreign_key="mentorship.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    stage: int
+    due_at: datetime = timestamp()
+    asked_at: datetime | None = timestamp(default=None, nullable=True)
+    rating: int | None = None
+    goal: int | None = None
+    note: str | None = Field(default=None, max_length=300)
+    answered_at: datetime | None = timestamp(default=None, nullable=True)
 
 
 class Reflection(SQLModel, table=True):

@@ -3,7 +3,7 @@
 
 from dataclasses import dataclass
 
-from sqlmodel import col, delete, or_, select
+from sqlmodel import col, delete, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import (
@@ -18,6 +18,7 @@ from storage.models import (
     LearningRequest,
     Mentorship,
     Reflection,
+    Survey,
     Thanks,
 )
 from storage.queries.common import either_side
@@ -34,6 +35,7 @@ class PersonalRows:
     pairs: list[Mentorship]
     checkins: dict[int, list[CheckIn]]   # by mentorship
     reflections: list[Reflection]
+    surveys: list[Survey]                # their own answers on how mentorships went
     thanks_sent: list[Thanks]
     thanks_received: list[Thanks]        # the ones the sender let be quoted
     interactions: list[Interaction]
@@ -57,6 +59,7 @@ async def personal_rows(*, session: AsyncSession, member_id: int) -> PersonalRow
         asks=list((await all_of(select(IntroAsk).where(either_side(IntroAsk, member_id)))).all()),
         pairs=pairs, checkins=checkins,
         reflections=list((await all_of(select(Reflection).where(Reflection.member_id == member_id))).all()),
+        surveys=list((await all_of(select(Survey).where(Survey.member_id == member_id))).all()),
         thanks_sent=list((await all_of(select(Thanks).where(Thanks.from_id == member_id))).all()),
         thanks_received=list((await all_of(select(Thanks).where(
             Thanks.to_id == member_id, Thanks.quotable == True))).all()),  # noqa: E712
@@ -88,6 +91,9 @@ async def erase_personal_rows(*, session: AsyncSession, member_id: int, workspac
         ask.status = "withdrawn" if ask.status == "pending" else ask.status
     for pair in (await session.exec(select(Mentorship).where(either_side(Mentorship, member_id)))).all():
         pair.reasons = []
+    await session.exec(delete(Survey).where(Survey.member_id == member_id,
+                                            col(Survey.answered_at).is_(None)))
+    await session.exec(update(Survey).where(Survey.member_id == member_id).values(note=None))
     for thanks in (await session.exec(select(Thanks).where(
             or_(Thanks.from_id == member_id, Thanks.to_id == member_id)))).all():
         thanks.text, thanks.quotable = "", False
