@@ -37,8 +37,8 @@ from storage.queries.surveys import (
 FIRST, EVERY = timedelta(days=FIRST_SURVEY_DAYS), timedelta(days=SURVEY_EVERY_DAYS)
 GAP, PAUSED_RECHECK = timedelta(days=SURVEY_GAP_DAYS), timedelta(days=PAUSED_RECHECK_DAYS)
 SCALE = range(1, 6)
-PRIVACY = ("1 = not useful, 5 = very useful. Your mentor never sees your answer: leads see "
-           "counts, and suggestions an average over several pairs. Add a line if you like: "
+PRIVACY = ("1 = not useful, 5 = very useful. They never see your answer: leads see counts, "
+           "suggestions an average over several pairs. Add a line if you like: "
            "`feedback <one line>` (no patient details).")
 
 

@@ -154,3 +154,14 @@ def test_a_first_week_decline_hold_withdrawal_and_wrap_up_from_status(tmp_path):
     status = output[output.rindex("> /mentor status"):]
     assert "[1] Wrap up: Point-of-care ultrasound with Dr. Marcus Lee" in status
     assert "Wrapped up *Point-of-care ultrasound* with @Dr. Marcus Lee" in status
+
+
+def test_the_lead_hears_of_a_pair_that_never_met_and_both_are_asked_at_day_30(tmp_path):
+    output = run_try((ROOT / "examples" / "quality.txt").read_text(), tmp_path)
+    flagged = after(output, "time +22d")
+    assert "── to Dr. Ruth Okafor" in flagged and "*A pair to look in on*" in flagged
+    asked = after(output, "time +9d")
+    assert asked.count("how useful has this mentorship been so far?") == 2
+    assert "[6] 1   [7] 2   [8] 3   [9] 4   [10] 5" in asked
+    assert "noted 4/5" in after(output, "9")
+    assert "saved your line" in after(output, "feedback we meet after morning rounds")
