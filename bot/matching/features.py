@@ -33,6 +33,7 @@ WEIGHTS = {
     "experience": 1.5,
     # track record
     "finished": 1.0,  # mentorships wrapped up, any aspect (saturates at 5)
+    "rated": 1.5,  # mentees found their mentorships useful (1–5, shrunk toward the middle)
     "answers_checkins": 0.5,  # answers the check-ins of their pairs
     # enthusiasm and growth
     "active": 0.5,  # used Preceptor in the last 30 days
@@ -73,6 +74,21 @@ class Features:
         order = sorted(self.values, key=lambda n: -WEIGHTS[n] * self.values[n])
         return Suggestion(mentor, sum(WEIGHTS[n] * v for n, v in self.values.items()),
                           tuple((n, self.reasons[n]) for n in order if self.reasons[n]))
+
+
+RATING_PRIOR, PRIOR_PAIRS = 3.0, 2  # a mentor starts as two pairs of "3/5": one answer can't dominate
+
+
+def rated(pair_means: list[float]) -> float:
+    """How far above the middle of the scale the mentees' ratings are (1 at 5/5 over many pairs;
+    0 at or below 3/5), each pair counting once, shrunk toward 3/5 while there are few."""
+    shrunk = (RATING_PRIOR * PRIOR_PAIRS + sum(pair_means)) / (PRIOR_PAIRS + len(pair_means))
+    return max(0.0, (shrunk - RATING_PRIOR) / (5 - RATING_PRIOR))
+
+
+def rated_reason(pair_means: list[float]) -> str:
+    mean = sum(pair_means) / len(pair_means)
+    return f"mentees rated their mentorships {mean:.1f}/5 on average ({plural(len(pair_means), 'pair')})"
 
 
 def experience_fit(years_ahead: int) -> float:

@@ -19,6 +19,8 @@ from bot.matching.features import (
     differs,
     familiarity,
     likeness,
+    rated,
+    rated_reason,
     similarity,
 )
 from storage.models import Member
@@ -95,6 +97,7 @@ async def explain(
     for n in (await signals.wrapped_counts(session=session, mentor_ids=[mentor.id],
                                            aspect_id=aspect_id)).values():
         features.add("proven", n / 3, f"has guided {plural(n, 'person', 'people')} on {aspect_name}")
+    await _rated(session, {mentor.id: features})
     similarity(features, mentee, mentor)
     return features.suggestion(mentor).reasons or ("offered to help",)
 
@@ -137,6 +140,12 @@ async def _network(session, features: dict[int, Features], mentee_id: int) -> No
         features[i].add("mutual", n / 5, f"you have {plural(n, 'colleague')} in common")
 
 
+async def _rated(session, features: dict[int, Features]) -> None:
+    """What the mentees of each candidate said of their mentorships."""
+    for i, means in (await signals.mentee_ratings(session=session, mentor_ids=list(features))).items():
+        features[i].add("rated", rated(means), rated_reason(means))
+
+
 async def _track_record(session, features: dict[int, Features], now: datetime,
                         counts: dict[int, signals.MentorCounts]) -> None:
     """Finished mentorships, answered check-ins, own learning, asks answered."""
@@ -144,6 +153,7 @@ async def _track_record(session, features: dict[int, Features], now: datetime,
     for i, c in counts.items():
         if c.wrapped:
             features[i].add("finished", c.wrapped / 5, f"has seen {plural(c.wrapped, 'mentorship')} through")
+    await _rated(session, features)
     answered, asked = await signals.checkin_answers(session=session, member_ids=ids)
     for i, rounds in asked.items():
         if rounds:

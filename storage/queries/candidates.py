@@ -18,6 +18,7 @@ from storage.models import (
     LearningRequest,
     Member,
     Mentorship,
+    Survey,
 )
 from storage.models.people import GUEST
 from storage.queries.common import LIVE
@@ -94,6 +95,20 @@ async def wrapped_counts(*, session: AsyncSession, mentor_ids: list[int],
     if aspect_id is not None:
         query = query.where(Mentorship.aspect_id == aspect_id)
     return dict((await session.exec(query)).all())
+
+
+async def mentee_ratings(*, session: AsyncSession, mentor_ids: list[int]) -> dict[int, list[float]]:
+    """Per mentor, how useful each of their mentees found the mentorship (the mean of that
+    mentee's 1–5 answers), one value per pair that answered."""
+    per_pair = await session.exec(
+        select(Mentorship.mentor_id, func.avg(Survey.rating))
+        .join(Survey, (Survey.mentorship_id == Mentorship.id) & (Survey.member_id == Mentorship.mentee_id))
+        .where(col(Mentorship.mentor_id).in_(mentor_ids), col(Survey.rating).is_not(None))
+        .group_by(Mentorship.mentor_id, Mentorship.id))
+    found: dict[int, list[float]] = {}
+    for mentor_id, mean in per_pair.all():
+        found.setdefault(mentor_id, []).append(float(mean))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from sqlalchemy import literal
 from sqlmodel import select
 
 from bot.matching.familiarity import Observation, closeness, decayed
-from bot.matching.features import WEIGHTS, Features, experience_fit, experience_fit_sql
+from bot.matching.features import WEIGHTS, Features, experience_fit, experience_fit_sql, rated
 from bot.matching.ranking import MAX_CANDIDATES, SMALL_CHANNEL
 from storage.models import (
     Aspect,
@@ -17,6 +17,7 @@ from storage.models import (
     Interaction,
     Member,
     Mentorship,
+    Survey,
     Workspace,
 )
 from tests.helpers import button, text_of
@@ -142,6 +143,60 @@ async def test_track_record_proven_finished_and_answered_check_ins(world):
     assert "has guided 1 person on Point-of-care ultrasound" in line
     assert "has seen 1 mentorship through" in line and "answers their check-ins" in line
     assert "says yes to most asks" in line
+
+
+async def past_pairs(world, mentor: str, ratings: list[list[int]]) -> None:
+    """Wrapped mentorships of `mentor`, one per list, its mentee's answers as given (the
+    mentor's own answers, all 1/5, never count)."""
+    async with world.db.transaction() as session:
+        members = {m.platform_user_id: m for m in (await session.exec(select(Member))).all()}
+        for n, answers in enumerate(ratings):
+            mentee = Member(workspace_id=members[mentor].workspace_id, platform_user_id=f"{mentor}-{n}",
+                            created_at=world.clock.now())
+            session.add(mentee)
+            await session.flush()
+            pair = Mentorship(mentor_id=members[mentor].id, mentee_id=mentee.id, aspect_id=2,
+                              status="wrapped", next_checkin_at=world.clock.now(),
+                              started_at=world.clock.now())
+            session.add(pair)
+            await session.flush()
+            for stage, rating in enumerate(answers, start=1):
+                session.add(Survey(mentorship_id=pair.id, member_id=mentee.id, stage=stage,
+                                   due_at=world.clock.now(), rating=rating))
+            session.add(Survey(mentorship_id=pair.id, member_id=members[mentor].id, stage=1,
+                               due_at=world.clock.now(), rating=1))
+
+
+async def test_what_mentees_said_of_their_mentorships_counts_and_is_said(world):
+    await world.person("priya", RESIDENT)
+    for who in ("ada", "bo"):
+        await world.person(who, "role=attending", offers="POCUS")
+    await past_pairs(world, "bo", [[5, 4], [5], [4], [5], [4]])
+    await past_pairs(world, "ada", [[5], [5], [5], [5], [5]])
+    first, second = await reasons_for(world, "priya")
+    assert first.startswith("1. @Ada")
+    assert "mentees rated their mentorships 5.0/5 on average (5 pairs)" in first
+    assert "rated their mentorships 4.5/5 on average (5 pairs)" in second
+
+
+async def test_one_glowing_answer_does_not_outweigh_many_good_ones(world):
+    await world.person("priya", RESIDENT)
+    for who in ("ada", "bo", "cy"):
+        await world.person(who, "role=attending", offers="POCUS")
+    await past_pairs(world, "ada", [[5], [], [], [], []])  # as many pairs seen through
+    await past_pairs(world, "bo", [[5], [4], [5], [5], [4]])
+    await past_pairs(world, "cy", [[2], [3], [2]])
+    lines = await reasons_for(world, "priya")
+    assert [line.split(":")[0] for line in lines] == ["1. @Bo", "2. @Ada", "3. @Cy"]
+    assert "rated" not in lines[2]  # below the middle of the scale: no credit, nothing said
+
+
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=20), st.integers(1, 5))
+def test_rated_stays_bounded_and_another_answer_above_the_mean_never_lowers_it(means, more):
+    value = rated([float(m) for m in means])
+    assert 0 <= value <= 1
+    if more >= sum(means) / len(means):
+        assert rated([float(m) for m in [*means, more]]) >= value - 1e-9
 
 
 async def test_enthusiasm_own_learning_and_recent_activity(world):
