@@ -2,12 +2,12 @@
 group of fewer than 5 people is shown as "fewer than 5" so that nobody is re-identified."""
 
 import statistics
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.queries.outcomes import outcome_counts
 from storage.queries.report import group_sizes, month_sizes, report_counts, unmet_aspects
 
 MIN_GROUP = 5
@@ -28,6 +28,22 @@ class Figures:
     checkin_response_rate: float | None = None
     stalled_pairs: int = 0
     wrap_ups: int = 0
+    staff: int | None = None  # people in the group (not for months)
+    mentored: int = 0  # mentees with a live mentorship
+    mentored_share: float | None = None
+    meetings_per_pair_month: float | None = None  # rounds either side called "met"
+    median_days_to_first_meeting: float | None = None
+    flagged_never_met: int = 0  # pairs the lead was told had not met after 21 days
+    closed_quiet: int = 0  # early closures by reason: went quiet, warned, closed
+    closed_left: int = 0  # … one side left Preceptor
+    quality_answers: int = 0  # how useful the mentorship was, 1–5, both sides
+    quality_mean: float | None = None  # this and the spread: only from 5 answers
+    rated_1: int | None = None
+    rated_2: int | None = None
+    rated_3: int | None = None
+    rated_4: int | None = None
+    rated_5: int | None = None
+    goal_mean: float | None = None  # how close to the goal, 1–5, at the wrap-up (from 5 answers)
 
 
 @dataclass
@@ -44,8 +60,14 @@ class Report:
 async def compute(session: AsyncSession, *, now: datetime, since: datetime | None = None,
                   workspace_id: int | None = None) -> Report:
     """Every figure, counted by the database (`storage.queries.report`)."""
-    def figures_of(group: str) -> Awaitable[dict[str, dict]]:
-        return report_counts(session=session, workspace_id=workspace_id, since=since, group=group)
+    async def figures_of(group: str) -> dict[str, dict]:
+        counts = await report_counts(session=session, workspace_id=workspace_id, since=since, group=group)
+        outcomes = await outcome_counts(session=session, workspace_id=workspace_id, since=since,
+                                        group=group, now=now)
+        sizes = {} if group == "month" else await group_sizes(
+            session=session, workspace_id=workspace_id, group=group)
+        return {k: {**counts.get(k, {}), **outcomes.get(k, {}), "staff": sizes.get(k)}
+                for k in {*counts, *outcomes, *sizes}}
 
     async def grouped(attribute: str) -> dict[str, Figures | None]:
         sizes = await group_sizes(session=session, workspace_id=workspace_id, group=attribute)
@@ -83,7 +105,29 @@ def _figures(counts: dict) -> Figures:
         checkin_response_rate=_share(counts.get("checkins_replied", 0), asked),
         stalled_pairs=counts.get("stalled_pairs", 0),
         wrap_ups=counts.get("wrap_ups", 0),
+        **_outcomes(counts),
     )
+
+
+def _outcomes(counts: dict) -> dict:
+    """The figures of what came of the pairs; answers about quality only from `MIN_GROUP`."""
+    staff, mentored = counts.get("staff"), counts.get("mentored", 0)
+    months, days = counts.get("pair_months", 0.0), sorted(counts.get("first_meeting_days", []))
+    ratings, goals = counts.get("ratings", [0] * 5), counts.get("goals", [])
+    shown = sum(ratings) >= MIN_GROUP
+    return {
+        "staff": staff, "mentored": mentored,
+        "mentored_share": _share(mentored, staff) if staff else None,
+        "meetings_per_pair_month": round(counts.get("meetings", 0) / months, 2) if months else None,
+        "median_days_to_first_meeting": round(statistics.median(days), 1) if days else None,
+        "flagged_never_met": counts.get("flagged_never_met", 0),
+        "closed_quiet": counts.get("closed_quiet", 0), "closed_left": counts.get("closed_left", 0),
+        "quality_answers": sum(ratings),
+        "quality_mean": round(sum(n * c for n, c in enumerate(ratings, 1)) / sum(ratings), 2)
+        if shown else None,
+        **{f"rated_{n}": c if shown else None for n, c in enumerate(ratings, 1)},
+        "goal_mean": round(statistics.mean(goals), 2) if len(goals) >= MIN_GROUP else None,
+    }
 
 
 def _share(part: int, whole: int) -> float | None:

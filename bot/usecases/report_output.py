@@ -54,6 +54,22 @@ def headline(f: Figures) -> str:
             f"check-ins answered: {_cell(f.checkin_response_rate) or '–'}.")
 
 
+def outcomes(f: Figures) -> str:
+    """Mentored share, meetings, closures and quality, in one sentence."""
+    share = f" ({_cell(f.mentored_share)} of {f.staff} staff)" if f.mentored_share is not None else ""
+    meetings = ("no meetings yet" if f.meetings_per_pair_month is None else
+                f"{f.meetings_per_pair_month} meetings per pair per month, the first after a "
+                f"median {f.median_days_to_first_meeting} days")
+    quality = (f"usefulness {f.quality_mean}/5 from {plural(f.quality_answers, 'answer')} "
+               f"(1–5: {f.rated_1}, {f.rated_2}, {f.rated_3}, {f.rated_4}, {f.rated_5})"
+               if f.quality_mean is not None else
+               f"usefulness: {SUPPRESSED if f.quality_answers else 'no'} answers yet")
+    goal = f"; at wrap-up, {f.goal_mean}/5 of the way to the goal" if f.goal_mean is not None else ""
+    return (f"{plural(f.mentored, 'person', 'people')} with a mentor now{share}; {meetings}; "
+            f"{f.flagged_never_met} flagged as never met; closed early: {f.closed_quiet} gone "
+            f"quiet, {f.closed_left} left; {quality}{goal}.")
+
+
 def to_text(report: Report) -> list[str]:
     """Sections for a chat message or the terminal."""
     sections = [f"*Overall*: {headline(report.overall)}"]
@@ -67,6 +83,7 @@ def to_text(report: Report) -> list[str]:
                               f"{plural(f.requests, 'request')}, {f.introduced} introduced, "
                               f"{f.wrap_ups} wrapped up")
             for month, f in report.by_month.items()))
+    sections.append(f"*What came of the pairs*: {outcomes(report.overall)}")
     gaps = ", ".join(f"{aspect} ({n if n >= MIN_GROUP else SUPPRESSED})" for aspect, n in report.gaps)
     sections.append(f"*Asked for, no mentor available* (recruit for these): {gaps or 'none'}")
     return sections

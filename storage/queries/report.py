@@ -26,7 +26,7 @@ def _month(session: AsyncSession, when):
     return func.strftime("%Y-%m", when)
 
 
-def _key(session: AsyncSession, group: str, when):
+def key_of(session: AsyncSession, group: str, when):
     if group == "overall":
         return literal("all")
     if group == "month":
@@ -34,7 +34,7 @@ def _key(session: AsyncSession, group: str, when):
     return func.coalesce(getattr(Member, group), "not set")
 
 
-def _scope(query, workspace_id: int | None, since: datetime | None, when):
+def scoped(query, workspace_id: int | None, since: datetime | None, when):
     if workspace_id is not None:
         query = query.where(Member.workspace_id == workspace_id)
     return query if since is None else query.where(when >= since)
@@ -42,8 +42,8 @@ def _scope(query, workspace_id: int | None, since: datetime | None, when):
 
 async def group_sizes(*, session: AsyncSession, workspace_id: int | None, group: str) -> dict[str, int]:
     """How many people each department (or role) holds."""
-    key = _key(session, group, None)
-    query = _scope(select(key, func.count()).select_from(Member), workspace_id, None, None)
+    key = key_of(session, group, None)
+    query = scoped(select(key, func.count()).select_from(Member), workspace_id, None, None)
     return dict((await session.exec(query.group_by(key))).all())
 
 
@@ -53,22 +53,22 @@ async def report_counts(*, session: AsyncSession, workspace_id: int | None, sinc
     answered and accepted, active, stalled and wrapped pairs, check-ins asked and replied."""
     out: dict[str, dict] = defaultdict(lambda: {"hours": []})
     when = LearningRequest.created_at
-    key = _key(session, group, when)
+    key = key_of(session, group, when)
     base = select(key, func.count()).select_from(LearningRequest).join(
         Member, Member.id == LearningRequest.member_id)
-    for k, n in (await session.exec(_scope(base, workspace_id, since, when).group_by(key))).all():
+    for k, n in (await session.exec(scoped(base, workspace_id, since, when).group_by(key))).all():
         out[k]["requests"] = n
     timed = (select(key, LearningRequest.created_at, LearningRequest.first_intro_at)
              .select_from(LearningRequest).join(Member, Member.id == LearningRequest.member_id)
              .where(col(LearningRequest.first_intro_at).is_not(None)))
-    for k, created, first in (await session.exec(_scope(timed, workspace_id, since, when))).all():
+    for k, created, first in (await session.exec(scoped(timed, workspace_id, since, when))).all():
         out[k]["hours"].append((first - created).total_seconds() / 3600)
     when = IntroAsk.created_at
-    key = _key(session, group, when)
+    key = key_of(session, group, when)
     asks = (select(key, func.count(), func.sum(case((IntroAsk.status == "accepted", 1), else_=0)))
             .select_from(IntroAsk).join(Member, Member.id == IntroAsk.mentee_id)
             .where(col(IntroAsk.status).in_(ANSWERED)))
-    for k, n, accepted in (await session.exec(_scope(asks, workspace_id, since, when).group_by(key))).all():
+    for k, n, accepted in (await session.exec(scoped(asks, workspace_id, since, when).group_by(key))).all():
         out[k].update(asks_answered=n, asks_accepted=accepted or 0)
     await _pair_counts(session, out, workspace_id, since, group)
     return dict(out)
@@ -76,20 +76,20 @@ async def report_counts(*, session: AsyncSession, workspace_id: int | None, sinc
 
 async def _pair_counts(session, out, workspace_id, since, group) -> None:
     when = Mentorship.started_at
-    key = _key(session, group, when)
+    key = key_of(session, group, when)
     stalled = (Mentorship.status == "paused") & col(Mentorship.paused_by_id).is_(None)
     pairs = select(
         key, func.sum(case((Mentorship.status == "active", 1), else_=0)),
         func.sum(case((stalled, 1), else_=0)), func.sum(case((Mentorship.status == "wrapped", 1), else_=0)),
     ).select_from(Mentorship).join(Member, Member.id == Mentorship.mentee_id)
     for k, active, stalled, wrapped in (await session.exec(
-            _scope(pairs, workspace_id, since, when).group_by(key))).all():
+            scoped(pairs, workspace_id, since, when).group_by(key))).all():
         out[k].update(active_pairs=active or 0, stalled_pairs=stalled or 0, wrap_ups=wrapped or 0)
     replied = case((col(CheckIn.outcome).is_not(None) & (CheckIn.outcome != "silent"), 1), else_=0)
     checkins = select(key, func.count(), func.sum(replied)).select_from(CheckIn).join(
         Mentorship, Mentorship.id == CheckIn.mentorship_id).join(Member, Member.id == Mentorship.mentee_id)
     for k, asked, answered in (await session.exec(
-            _scope(checkins, workspace_id, since, when).group_by(key))).all():
+            scoped(checkins, workspace_id, since, when).group_by(key))).all():
         out[k].update(checkins_asked=asked, checkins_replied=answered or 0)
 
 
@@ -99,7 +99,7 @@ async def month_sizes(*, session: AsyncSession, workspace_id: int | None,
     month = _month(session, LearningRequest.created_at)
     query = select(month, func.count(func.distinct(LearningRequest.member_id))).join(
         Member, Member.id == LearningRequest.member_id)
-    rows = await session.exec(_scope(query, workspace_id, since, LearningRequest.created_at)
+    rows = await session.exec(scoped(query, workspace_id, since, LearningRequest.created_at)
                               .group_by(month))
     return dict(sorted(rows.all()))
 
@@ -108,7 +108,7 @@ async def unmet_aspects(*, session: AsyncSession, workspace_id: int | None, sinc
                         now: datetime, limit: int = 10) -> list[tuple[str, int]]:
     """Aspects with requests waiting for a first intro that no available mentor offers, with
     how many wait (most first): whom to recruit."""
-    waiting = _scope(
+    waiting = scoped(
         select(LearningRequest.aspect_id, func.count()).join(Member, Member.id == LearningRequest.member_id)
         .where(LearningRequest.status == "open", col(LearningRequest.first_intro_at).is_(None)),
         workspace_id, since, LearningRequest.created_at).group_by(LearningRequest.aspect_id)
@@ -117,7 +117,7 @@ async def unmet_aspects(*, session: AsyncSession, workspace_id: int | None, sinc
         return []
     live = (select(func.count()).where(Mentorship.mentor_id == Member.id, col(Mentorship.status).in_(LIVE))
             .scalar_subquery())
-    available = _scope(
+    available = scoped(
         select(Expertise.aspect_id).join(Member, Member.id == Expertise.member_id)
         .where(col(Expertise.aspect_id).in_(counts), Member.unreachable == False,  # noqa: E712
                (Member.paused == False) | (col(Member.paused_until).is_not(None)  # noqa: E712

@@ -15,6 +15,7 @@ from storage.models import (
     LearningRequest,
     Member,
     Mentorship,
+    Survey,
     Workspace,
 )
 from tests.helpers import text_of
@@ -104,6 +105,36 @@ async def test_every_overall_figure(world):
     assert (f.asks_answered, f.acceptance_rate) == (5, 0.6)
     assert (f.active_pairs, f.stalled_pairs, f.wrap_ups) == (1, 1, 1)
     assert (f.checkins_asked, f.checkin_response_rate) == (6, 0.5)
+    assert (f.staff, f.mentored, f.mentored_share) == (13, 2, 0.154)
+    assert (f.meetings_per_pair_month, f.median_days_to_first_meeting) == (0.52, 21.0)  # 2 in 117.5 days
+
+
+async def test_what_came_of_the_pairs_and_how_useful_they_were(world):
+    """Five answers in all (three pairs, both sides): shown overall; Medicine's four are not."""
+    await seed(world)
+    async with world.db.transaction() as session:
+        pairs = {p.started_at.day: p for p in (await session.exec(select(Mentorship))).all()}
+        p1, p2, p3 = pairs[6], pairs[22], pairs[10]
+        p2.end_reason, p3.flagged_at = "quiet", NOW
+        for pair, who, stage, rating, goal in (
+                (p1, p1.mentee_id, 1, 4, None), (p1, p1.mentor_id, 1, 5, None),
+                (p2, p2.mentee_id, 0, 5, 4), (p2, p2.mentor_id, 0, 3, 3),
+                (p3, p3.mentee_id, 1, 2, None)):
+            session.add(Survey(mentorship_id=pair.id, member_id=who, stage=stage, due_at=NOW,
+                               asked_at=NOW, answered_at=NOW, rating=rating, goal=goal))
+    r = await computed(world)
+    f = r.overall
+    assert (f.quality_answers, f.quality_mean) == (5, 3.8)
+    assert (f.rated_1, f.rated_2, f.rated_3, f.rated_4, f.rated_5) == (0, 1, 1, 1, 2)
+    assert f.goal_mean is None  # two answers: fewer than 5
+    assert (f.closed_quiet, f.closed_left, f.flagged_never_met) == (1, 0, 1)
+    said = "\n".join(report_output.to_text(r))
+    assert ("*What came of the pairs*: 2 people with a mentor now (15.4% of 13 staff); 0.52 "
+            "meetings per pair per month, the first after a median 21.0 days; 1 flagged as never "
+            "met; closed early: 1 gone quiet, 0 left; usefulness 3.8/5 from 5 answers "
+            "(1–5: 0, 1, 1, 1, 2).") in said
+    medicine = r.by_department["Medicine"]
+    assert (medicine.quality_answers, medicine.quality_mean, medicine.rated_5) == (4, None, None)
 
 
 async def test_groups_under_five_are_suppressed_and_an_idle_department_shows_zero(world):
