@@ -46,6 +46,8 @@ COMMANDS: dict[str, Callable[..., Awaitable[Message]]] = {
     "wrap_up": checkins.wrap_up,
     "admin_channel": admin.set_channel,
     "admin_report": admin.report,
+    "admin_program": admin.define_program,
+    "admin_programs": admin.list_programs,
     "clear_inferred": profile.clear_inferred,
     "thanks": impact.thanks,
     "impact": impact.impact,

@@ -25,7 +25,8 @@ HELP = """*Preceptor* finds you a mentor for one aspect at a time, and checks in
 • `/mentor thanks @someone <message>` — thank a mentor (`--private`: not quoted in their impact)
 • `/mentor impact` — what your mentoring has done
 • `/mentor export` · `/mentor forget-me` — all your data / none of it
-Leads: `/mentor admin report` (the program report), `/mentor admin channel here`.
+Leads: `/mentor admin report [program]` (the program report), `/mentor admin channel here`,
+`/mentor admin programs` and `/mentor admin program <name>: members=…; announce=…; required=yes`.
 At a check-in you can also type `met`, `not yet`, `pause` or `wrap up`;
 after a wrap-up, `reflect <one line>`; after answering how a mentorship is going,
 `feedback <one line>`."""
@@ -161,9 +162,14 @@ def _admin(rest: str) -> Command:
     words = rest.lower().split()
     if words == ["channel", "here"]:
         return Command("admin_channel")
-    if words == ["report"]:
-        return Command("admin_report")
-    raise BadCommand("Lead commands: `/mentor admin report`, `/mentor admin channel here`.")
+    if words[:1] == ["report"]:
+        return Command("admin_report", text=rest.partition(" ")[2].strip())
+    if words == ["programs"]:
+        return Command("admin_programs")
+    if words[:1] == ["program"]:
+        return Command("admin_program", text=rest.partition(" ")[2].strip())
+    raise BadCommand("Lead commands: `/mentor admin report [program]`, `/mentor admin channel here`, "
+                     "`/mentor admin programs`, `/mentor admin program <name>: …`.")
 
 
 def _thanks(rest: str) -> Command:

@@ -15,6 +15,7 @@ FREE_TEXT: dict[str, Callable[[Command], tuple[str, ...]]] = {
     "thanks": lambda cmd: (f"{cmd.items[0]} {cmd.text}",),  # `@Dr. Ana Souza for …`: a colleague
     "reflect": lambda cmd: (cmd.text,),
     "feedback": lambda cmd: (cmd.text,),
+    "admin_program": lambda cmd: (cmd.text.partition(":")[0],),  # its name is kept and shown
 }
 
 

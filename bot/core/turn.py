@@ -13,8 +13,9 @@ from bot.core.messages import mention
 from bot.delivery.waking import next_waking_moment, zone
 from bot.matching.aspects import Catalog, normalize
 from bot.privacy.guard import Guard
-from storage.models import Aspect, Member, Workspace
+from storage.models import Aspect, Member, Program, Workspace
 from storage.queries.members import member_by_platform_id, member_handles, members_named
+from storage.queries.programs import programs_in
 
 MAX_NAME_WORDS, NEAR_NAME = 5, 80  # `@Dr. Ana Maria Souza Lima`; `@sousa` for `souza`
 _MENTION = re.compile(r"^<@([^|>]+)(?:\|[^>]*)?>$")
@@ -30,10 +31,18 @@ class Turn:
     curated: Catalog
     channel: str | None = None  # where the actor typed the command, if the platform said
     guard: Guard = field(default_factory=Guard)
+    _programs: list[Program] | None = field(default=None, repr=False)
 
     @property
     def is_admin(self) -> bool:
         return self.me.platform_user_id in self.settings.admins
+
+    async def programs(self) -> list[Program]:
+        """The workspace's programs, read once a turn (and not at all where there are none)."""
+        if self._programs is None:
+            self._programs = (await programs_in(session=self.session, workspace_id=self.workspace.id)
+                              if self.workspace.has_programs else [])
+        return self._programs
 
     async def get(self, model, object_id: int, what: str, *, lock: bool = False):
         """A row the button or command names, or a polite `NotFound`. `lock` holds it until

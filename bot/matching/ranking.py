@@ -23,9 +23,10 @@ from bot.matching.features import (
     rated_reason,
     similarity,
 )
-from storage.models import Member
+from storage.models import Member, Program
 from storage.queries import candidates as signals
 from storage.queries.mentorships import mentors_of
+from storage.queries.programs import matching_scope
 
 MAX_CANDIDATES = 150  # beyond this, the cheapest features pick who is scored in full
 SMALL_CHANNEL = 300  # bigger channels (#general) say nothing about familiarity
@@ -48,12 +49,13 @@ class Candidate:
 
 async def suggest(
     session: AsyncSession, *, mentee: Member, aspect_id: int, aspect_name: str, now: datetime,
-    limit: int = 3, another_perspective: bool = False,
+    limit: int = 3, another_perspective: bool = False, programs: list[Program] | None = None,
 ) -> list[Suggestion]:
-    """Up to `limit` mentors for `mentee` on the aspect, best first, each with reasons."""
+    """Up to `limit` mentors for `mentee` on the aspect, best first, each with reasons;
+    within the mentee's programs that require it (of `programs`, read if not given)."""
     edges = await signals.edges_from(session=session, member_id=mentee.id)
     candidates = await _eligible(session, mentee=mentee, aspect_id=aspect_id, now=now,
-                                 known=list(edges))
+                                 known=list(edges), programs=programs)
     if not candidates:
         return []
     ids = list(candidates)
@@ -103,11 +105,12 @@ async def explain(
 
 
 async def _eligible(session, *, mentee: Member, aspect_id: int, now: datetime,
-                    known: list[int]) -> dict[int, Candidate]:
+                    known: list[int], programs: list[Program] | None) -> dict[int, Candidate]:
     """Everyone eligible the mentee already knows, then the best by cheap profile features
     (sorted in the database), `MAX_CANDIDATES` in all unless more are known."""
     rows = await signals.eligible_mentors(
         session=session, mentee_id=mentee.id, workspace_id=mentee.workspace_id, aspect_id=aspect_id,
+        within=await matching_scope(session=session, mentee=mentee, programs=programs),
         now=now, declined_since=now - timedelta(days=DECLINE_MEMORY_DAYS), known=known,
         likeness=LIKENESS, likeness_params=likeness(mentee), limit=MAX_CANDIDATES)
     return {row[0]: Candidate(*row) for row in rows}

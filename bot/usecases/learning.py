@@ -11,6 +11,7 @@ from bot.core.turn import Turn, describe, tag
 from bot.delivery import outbox
 from bot.matching import aspects
 from bot.matching import ranking as matching
+from bot.usecases.programs import announce_channel
 from storage.models import Aspect, LearnDraft, LearningRequest, Member
 from storage.queries.asks import other_pending_asks
 from storage.queries.mentorships import mentors_of
@@ -36,7 +37,7 @@ async def learn(t: Turn, cmd: Command) -> Message:
                        another_perspective=cmd.another_perspective, created_at=t.now)
     t.session.add(draft)
     await t.session.flush()
-    return confirm_question(draft, aspect, t.workspace.channel)
+    return confirm_question(draft, aspect, await announce_channel(t) if draft.public else None)
 
 
 def confirm_question(draft: LearnDraft, aspect: Aspect | None, channel: str | None) -> Message:
@@ -88,7 +89,7 @@ async def _record(t: Turn, aspect: Aspect, details: str, *, public: bool, anothe
     posted = await _announce(t, request, aspect.name)
     suggestions = await matching.suggest(
         t.session, mentee=t.me, aspect_id=aspect.id, aspect_name=aspect.name, now=t.now,
-        another_perspective=another,
+        another_perspective=another, programs=await t.programs(),
     )
     return suggestions_message(request, aspect.name, suggestions, posted)
 
@@ -119,14 +120,16 @@ async def _check_not_duplicate(t: Turn, aspect_id: int, name: str, another: bool
 
 
 async def _announce(t: Turn, request: LearningRequest, aspect_name: str) -> str | None:
-    """Post a public request in the mentoring channel; returns the channel, if posted."""
-    if not request.public or not t.workspace.channel:
+    """Post a public request in the mentoring channel (of the person's program, if it has
+    one); returns the channel, if posted."""
+    channel = await announce_channel(t) if request.public else None
+    if not channel:
         return None
     await outbox.to_channel(
-        t.session, workspace_id=t.workspace.id, channel=t.workspace.channel, now=t.now,
+        t.session, workspace_id=t.workspace.id, channel=channel, now=t.now,
         dedupe_key=f"announce:{request.id}", message=announcement(request, t.me, aspect_name),
     )
-    return t.workspace.channel
+    return channel
 
 
 def announcement(request: LearningRequest, learner: Member, aspect_name: str) -> Message:

@@ -5,6 +5,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.queries.outcomes import outcome_counts
@@ -58,24 +59,26 @@ class Report:
 
 
 async def compute(session: AsyncSession, *, now: datetime, since: datetime | None = None,
-                  workspace_id: int | None = None) -> Report:
-    """Every figure, counted by the database (`storage.queries.report`)."""
+                  workspace_id: int | None = None, within: ColumnElement[bool] | None = None) -> Report:
+    """Every figure, counted by the database (`storage.queries.report`); `within` keeps to
+    some people (a program's)."""
+    scope = {"workspace_id": workspace_id, "within": within}
     async def figures_of(group: str) -> dict[str, dict]:
-        counts = await report_counts(session=session, workspace_id=workspace_id, since=since, group=group)
-        outcomes = await outcome_counts(session=session, workspace_id=workspace_id, since=since,
-                                        group=group, now=now)
+        counts = await report_counts(session=session, since=since, group=group, **scope)
+        outcomes = await outcome_counts(session=session, since=since, group=group, now=now,
+                                        **scope)
         sizes = {} if group == "month" else await group_sizes(
-            session=session, workspace_id=workspace_id, group=group)
+            session=session, group=group, **scope)
         return {k: {**counts.get(k, {}), **outcomes.get(k, {}), "staff": sizes.get(k)}
                 for k in {*counts, *outcomes, *sizes}}
 
     async def grouped(attribute: str) -> dict[str, Figures | None]:
-        sizes = await group_sizes(session=session, workspace_id=workspace_id, group=attribute)
+        sizes = await group_sizes(session=session, group=attribute, **scope)
         counts = await figures_of(attribute)
         return {name: _figures(counts.get(name, {})) if size >= MIN_GROUP else None
                 for name, size in sorted(sizes.items())}
 
-    months = await month_sizes(session=session, workspace_id=workspace_id, since=since)
+    months = await month_sizes(session=session, since=since, **scope)
     by_month = await figures_of("month")
     return Report(
         overall=_figures((await figures_of("overall")).get("all", {})),
@@ -83,7 +86,7 @@ async def compute(session: AsyncSession, *, now: datetime, since: datetime | Non
         by_role=await grouped("role"),
         by_month={month: _figures(by_month.get(month, {})) if size >= MIN_GROUP else None
                   for month, size in months.items()},
-        gaps=await unmet_aspects(session=session, workspace_id=workspace_id, since=since, now=now),
+        gaps=await unmet_aspects(session=session, since=since, now=now, **scope),
         since=since, until=now,
     )
 

@@ -60,7 +60,7 @@ async def _requests(t: Turn) -> tuple[list[str], list[Button]]:
             continue
         for s in await matching.suggest(
             t.session, mentee=t.me, aspect_id=request.aspect_id, aspect_name=aspect, now=t.now,
-            another_perspective=request.another_perspective,
+            another_perspective=request.another_perspective, programs=await t.programs(),
         ):
             lines.append(f"   suggested: {tag(s.mentor)} ({'; '.join(s.reasons[1:3]) or aspect})")
             buttons.append(Button(f"Request intro: {s.mentor.name} ({aspect})", "request_intro",

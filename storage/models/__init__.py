@@ -14,6 +14,7 @@ from storage.models.mentoring import (
 )
 from storage.models.messaging import ConversationRef, InboundEvent, InboxItem, Outbox, SendSlot
 from storage.models.people import Aspect, AspectSynonym, Expertise, Member, Workspace
+from storage.models.programs import Program
 from storage.models.signals import AspectSignal, ChannelMember, Interaction, ObservedEvent
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "LearnDraft",
     "IntroAsk",
     "Mentorship",
+    "Program",
     "CheckIn",
     "Reflection",
     "Survey",

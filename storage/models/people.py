@@ -20,6 +20,7 @@ class Workspace(SQLModel, table=True):
     active: bool = True
     digest_quarter: str | None = Field(default=None, max_length=8)  # last quarterly DM sent
     rosters_read_at: datetime | None = timestamp(default=None, nullable=True)  # channel members
+    has_programs: bool = False  # whether to read its programs at all (most have none)
     created_at: datetime = timestamp()
 
 

@@ -29,13 +29,14 @@ CANDIDATE_FIELDS = ("id", "name", "role", "specialty", "department", "site", "ca
 
 async def eligible_mentors(*, session: AsyncSession, mentee_id: int, workspace_id: int, aspect_id: int,
                            now: datetime, declined_since: datetime, known: list[int],
-                           likeness: ColumnElement, likeness_params: dict, limit: int) -> list[tuple]:
+                           likeness: ColumnElement, likeness_params: dict, limit: int,
+                           within: ColumnElement[bool] | None = None) -> list[tuple]:
     """`CANDIDATE_FIELDS` of people with expertise on the aspect who pass the hard filters
     (capacity aside): not the mentee, not a guest, reachable, not paused, not declined by or
     declining the mentee since `declined_since`, not already their mentor on it. All of
     them the mentee `known`s, then the best others by `likeness` (an SQL expression over
     Member, with its parameters), `limit` in all: the database sorts thousands, Python sees
-    a few hundred."""
+    a few hundred. `within`: only these members (a program that keeps to its own people)."""
     declined = select(IntroAsk.mentor_id).where(
         IntroAsk.mentee_id == mentee_id, IntroAsk.status == "declined",
         IntroAsk.answered_at >= declined_since)
@@ -54,6 +55,8 @@ async def eligible_mentors(*, session: AsyncSession, mentee_id: int, workspace_i
                Member.capacity > 0, col(Member.id).not_in(declined), col(Member.id).not_in(already),
                or_(Member.paused == False, and_(col(Member.paused_until).is_not(None),  # noqa: E712
                                                  col(Member.paused_until) <= now))))
+    if within is not None:
+        eligible = eligible.where(within)
     found = list((await session.exec(eligible.where(col(Member.id).in_(known)))).all()) if known else []
     others = eligible.where(col(Member.id).not_in(known)) if known else eligible
     found += (await session.exec(others.order_by(likeness.desc(), Member.id)

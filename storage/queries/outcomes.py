@@ -17,14 +17,14 @@ DAYS_A_MONTH = 30.44
 
 
 async def outcome_counts(*, session: AsyncSession, workspace_id: int | None, since: datetime | None,
-                         group: str, now: datetime) -> dict[str, dict]:
+                         group: str, now: datetime, within=None) -> dict[str, dict]:
     """Per group: mentees with a live pair, pair-months, meetings, days to the first one,
     pairs flagged as never met, closures by reason, ratings 1–5, closeness to goals."""
     out: dict[str, dict] = defaultdict(lambda: {"first_meeting_days": [], "ratings": [0] * 5})
     when = Mentorship.started_at
     key = key_of(session, group, when)
     pairs = scoped(select(key, Mentorship).join(Member, Member.id == Mentorship.mentee_id),
-                   workspace_id, since, when)
+                   workspace_id, since, when, within)
     group_of: dict[int, str] = {}
     mentored: dict[str, set[int]] = defaultdict(set)
     for k, pair in (await session.exec(pairs)).all():
@@ -41,7 +41,7 @@ async def outcome_counts(*, session: AsyncSession, workspace_id: int | None, sin
         out[k]["mentored"] = len(people)
     if group_of:  # the same pairs, as a subquery (not thousands of bound ids)
         ids = scoped(select(Mentorship.id).join(Member, Member.id == Mentorship.mentee_id),
-                     workspace_id, since, when)
+                     workspace_id, since, when, within)
         await _meetings(session, out, group_of, ids)
         await _answers(session, out, group_of, ids)
     return dict(out)

@@ -34,21 +34,25 @@ def key_of(session: AsyncSession, group: str, when):
     return func.coalesce(getattr(Member, group), "not set")
 
 
-def scoped(query, workspace_id: int | None, since: datetime | None, when):
+def scoped(query, workspace_id: int | None, since: datetime | None, when, within=None):
+    """Rows of the workspace (and of the people `within` picks: a program), since then."""
     if workspace_id is not None:
         query = query.where(Member.workspace_id == workspace_id)
+    if within is not None:
+        query = query.where(within)
     return query if since is None else query.where(when >= since)
 
 
-async def group_sizes(*, session: AsyncSession, workspace_id: int | None, group: str) -> dict[str, int]:
+async def group_sizes(*, session: AsyncSession, workspace_id: int | None, group: str,
+                      within=None) -> dict[str, int]:
     """How many people each department (or role) holds."""
     key = key_of(session, group, None)
-    query = scoped(select(key, func.count()).select_from(Member), workspace_id, None, None)
+    query = scoped(select(key, func.count()).select_from(Member), workspace_id, None, None, within)
     return dict((await session.exec(query.group_by(key))).all())
 
 
 async def report_counts(*, session: AsyncSession, workspace_id: int | None, since: datetime | None,
-                        group: str) -> dict[str, dict]:
+                        group: str, within=None) -> dict[str, dict]:
     """Per group: requests, hours to the first intro (a list, for the percentiles), asks
     answered and accepted, active, stalled and wrapped pairs, check-ins asked and replied."""
     out: dict[str, dict] = defaultdict(lambda: {"hours": []})
@@ -56,25 +60,26 @@ async def report_counts(*, session: AsyncSession, workspace_id: int | None, sinc
     key = key_of(session, group, when)
     base = select(key, func.count()).select_from(LearningRequest).join(
         Member, Member.id == LearningRequest.member_id)
-    for k, n in (await session.exec(scoped(base, workspace_id, since, when).group_by(key))).all():
+    for k, n in (await session.exec(scoped(base, workspace_id, since, when, within).group_by(key))).all():
         out[k]["requests"] = n
     timed = (select(key, LearningRequest.created_at, LearningRequest.first_intro_at)
              .select_from(LearningRequest).join(Member, Member.id == LearningRequest.member_id)
              .where(col(LearningRequest.first_intro_at).is_not(None)))
-    for k, created, first in (await session.exec(scoped(timed, workspace_id, since, when))).all():
+    for k, created, first in (await session.exec(scoped(timed, workspace_id, since, when, within))).all():
         out[k]["hours"].append((first - created).total_seconds() / 3600)
     when = IntroAsk.created_at
     key = key_of(session, group, when)
     asks = (select(key, func.count(), func.sum(case((IntroAsk.status == "accepted", 1), else_=0)))
             .select_from(IntroAsk).join(Member, Member.id == IntroAsk.mentee_id)
             .where(col(IntroAsk.status).in_(ANSWERED)))
-    for k, n, accepted in (await session.exec(scoped(asks, workspace_id, since, when).group_by(key))).all():
+    asks = scoped(asks, workspace_id, since, when, within).group_by(key)
+    for k, n, accepted in (await session.exec(asks)).all():
         out[k].update(asks_answered=n, asks_accepted=accepted or 0)
-    await _pair_counts(session, out, workspace_id, since, group)
+    await _pair_counts(session, out, workspace_id, since, group, within)
     return dict(out)
 
 
-async def _pair_counts(session, out, workspace_id, since, group) -> None:
+async def _pair_counts(session, out, workspace_id, since, group, within) -> None:
     when = Mentorship.started_at
     key = key_of(session, group, when)
     stalled = (Mentorship.status == "paused") & col(Mentorship.paused_by_id).is_(None)
@@ -83,35 +88,35 @@ async def _pair_counts(session, out, workspace_id, since, group) -> None:
         func.sum(case((stalled, 1), else_=0)), func.sum(case((Mentorship.status == "wrapped", 1), else_=0)),
     ).select_from(Mentorship).join(Member, Member.id == Mentorship.mentee_id)
     for k, active, stalled, wrapped in (await session.exec(
-            scoped(pairs, workspace_id, since, when).group_by(key))).all():
+            scoped(pairs, workspace_id, since, when, within).group_by(key))).all():
         out[k].update(active_pairs=active or 0, stalled_pairs=stalled or 0, wrap_ups=wrapped or 0)
     replied = case((col(CheckIn.outcome).is_not(None) & (CheckIn.outcome != "silent"), 1), else_=0)
     checkins = select(key, func.count(), func.sum(replied)).select_from(CheckIn).join(
         Mentorship, Mentorship.id == CheckIn.mentorship_id).join(Member, Member.id == Mentorship.mentee_id)
     for k, asked, answered in (await session.exec(
-            scoped(checkins, workspace_id, since, when).group_by(key))).all():
+            scoped(checkins, workspace_id, since, when, within).group_by(key))).all():
         out[k].update(checkins_asked=asked, checkins_replied=answered or 0)
 
 
-async def month_sizes(*, session: AsyncSession, workspace_id: int | None,
+async def month_sizes(*, session: AsyncSession, workspace_id: int | None, within=None,
                       since: datetime | None) -> dict[str, int]:
     """Each month with requests, and how many people asked in it (its group's size)."""
     month = _month(session, LearningRequest.created_at)
     query = select(month, func.count(func.distinct(LearningRequest.member_id))).join(
         Member, Member.id == LearningRequest.member_id)
-    rows = await session.exec(scoped(query, workspace_id, since, LearningRequest.created_at)
+    rows = await session.exec(scoped(query, workspace_id, since, LearningRequest.created_at, within)
                               .group_by(month))
     return dict(sorted(rows.all()))
 
 
 async def unmet_aspects(*, session: AsyncSession, workspace_id: int | None, since: datetime | None,
-                        now: datetime, limit: int = 10) -> list[tuple[str, int]]:
+                        now: datetime, limit: int = 10, within=None) -> list[tuple[str, int]]:
     """Aspects with requests waiting for a first intro that no available mentor offers, with
     how many wait (most first): whom to recruit."""
     waiting = scoped(
         select(LearningRequest.aspect_id, func.count()).join(Member, Member.id == LearningRequest.member_id)
         .where(LearningRequest.status == "open", col(LearningRequest.first_intro_at).is_(None)),
-        workspace_id, since, LearningRequest.created_at).group_by(LearningRequest.aspect_id)
+        workspace_id, since, LearningRequest.created_at, within).group_by(LearningRequest.aspect_id)
     counts = dict((await session.exec(waiting)).all())
     if not counts:
         return []
@@ -123,7 +128,7 @@ async def unmet_aspects(*, session: AsyncSession, workspace_id: int | None, sinc
                (Member.paused == False) | (col(Member.paused_until).is_not(None)  # noqa: E712
                                            & (col(Member.paused_until) <= now)),
                live < Member.capacity),
-        workspace_id, None, None).distinct()
+        workspace_id, None, None, within).distinct()
     covered = set((await session.exec(available)).all())
     names = dict((await session.exec(select(Aspect.id, Aspect.name).where(col(Aspect.id).in_(counts)))).all())
     gaps = [(names[a], n) for a, n in counts.items() if a not in covered]
