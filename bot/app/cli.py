@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--since", type=_when, help="only activity from this date (ISO 8601)")
     report.add_argument("--csv", type=Path, help="also write the figures as CSV")
     report.add_argument("--chart", type=Path, help="also draw the monthly funnel and gaps (PNG)")
+    report.add_argument("--program", help="only the people of the program of this name")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade", "backup"],
                     help="upgrade: create or migrate the schema to this version's, and seed the "
@@ -171,14 +172,19 @@ async def _import_roster(settings: Settings, args) -> int:
 
 async def _report(settings: Settings, args) -> int:
     from bot.core.messages import plain
-    from bot.usecases import report, report_output
+    from bot.usecases import programs, report, report_output
 
     app = build(settings, messengers={})
     try:
         async with app.db.transaction() as session:
-            figures = await report.compute(session, now=app.clock.now(), since=args.since)
+            figures = await (programs.program_report(
+                session, now=app.clock.now(), since=args.since, name=args.program) if args.program
+                else report.compute(session, now=app.clock.now(), since=args.since))
     finally:
         await app.close()
+    if figures is None:
+        print(f"error: no program called {args.program!r}; `/mentor admin programs` lists them")
+        return 2
     print("\n\n".join(plain(section) for section in report_output.to_text(figures)))
     if args.csv:
         args.csv.write_text(report_output.to_csv(figures), encoding="utf-8")

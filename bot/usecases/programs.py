@@ -2,6 +2,11 @@
 public requests are announced and, when a program requires it, whom they are matched with."""
 
 import re
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.errors import BadCommand
 from bot.core.grammar import Command
@@ -9,9 +14,11 @@ from bot.core.messages import Message, channel_ref
 from bot.core.turn import Turn
 from bot.core.wording import plural
 from bot.privacy import audit
+from bot.usecases.report import Report, compute
 from storage.models import Program
 from storage.queries.programs import (
     ROSTER_COLUMNS,
+    members_clause,
     program_named,
     program_sizes,
     programs_in,
@@ -115,3 +122,15 @@ async def lead_of(t: Turn, name: str) -> Program:
         raise BadCommand(f"There's no program called `{name[:40]}` that you lead; "
                          "`/mentor admin programs` lists them.")
     return program
+
+
+async def program_report(session: AsyncSession, *, now: datetime, since: datetime | None,
+                         name: str, workspace_id: int | None = None) -> Report | None:
+    """The report of the program named (in the workspace, if given; None: no such program)."""
+    found = (await session.exec(select(Program).where(
+        func.lower(Program.name) == name.lower(),
+        *([Program.workspace_id == workspace_id] if workspace_id is not None else [])))).first()
+    if found is None:
+        return None
+    return await compute(session, now=now, since=since, workspace_id=found.workspace_id,
+                         within=members_clause(found))

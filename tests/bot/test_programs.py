@@ -95,3 +95,30 @@ async def test_the_report_filters_by_program_and_its_own_leads_may_see_it(led):
     assert "*Overall*: 5 learning requests" in program and "Grant writing" not in program
     assert "Only program leads" in text_of(await led.cmd("kofi", "/mentor admin report"))
     assert "no program called" in text_of(await led.cmd("n0", "/mentor admin report nurse residency"))
+
+
+async def test_preceptor_report_for_a_program_and_one_line_for_a_name_it_doesnt_know(led, tmp_path):
+    import asyncio
+    import os
+    import sys
+
+    for n in range(5):
+        await led.person(f"n{n}", NURSE)
+        await led.cmd(f"n{n}", "/learn --private central line placement")
+    await led.cmd("chair", "/learn --private grant writing")
+    await residency(led)
+
+    async def report(*args):
+        done = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.app.cli", "report", *args,
+            env={**os.environ, "DATABASE_URL": led.settings.database_url},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await done.communicate()
+        return done.returncode, out.decode(), err.decode()
+
+    code, out, _ = await report("--program", "nurse residency", "--csv", str(tmp_path / "r.csv"))
+    assert code == 0 and "Overall: 5 learning requests" in out
+    assert "overall,all,requests,5,no" in (tmp_path / "r.csv").read_text()
+    code, out, err = await report("--program", "Ortho")
+    assert code == 2 and out.strip() == ("error: no program called 'Ortho'; `/mentor admin programs` "
+                                         "lists them") and "Traceback" not in err
