@@ -117,7 +117,7 @@ async def test_preceptor_report_for_a_program_and_one_line_for_a_name_it_doesnt_
         return done.returncode, out.decode(), err.decode()
 
     code, out, _ = await report("--program", "nurse residency", "--csv", str(tmp_path / "r.csv"))
-    assert code == 0 and "Overall: 5 learning requests" in out
+    assert code == 0 and "*Overall*: 5 learning requests" in out
     assert "overall,all,requests,5,no" in (tmp_path / "r.csv").read_text()
     code, out, err = await report("--program", "Ortho")
     assert code == 2 and out.strip() == ("error: no program called 'Ortho'; `/mentor admin programs` "
