@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install clean teams-package bench
+.PHONY: run test lint install clean teams-package bench browser
 
 install: $(STAMP)
 
@@ -25,8 +25,13 @@ run: install
 	fi
 
 # Spread over every core (pytest-xdist); each worker has its own PostgreSQL database.
-test: install
+test: install browser
 	$(BIN)/pytest -n auto --dist worksteal
+
+# The dashboard's tests drive Debian's Chromium through its ChromeDriver (installed if missing).
+browser:
+	@command -v chromedriver >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 # The Teams app package, with MICROSOFT_APP_ID (from .env or the environment) filled in:
 #   make teams-package DOMAIN=preceptor.hospital.org

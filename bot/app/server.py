@@ -13,7 +13,7 @@ from string import Template
 
 from aiohttp import web
 
-from bot.app import logs
+from bot.app import dashboard, logs
 from bot.app.admission import Admission
 from bot.app.assembly import Application
 from bot.app.fold_worker import POLL_SECONDS, FoldWorker
@@ -48,6 +48,7 @@ def make_server(app: Application, *, tick: bool = True, socket_mode: bool = Fals
     server[FOLD_WORKER] = folder
     server.cleanup_ctx.append(_running(folder.run))
     _mount_slack(server, app, socket_mode, people)
+    dashboard.mount(server, app)
     if app.teams_adapter is not None:
         teams.mount(server, app.teams_adapter, app.settings, app.dispatch, app.events, app.conversations)
     if tick:

@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     # of `preceptor serve`, which say what is held and for how long).
     preceptor_privacy_url: str | None = None
     preceptor_terms_url: str | None = None
+    # The leads' dashboard at /admin: its public address (the sign-in's redirect URIs are
+    # <url>/admin/callback/slack and …/microsoft), signed in with Slack (SLACK_CLIENT_ID and
+    # _SECRET) or Microsoft Entra ID (the tenant's own app registration); sessions are sealed
+    # with PRECEPTOR_SECRET_KEY.
+    preceptor_admin_url: str | None = None
+    preceptor_slack_oidc_issuer: str = "https://slack.com"
+    preceptor_entra_client_id: str | None = None
+    preceptor_entra_client_secret: str | None = None
+    preceptor_entra_issuer: str | None = None  # default: the tenant of MICROSOFT_APP_TENANT_ID
     # Encrypts Slack OAuth tokens at rest (a Fernet key: 32 url-safe base64-encoded bytes).
     preceptor_secret_key: str | None = None
 

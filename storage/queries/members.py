@@ -127,3 +127,15 @@ async def refresh_statistics(*, session: AsyncSession) -> None:
     """ANALYZE the people, their expertise and their edges (both backends), after a bulk load."""
     for table in ("member", "expertise", "interaction"):
         await session.exec(text(f"ANALYZE {table}"))
+
+
+async def member_signing_in(*, session: AsyncSession, platform: str, team: str,
+                            user_id: str | None = None, email: str | None = None) -> Member | None:
+    """The member a sign-in names: by platform id (Slack), else by sign-in name (Entra ID)."""
+    query = select(Member).join(Workspace).where(Workspace.platform == platform,
+                                                 Workspace.external_id == team)
+    if user_id:
+        return (await session.exec(query.where(Member.platform_user_id == user_id))).first()
+    if email:
+        return (await session.exec(query.where(func.lower(Member.email) == email.lower()))).first()
+    return None

@@ -1,0 +1,120 @@
+"""The dashboard's pages: the program report of the lead's workspace (or of one program they
+lead) as headline figures, charts by month, tables by department, role and program, the
+aspects to recruit for, and the same figures as CSV. Every figure comes from
+`bot.usecases.report.compute`, as `preceptor report` prints it."""
+
+from dataclasses import fields
+from importlib import resources
+
+from aiohttp import web
+
+from bot.app.dashboard import DASHBOARD
+from bot.app.dashboard.charts import bars
+from bot.app.dashboard.signin import page
+from bot.usecases import report_output
+from bot.usecases.report import MIN_GROUP, SUPPRESSED, Figures, Report, compute
+from storage.models import Program
+from storage.queries.programs import members_clause, programs_in
+
+COLUMNS = (  # the tables' figures: (metric, heading)
+    ("staff", "Staff"), ("requests", "Requests"), ("intro_share", "Introduced"),
+    ("median_hours_to_intro", "Median hours to intro"), ("active_pairs", "Active pairs"),
+    ("mentored_share", "Staff with a mentor"), ("meetings_per_pair_month", "Meetings per pair-month"),
+    ("quality_mean", "Usefulness (1–5)"), ("closed_quiet", "Closed: quiet"), ("wrap_ups", "Wrapped up"))
+SHARES = {"intro_share", "mentored_share", "acceptance_rate", "checkin_response_rate"}
+
+
+def routes(server: web.Application) -> None:
+    server.router.add_get("/admin", overview)
+    server.router.add_get("/admin/report.csv", csv)
+    server.router.add_get("/admin/static/dashboard.css", stylesheet)
+
+
+def shown(metric: str, value) -> str:
+    """A figure as the page shows it: shares in per cent, nothing as a dash."""
+    if value is None:
+        return "–"
+    return f"{value:.1%}" if metric in SHARES else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+async def _scope(request: web.Request):
+    """(lead, programs they may see, the program asked for or None: the whole workspace)."""
+    dashboard = request.app[DASHBOARD]
+    lead = dashboard.seals.session(request)
+    if lead is None:
+        raise web.HTTPFound("/admin/login")
+    async with dashboard.app.db.transaction() as session:
+        programs = await programs_in(session=session, workspace_id=lead["workspace"])
+    lead["admin"] = lead["user"] in dashboard.app.settings.admins  # as the settings say now
+    mine = [p for p in programs if lead["admin"] or lead["user"] in p.leads]
+    wanted = request.query.get("program", "")
+    chosen = next((p for p in mine if str(p.id) == wanted), None)
+    if wanted and chosen is None:
+        raise web.HTTPNotFound(text="There's no such program that you lead.")
+    if chosen is None and not lead["admin"]:
+        if not mine:
+            raise web.HTTPForbidden(text="Only program leads can open the dashboard.")
+        chosen = mine[0]
+    return lead, mine, chosen
+
+
+async def _report(request: web.Request, workspace: int, program: Program | None) -> Report:
+    app = request.app[DASHBOARD].app
+    async with app.db.transaction() as session:
+        return await compute(session, now=app.clock.now(), workspace_id=workspace,
+                             within=members_clause(program) if program else None)
+
+
+async def overview(request: web.Request) -> web.Response:
+    lead, mine, chosen = await _scope(request)
+    report = await _report(request, lead["workspace"], chosen)
+    by_program = [(p, (await _report(request, lead["workspace"], p)).overall) for p in mine]
+    return page(request, "overview.html", lead=lead, report=report, chosen=chosen, programs=mine,
+                columns=COLUMNS, shown=shown, headline=report_output.headline(report.overall),
+                outcomes=report_output.outcomes(report.overall), tables=_tables(report, by_program),
+                charts=_charts(report), small=MIN_GROUP, suppressed=SUPPRESSED,
+                metrics=[f.name for f in fields(Figures)])
+
+
+def _tables(report: Report, by_program: list[tuple[Program, Figures]]) -> list[tuple[str, str, list]]:
+    """(title, CSV scope, [(group, figures or None)]) for each table."""
+    return [("Overall", "overall", [("all", report.overall)]),
+            ("By department", "department", list(report.by_department.items())),
+            ("By role", "role", list(report.by_role.items())),
+            ("By month", "month", list(report.by_month.items())),
+            *([("By program", "program", [(p.name, f) for p, f in by_program])] if by_program else [])]
+
+
+def _charts(report: Report) -> list:
+    months = list(report.by_month)
+    hidden = {m for m, f in report.by_month.items() if f is None}
+
+    def by_month(metric: str) -> list:
+        return [getattr(f, metric) if f else None for f in report.by_month.values()]
+
+    o = report.overall
+    return [
+        bars("funnel", "Monthly funnel: requests, introductions, wrap-ups", months,
+             {"requests": by_month("requests"), "introduced": by_month("introduced"),
+              "wrapped up": by_month("wrap_ups")}, hidden),
+        bars("time-to-intro", "Median hours to the first introduction, by month", months,
+             {"median hours": by_month("median_hours_to_intro")}, hidden),
+        bars("outcomes", "Pairs by the month they started: wrapped up, closed as quiet", months,
+             {"wrapped up": by_month("wrap_ups"), "closed: quiet": by_month("closed_quiet")}, hidden),
+        bars("quality", "How useful mentorships were (answers, 1–5)", ["1", "2", "3", "4", "5"],
+             {"answers": [o.rated_1, o.rated_2, o.rated_3, o.rated_4, o.rated_5]},
+             set() if o.quality_mean is not None else {"1", "2", "3", "4", "5"}),
+    ]
+
+
+async def csv(request: web.Request) -> web.Response:
+    lead, _, chosen = await _scope(request)
+    text = report_output.to_csv(await _report(request, lead["workspace"], chosen))
+    name = f"preceptor-report-{chosen.id if chosen else 'all'}.csv"
+    return web.Response(text=text, content_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+async def stylesheet(request: web.Request) -> web.Response:
+    css = resources.files("bot.app.dashboard").joinpath("static/dashboard.css").read_text("utf-8")
+    return web.Response(text=css, content_type="text/css", headers={"Cache-Control": "max-age=3600"})
