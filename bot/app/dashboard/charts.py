@@ -20,15 +20,15 @@ def bars(chart_id: str, title: str, categories: list[str],
     bar = slot * 0.8 / max(len(series), 1)
     parts = [f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - 8}" y2="{TOP + plot_h}" '
              'stroke="#333"/>',
-             f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="11">{_n(top)}</text>',
-             f'<text x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end" font-size="11">0</text>']
+             f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="13">{_n(top)}</text>',
+             f'<text x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end" font-size="13">0</text>']
     for i, category in enumerate(categories):
         x0 = LEFT + i * slot + slot * 0.1
         parts.append(f'<text x="{x0 + slot * 0.4:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
-                     f'font-size="11">{escape(category)}</text>')
+                     f'font-size="13">{escape(category)}</text>')
         if category in hidden:
             parts.append(f'<text x="{x0 + slot * 0.4:.1f}" y="{TOP + plot_h - 6}" text-anchor="middle" '
-                         'font-size="10" fill="#444">fewer than 5</text>')
+                         'font-size="12" fill="#444">fewer than 5</text>')
             continue
         for j, (name, vs) in enumerate(series.items()):
             value = vs[i]
@@ -40,7 +40,7 @@ def bars(chart_id: str, title: str, categories: list[str],
                          f'<title>{escape(name)}, {escape(category)}: {_n(value)}</title></rect>')
     legend = [f'<rect x="{LEFT + j * 150}" y="{HEIGHT - 18}" width="10" height="10" '
               f'fill="{COLOURS[j % len(COLOURS)]}"/><text x="{LEFT + j * 150 + 14}" y="{HEIGHT - 9}" '
-              f'font-size="11">{escape(name)}</text>' for j, name in enumerate(series)]
+              f'font-size="13">{escape(name)}</text>' for j, name in enumerate(series)]
     said = "; ".join(f"{category}: " + ("fewer than 5" if category in hidden else ", ".join(
         f"{name} {_n(vs[i]) if vs[i] is not None else 'none'}" for name, vs in series.items()))
         for i, category in enumerate(categories)) or "no data yet"

@@ -85,7 +85,8 @@ def _tables(report: Report, by_program: list[tuple[Program, Figures]]) -> list[t
             *([("By program", "program", [(p.name, f) for p, f in by_program])] if by_program else [])]
 
 
-def _charts(report: Report) -> list:
+def _charts(report: Report) -> list[tuple[str, object]]:
+    """(caption, chart) of each chart."""
     months = list(report.by_month)
     hidden = {m for m, f in report.by_month.items() if f is None}
 
@@ -93,18 +94,19 @@ def _charts(report: Report) -> list:
         return [getattr(f, metric) if f else None for f in report.by_month.values()]
 
     o = report.overall
-    return [
-        bars("funnel", "Monthly funnel: requests, introductions, wrap-ups", months,
-             {"requests": by_month("requests"), "introduced": by_month("introduced"),
-              "wrapped up": by_month("wrap_ups")}, hidden),
-        bars("time-to-intro", "Median hours to the first introduction, by month", months,
-             {"median hours": by_month("median_hours_to_intro")}, hidden),
-        bars("outcomes", "Pairs by the month they started: wrapped up, closed as quiet", months,
-             {"wrapped up": by_month("wrap_ups"), "closed: quiet": by_month("closed_quiet")}, hidden),
-        bars("quality", "How useful mentorships were (answers, 1–5)", ["1", "2", "3", "4", "5"],
-             {"answers": [o.rated_1, o.rated_2, o.rated_3, o.rated_4, o.rated_5]},
-             set() if o.quality_mean is not None else {"1", "2", "3", "4", "5"}),
+    drawn = [
+        ("funnel", "Monthly funnel: requests, introductions, wrap-ups", months,
+         {"requests": by_month("requests"), "introduced": by_month("introduced"),
+          "wrapped up": by_month("wrap_ups")}, hidden),
+        ("time-to-intro", "Median hours to the first introduction, by month", months,
+         {"median hours": by_month("median_hours_to_intro")}, hidden),
+        ("outcomes", "Pairs by the month they started: wrapped up, closed as quiet", months,
+         {"wrapped up": by_month("wrap_ups"), "closed: quiet": by_month("closed_quiet")}, hidden),
+        ("quality", "How useful mentorships were (answers, 1–5)", ["1", "2", "3", "4", "5"],
+         {"answers": [o.rated_1, o.rated_2, o.rated_3, o.rated_4, o.rated_5]},
+         set() if o.quality_mean is not None else {"1", "2", "3", "4", "5"}),
     ]
+    return [(title, bars(key, title, *rest)) for key, title, *rest in drawn]
 
 
 async def csv(request: web.Request) -> web.Response:
