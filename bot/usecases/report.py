@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.queries.outcomes import outcome_counts
+from storage.queries.outcomes import outcome_counts, retention_counts
 from storage.queries.report import group_sizes, month_sizes, report_counts, unmet_aspects
 
 MIN_GROUP = 5
@@ -45,6 +45,11 @@ class Figures:
     rated_4: int | None = None
     rated_5: int | None = None
     goal_mean: float | None = None  # how close to the goal, 1–5, at the wrap-up (from 5 answers)
+    # 12-month retention, where the roster gives hiring (and leaving) dates; each side from 5
+    retention_mentees: int | None = None  # mentees whose first mentorship began 12+ months ago
+    retained_12m_mentees: float | None = None  # … still on staff 12 months after it began
+    retention_others: int | None = None  # staff of the same roles never mentored, on staff then
+    retained_12m_others: float | None = None  # … still on staff now
 
 
 @dataclass
@@ -67,9 +72,10 @@ async def compute(session: AsyncSession, *, now: datetime, since: datetime | Non
         counts = await report_counts(session=session, since=since, group=group, **scope)
         outcomes = await outcome_counts(session=session, since=since, group=group, now=now,
                                         **scope)
-        sizes = {} if group == "month" else await group_sizes(
-            session=session, group=group, **scope)
-        return {k: {**counts.get(k, {}), **outcomes.get(k, {}), "staff": sizes.get(k)}
+        sizes, kept = ({}, {}) if group == "month" else (
+            await group_sizes(session=session, group=group, **scope),
+            await retention_counts(session=session, group=group, now=now, **scope))
+        return {k: {**counts.get(k, {}), **outcomes.get(k, {}), **kept.get(k, {}), "staff": sizes.get(k)}
                 for k in {*counts, *outcomes, *sizes}}
 
     async def grouped(attribute: str) -> dict[str, Figures | None]:
@@ -130,7 +136,15 @@ def _outcomes(counts: dict) -> dict:
         if shown else None,
         **{f"rated_{n}": c if shown else None for n, c in enumerate(ratings, 1)},
         "goal_mean": round(statistics.mean(goals), 2) if len(goals) >= MIN_GROUP else None,
+        **_retention(counts, "mentees"), **_retention(counts, "others"),
     }
+
+
+def _retention(counts: dict, side: str) -> dict:
+    n = counts.get(f"retention_{side}", 0)
+    shown = n >= MIN_GROUP
+    return {f"retention_{side}": n if shown else None,
+            f"retained_12m_{side}": _share(counts.get(f"retained_{side}", 0), n) if shown else None}
 
 
 def _share(part: int, whole: int) -> float | None:

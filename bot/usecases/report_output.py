@@ -65,9 +65,13 @@ def outcomes(f: Figures) -> str:
                if f.quality_mean is not None else
                f"usefulness: {SUPPRESSED if f.quality_answers else 'no'} answers yet")
     goal = f"; at wrap-up, {f.goal_mean}/5 of the way to the goal" if f.goal_mean is not None else ""
+    kept = (f"; still on staff 12 months on: {_cell(f.retained_12m_mentees)} of "
+            f"{f.retention_mentees} mentees, {_cell(f.retained_12m_others)} of {f.retention_others} "
+            "colleagues in the same roles never mentored"
+            if f.retained_12m_mentees is not None and f.retained_12m_others is not None else "")
     return (f"{plural(f.mentored, 'person', 'people')} with a mentor now{share}; {meetings}; "
             f"{f.flagged_never_met} flagged as never met; closed early: {f.closed_quiet} gone "
-            f"quiet, {f.closed_left} left; {quality}{goal}.")
+            f"quiet, {f.closed_left} left; {quality}{goal}{kept}.")
 
 
 def to_text(report: Report) -> list[str]:

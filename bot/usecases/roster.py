@@ -1,11 +1,11 @@
 """`preceptor import-roster`: a lead's CSV of staff, one person a row, imported in place.
 
 Columns (header required): platform_user_id, name, email, role, specialty, department, site,
-career_start_year, mentor_aspects (separated by `;`), capacity, and optionally tz. Empty cells
-are allowed except platform_user_id. The file is UTF-8 (with or without Excel's BOM) or, when it
-is not, read as Windows-1252 (Excel's usual CSV) with a warning. A bad row is reported with its
-line number and column and skipped, as is a second row for the same person (the first is kept);
-re-importing updates people in place.
+career_start_year, mentor_aspects (separated by `;`), capacity, and optionally tz, hired_on
+and left_on (dates). Empty cells are allowed except platform_user_id. The file is UTF-8
+(with or without Excel's BOM) or, when it is not, read as Windows-1252 (Excel's usual CSV)
+with a warning. A bad row is reported with its line number and column and skipped, as is a
+second row for the same person (the first is kept); re-importing updates people in place.
 """
 
 import csv
@@ -13,10 +13,10 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
-from bot.core.errors import PreceptorError
+from bot.core.errors import BadCommand, PreceptorError
 from bot.matching import aspects
 from bot.matching.aspects import Catalog
 from bot.privacy.guard import Guard
@@ -27,7 +27,7 @@ from storage.queries.members import get_or_create_member, get_or_create_workspac
 
 COLUMNS = ("platform_user_id", "name", "email", "role", "specialty", "department", "site",
            "career_start_year", "mentor_aspects", "capacity")
-OPTIONAL = ("tz",)
+OPTIONAL = ("tz", "hired_on", "left_on")  # employment dates (YYYY-MM-DD): retention only
 PROFILE_COLUMNS = ("name", "role", "specialty", "department", "site", "career_start_year",
                    "capacity", "tz")
 BATCH = 500
@@ -162,12 +162,37 @@ async def _import_row(session, workspace_id: int, row: dict[str, str], curated: 
     save_profile(member, fields, year=now.year, guard=guard)
     if row.get("email"):
         member.email = row["email"][:254]
+    employment(member, row, now)
     member.affiliation = STAFF  # the hospital lists them: a guest account does not overrule it
     for text in filter(None, (a.strip() for a in row.get("mentor_aspects", "").split(";"))):
         aspect = await aspects.resolve(session, curated=curated, workspace_id=workspace_id,
                                        text=text)
         await declare(session, member_id=member.id, aspect_id=aspect.id, now=now)
     return created
+
+
+def employment(member, row: dict[str, str], now: datetime) -> None:
+    """`hired_on` and `left_on`, when the roster gives them: ISO dates, not in the future,
+    the leaving after the hiring (a refusal names the column)."""
+    found = {}
+    for key in ("hired_on", "left_on"):
+        if row.get(key):
+            try:
+                found[key] = date.fromisoformat(row[key])
+            except ValueError:
+                raise _in_column(key, "Write the date as YYYY-MM-DD, e.g. 2024-07-01.") from None
+            if found[key] > now.date():
+                raise _in_column(key, "That date is still to come.")
+    if found.get("hired_on") and found.get("left_on") and found["left_on"] < found["hired_on"]:
+        raise _in_column("left_on", "That is before hired_on.")
+    for key, value in found.items():
+        setattr(member, key, value)
+
+
+def _in_column(key: str, said: str) -> BadCommand:
+    error = BadCommand(said)
+    error.field = key
+    return error
 
 
 @asynccontextmanager

@@ -1,6 +1,6 @@
 """Workspaces, the people in them, and the aspects they offer or want."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -54,6 +54,9 @@ class Member(SQLModel, table=True):
     quarterly_digest: bool = True  # "your mentoring this quarter"; off in the profile
     created_at: datetime = timestamp()
     last_active_at: datetime | None = timestamp(default=None, nullable=True)
+    # Employment, from the roster when it says (for the report's 12-month retention only).
+    hired_on: date | None = None
+    left_on: date | None = None
 
 
 class Aspect(SQLModel, table=True):

@@ -3,7 +3,7 @@ the report, by its mentee's department or role, or by the month it started), wit
 meetings, what both sides answered when asked how useful it was, and how it ended."""
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -69,3 +69,35 @@ async def _answers(session: AsyncSession, out: dict, group_of: dict[int, str], p
             counts["ratings"][rating - 1] += 1
         if goal:
             counts.setdefault("goals", []).append(goal)
+
+
+RETAINED_AFTER = timedelta(days=365)
+
+
+async def retention_counts(*, session: AsyncSession, workspace_id: int | None, group: str,
+                           now: datetime, within=None) -> dict[str, dict]:
+    """Per group, of the people whose roster gives a hiring date: mentees whose first
+    mentorship began 12 months ago or more (and who were on staff then), and how many were
+    still on staff 12 months after it; staff of the same roles never mentored who were on
+    staff 12 months ago, and how many still are."""
+    first = (select(func.min(Mentorship.started_at)).where(Mentorship.mentee_id == Member.id)
+             .scalar_subquery())
+    key = key_of(session, group, None)
+    rows = await session.exec(scoped(
+        select(key, Member.role, Member.hired_on, Member.left_on, first)
+        .where(col(Member.hired_on).is_not(None)), workspace_id, None, None, within))
+    cohort_end = now - RETAINED_AFTER
+    mentees: dict[str, list[tuple[str | None, bool]]] = defaultdict(list)
+    others: dict[str, list[tuple[str | None, bool]]] = defaultdict(list)
+    for k, role, hired, left, started in rows.all():
+        if started is None and hired <= cohort_end.date():
+            others[k].append((role, left is None or left > now.date()))
+        elif started is not None and started <= cohort_end and hired <= started.date():
+            mentees[k].append((role, left is None or left > (started + RETAINED_AFTER).date()))
+    out = {}
+    for k, people in mentees.items():
+        roles = {role for role, _ in people}
+        alike = [kept for role, kept in others.get(k, []) if role in roles]
+        out[k] = {"retention_mentees": len(people), "retained_mentees": sum(kept for _, kept in people),
+                  "retention_others": len(alike), "retained_others": sum(alike)}
+    return out

@@ -209,3 +209,44 @@ async def test_admin_report_is_for_leads_only(world):
     assert "Mentoring program report" in shown and "*Overall*: 0 learning requests" in shown
     home, _ = await world.app.dispatch.home(world.actor("lead"))
     assert text_of(home).startswith("Your mentoring at a glance\n*Program*: 0 learning requests")
+
+
+async def test_twelve_month_retention_of_mentees_against_colleagues_in_the_same_roles(world):
+    """Six nurses mentored from June 2025 (one left within the year, one after it), six never
+    mentored (three left), five attendings never mentored (other role: not compared), one
+    nurse mentored only since October (too recent), one with no hiring date (not counted)."""
+    from datetime import date
+
+    async with world.db.transaction() as session:
+        ws = Workspace(platform="console", external_id="T1", created_at=NOW)
+        session.add(ws)
+        await session.flush()
+
+        def person(uid, role, hired, left=None, dept="Emergency"):
+            return Member(workspace_id=ws.id, platform_user_id=uid, name=uid, role=role, department=dept,
+                          hired_on=hired, left_on=left, created_at=NOW)
+
+        mentor = person("mentor", "attending", None)
+        mentees = [person(f"n{i}", "nurse", date(2024, 1, 1),
+                          {0: date(2026, 3, 1), 1: date(2026, 9, 1)}.get(i)) for i in range(6)]
+        others = [person(f"o{i}", "nurse", date(2023, 5, 1), date(2026, 2, 1) if i < 3 else None,
+                         dept="Medicine" if i == 5 else "Emergency") for i in range(6)]
+        late = person("late", "nurse", date(2024, 1, 1))
+        undated = person("undated", "nurse", None)
+        session.add_all([mentor, *mentees, *others, late, undated,
+                         *(person(f"a{i}", "attending", date(2020, 1, 1)) for i in range(5))])
+        await session.flush()
+        for who, started in [*((m, at(6, 1).replace(year=2025)) for m in mentees), (late, at(10, 1)),
+                             (undated, at(6, 1).replace(year=2025))]:
+            session.add(Mentorship(mentor_id=mentor.id, mentee_id=who.id, aspect_id=1, started_at=started,
+                                   next_checkin_at=NOW))
+    r = await computed(world)
+    f = r.overall
+    assert (f.retention_mentees, f.retained_12m_mentees) == (6, 0.833)
+    assert (f.retention_others, f.retained_12m_others) == (6, 0.5)
+    assert ("still on staff 12 months on: 83.3% of 6 mentees, 50.0% of 6 colleagues in the same "
+            "roles never mentored") in "\n".join(report_output.to_text(r))
+    emergency = r.by_department["Emergency"]
+    assert (emergency.retention_mentees, emergency.retention_others) == (6, 5)
+    assert r.by_department["Medicine"] is None  # one person there: fewer than 5
+    assert r.by_role["nurse"].retained_12m_others == 0.5

@@ -122,7 +122,7 @@ async def test_duplicates_unknown_columns_tz_and_phi_are_named(world, db_url, tm
     lines = done.stderr.splitlines()
     assert lines[0] == ("warning: ignored the columns badge (known: platform_user_id, name, email, "
                         "role, specialty, department, site, career_start_year, mentor_aspects, "
-                        "capacity, tz)")
+                        "capacity, tz, hired_on, left_on)")
     assert lines[1].startswith("line 3: column tz: Time zone must be like")
     assert lines[2] == "line 4: platform_user_id U1 is also on line 2; kept line 2, row skipped"
     assert lines[3].startswith("line 5: column department: ")
@@ -155,3 +155,23 @@ async def test_an_import_leaves_the_planner_statistics_fresh(world, db_url, tmp_
             analyzed = set((await session.exec(text(
                 "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"))).scalars())
     assert {"member", "expertise"} <= analyzed
+
+
+async def test_employment_dates_are_kept_and_a_bad_one_is_named(world, db_url, tmp_path):
+    roster = tmp_path / "staff.csv"
+    roster.write_text(HEADER.strip() + ",hired_on,left_on\n" + "\n".join([
+        "U1,Ana Souza,,nurse,,,,2019,,,2021-07-01,",
+        "U2,Lee,,nurse,,,,2010,,,2020-01-01,2025-03-31",
+        "U3,Kim,,nurse,,,,2012,,,01/07/2021,",
+        "U4,Sam,,nurse,,,,2012,,,2022-01-01,2021-01-01",
+        "U5,Jo,,nurse,,,,2012,,,2099-01-01,",
+    ]) + "\n")
+    done = run(db_url, roster, "--platform", "console", "--team", "T1")
+    assert done.returncode == 3
+    assert done.stderr.splitlines() == [
+        "line 4: column hired_on: Write the date as YYYY-MM-DD, e.g. 2024-07-01. Row skipped.",
+        "line 5: column left_on: That is before hired_on. Row skipped.",
+        "line 6: column hired_on: That date is still to come. Row skipped."]
+    people = await members(world)
+    assert (str(people["U1"].hired_on), people["U1"].left_on) == ("2021-07-01", None)
+    assert str(people["U2"].left_on) == "2025-03-31" and set(people) == {"U1", "U2"}

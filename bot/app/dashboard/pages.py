@@ -20,8 +20,11 @@ COLUMNS = (  # the tables' figures: (metric, heading)
     ("staff", "Staff"), ("requests", "Requests"), ("intro_share", "Introduced"),
     ("median_hours_to_intro", "Median hours to intro"), ("active_pairs", "Active pairs"),
     ("mentored_share", "Staff with a mentor"), ("meetings_per_pair_month", "Meetings per pair-month"),
-    ("quality_mean", "Usefulness (1–5)"), ("closed_quiet", "Closed: quiet"), ("wrap_ups", "Wrapped up"))
-SHARES = {"intro_share", "mentored_share", "acceptance_rate", "checkin_response_rate"}
+    ("quality_mean", "Usefulness (1–5)"), ("closed_quiet", "Closed: quiet"), ("wrap_ups", "Wrapped up"),
+    ("retained_12m_mentees", "Retained 12 months: mentees"),
+    ("retained_12m_others", "… others, same roles"))
+SHARES = {"intro_share", "mentored_share", "acceptance_rate", "checkin_response_rate",
+          "retained_12m_mentees", "retained_12m_others"}
 
 
 def routes(server: web.Application) -> None:
