@@ -156,7 +156,7 @@ def test_a_first_week_decline_hold_withdrawal_and_wrap_up_from_status(tmp_path):
     assert "Wrapped up *Point-of-care ultrasound* with @Dr. Marcus Lee" in status
 
 
-def test_the_lead_hears_of_a_pair_that_never_met_and_both_are_asked_at_day_30(tmp_path):
+def test_the_lead_hears_of_a_pair_that_never_met_both_are_asked_and_a_quiet_pair_closes(tmp_path):
     output = run_try((ROOT / "examples" / "quality.txt").read_text(), tmp_path)
     flagged = after(output, "time +22d")
     assert "── to Dr. Ruth Okafor" in flagged and "*A pair to look in on*" in flagged
@@ -165,3 +165,7 @@ def test_the_lead_hears_of_a_pair_that_never_met_and_both_are_asked_at_day_30(tm
     assert "[6] 1   [7] 2   [8] 3   [9] 4   [10] 5" in asked
     assert "noted 4/5" in after(output, "9")
     assert "saved your line" in after(output, "feedback we meet after morning rounds")
+    warned = after(output, "time +91d")
+    assert warned.count("has been quiet for 91 days, so I'll close it on Fri 9 Apr") == 2
+    assert "[19] Keep it open   [20] Wrap up now" in warned
+    assert after(output, "time +8d").count("I've closed your mentorship on *Point-of-care ultrasound*") == 2
