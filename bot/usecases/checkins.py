@@ -15,11 +15,11 @@ from bot.core.domain import (
 )
 from bot.core.errors import AlreadyDone, BadCommand, NotFound, NotYours
 from bot.core.grammar import Command
-from bot.core.messages import Button, Message, button_ids
+from bot.core.messages import Button, Message
 from bot.core.turn import Turn, is_paused, tag
 from bot.delivery import outbox
 from bot.usecases import surveys
-from bot.usecases.lapses import heard
+from bot.usecases.lapses import heard, my_live_pair
 from bot.usecases.profile import pause
 from storage.models import CheckIn, LearningRequest, Member, Mentorship, Reflection
 from storage.queries.checkins import (
@@ -207,13 +207,8 @@ async def wrap_up(t: Turn, cmd: Command) -> Message:
 
 
 async def wrap_up_pair(t: Turn, value: str) -> Message:
-    """`pair_wrap_up`: end this mentorship now (from status, App Home or a choice)."""
-    (pair_id,) = button_ids(value, 1)
-    pair = await t.get(Mentorship, pair_id, "mentorship", lock=True)
-    if t.me.id not in (pair.mentor_id, pair.mentee_id):
-        raise NotYours("That mentorship is between two other colleagues.")
-    if pair.status not in (Status.ACTIVE, Status.PAUSED):
-        raise AlreadyDone(f"This mentorship was already {pair.status}.")
+    """`pair_wrap_up`: end this mentorship now (from status, App Home, a choice or a warning)."""
+    pair = await my_live_pair(t, value)
     for checkin in await open_rounds_of_pair(session=t.session, mentorship_id=pair.id):
         checkin.outcome, checkin.answered_at = Outcome.WRAP_UP, t.now
         checkin.answered_by_id = checkin.answered_by_id or t.me.id

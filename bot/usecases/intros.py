@@ -15,12 +15,7 @@ from bot.privacy import audit
 from bot.usecases.learning import suggested
 from bot.usecases.surveys import first_survey
 from storage.models import Aspect, IntroAsk, LearningRequest, Member, Mentorship
-from storage.queries.asks import (
-    claim_expired_asks,
-    declined_since,
-    other_pending_asks,
-    pending_ask_between,
-)
+from storage.queries.asks import claim_expired_asks, declined_since, other_pending_asks, pending_ask_between
 from storage.queries.candidates import has_expertise
 from storage.queries.mentorships import has_live_pair, live_mentee_counts
 

@@ -2,6 +2,7 @@
 quiet is warned, both sides, and closed a week later unless either keeps it open. "Quiet"
 means no answer from either side, to a check-in, a survey or a warning."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -14,8 +15,8 @@ from bot.core.messages import Button, Message, button_ids
 from bot.core.turn import Turn, local_date, tag
 from bot.core.wording import plural
 from bot.delivery import outbox
-from storage.models import Mentorship
-from storage.queries.checkins import prompt_context
+from storage.models import Member, Mentorship
+from storage.queries.checkins import PromptContext, prompt_context
 from storage.queries.surveys import claim_never_met, claim_quiet, claim_warned, close_requests, leads_in
 
 
@@ -71,16 +72,8 @@ async def warn_quiet(session: AsyncSession, now: datetime, limit: int, *, lapses
     for pair in pairs:
         pair.warned_at = now
         days = (now - (pair.heard_at or pair.started_at)).days
-        for me, other in ((pair.mentor_id, pair.mentee_id), (pair.mentee_id, pair.mentor_id)):
-            member = batch.members[me]
-            await outbox.to_members(session, members=[member], now=now,
-                                    dedupe_key=f"quiet:{pair.id}:{now:%Y%m%d}", message=Message(
-                f"Your mentorship on *{batch.aspects[pair.aspect_id]}* with "
-                f"{tag(batch.members[other])} has been quiet for {plural(days, 'day')}, so I'll "
-                f"close it on {local_date(now + lapses.warning, member.tz)} unless one of you "
-                "keeps it open.",
-                buttons=(Button("Keep it open", "pair_keep", str(pair.id), "primary"),
-                         Button("Wrap up now", "pair_wrap_up", str(pair.id)))))
+        await _to_both(session, pair, batch, now, f"quiet:{pair.id}:{now:%Y%m%d}",
+                       partial(_warning, pair.id, days, now + lapses.warning))
     return len(pairs)
 
 
@@ -92,17 +85,34 @@ async def close_quiet(session: AsyncSession, now: datetime, limit: int, *, lapse
     await close_requests(session=session, ids={p.request_id for p in pairs if p.request_id})
     for pair in pairs:
         pair.status, pair.ended_at, pair.end_reason = Status.WRAPPED, now, Ended.QUIET
-        aspect = batch.aspects[pair.aspect_id]
-        for me, other in ((pair.mentor_id, pair.mentee_id), (pair.mentee_id, pair.mentor_id)):
-            await outbox.to_members(session, members=[batch.members[me]], now=now,
-                                    dedupe_key=f"closed:{pair.id}", message=Message(
-                f"I've closed your mentorship on *{aspect}* with {tag(batch.members[other])}: "
-                "it had gone quiet. Thank you both! `/learn` starts a new one whenever you like."))
+        await _to_both(session, pair, batch, now, f"closed:{pair.id}", _closed)
     return len(pairs)
 
 
-async def keep(t: Turn, value: str) -> Message:
-    """`pair_keep`: a warned pair stays open; the other side is told."""
+def _warning(pair_id: int, days: int, closes: datetime, me: Member, other: Member, aspect: str) -> Message:
+    return Message(
+        f"Your mentorship on *{aspect}* with {tag(other)} has been quiet for {plural(days, 'day')}, "
+        f"so I'll close it on {local_date(closes, me.tz)} unless one of you keeps it open.",
+        buttons=(Button("Keep it open", "pair_keep", str(pair_id), "primary"),
+                 Button("Wrap up now", "pair_wrap_up", str(pair_id))))
+
+
+def _closed(me: Member, other: Member, aspect: str) -> Message:
+    return Message(f"I've closed your mentorship on *{aspect}* with {tag(other)}: it had gone quiet. "
+                   "Thank you both! `/learn` starts a new one whenever you like.")
+
+
+async def _to_both(session: AsyncSession, pair: Mentorship, batch: PromptContext, now: datetime,
+                   key: str, words: Callable[[Member, Member, str], Message]) -> None:
+    """A DM to each side of the pair, `words(them, the other, the aspect)`."""
+    for me, other in ((pair.mentor_id, pair.mentee_id), (pair.mentee_id, pair.mentor_id)):
+        await outbox.to_members(session, members=[batch.members[me]], now=now, dedupe_key=key,
+                                message=words(batch.members[me], batch.members[other],
+                                              batch.aspects[pair.aspect_id]))
+
+
+async def my_live_pair(t: Turn, value: str) -> Mentorship:
+    """The live mentorship a button names, locked, if the actor is one of the pair."""
     (pair_id,) = button_ids(value, 1)
     pair = await t.get(Mentorship, pair_id, "mentorship", lock=True)
     if t.me.id not in (pair.mentor_id, pair.mentee_id):
@@ -110,6 +120,12 @@ async def keep(t: Turn, value: str) -> Message:
     if pair.status not in (Status.ACTIVE, Status.PAUSED):
         ended = "closed" if pair.end_reason == Ended.QUIET else pair.status
         raise AlreadyDone(f"This mentorship was already {ended}.")
+    return pair
+
+
+async def keep(t: Turn, value: str) -> Message:
+    """`pair_keep`: a warned pair stays open; the other side is told."""
+    pair = await my_live_pair(t, value)
     heard(pair, t.now)
     other = await t.member(pair.other_side(t.me.id))
     aspect = await t.aspect_name(pair.aspect_id)

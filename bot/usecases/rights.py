@@ -11,7 +11,7 @@ from bot.core.turn import Turn
 from bot.delivery import outbox
 from bot.privacy import audit
 from bot.usecases.intros import left
-from storage.models import LearnDraft, LearningRequest, Member
+from storage.models import LearnDraft, LearningRequest, Member, Survey
 from storage.queries.mentorships import live_pairs_of
 from storage.queries.personal_data import erase_personal_rows, personal_rows
 
@@ -67,11 +67,7 @@ async def collect(t: Turn) -> dict:
         "reflections": [{"aspect": await aspect(pairs[r.mentorship_id].aspect_id),
                          "with": await name(pairs[r.mentorship_id].other_side(me.id)),
                          "text": r.text, "created_at": r.created_at} for r in rows.reflections],
-        "surveys": [{"aspect": await aspect(pairs[s.mentorship_id].aspect_id),
-                     "with": await name(pairs[s.mentorship_id].other_side(me.id)),
-                     "at_wrap_up": s.stage == WRAP_UP_STAGE, "asked_at": s.asked_at,
-                     "usefulness": s.rating, "closeness_to_goal": s.goal, "your_line": s.note,
-                     "answered_at": s.answered_at} for s in rows.surveys],
+        "surveys": await _surveys(rows.surveys, pairs, me.id, aspect, name),
         "thanks_sent": [{"to": await name(x.to_id), "text": x.text, "quotable": x.quotable,
                          "created_at": x.created_at} for x in rows.thanks_sent],
         "thanks_received": [{"from": await name(x.from_id), "text": x.text,
@@ -80,6 +76,15 @@ async def collect(t: Turn) -> dict:
                           "last_at": i.last_at} for i in rows.interactions],
         "channels": rows.channels,
     }
+
+
+async def _surveys(surveys: list[Survey], pairs: dict, me: int, aspect, name) -> list[dict]:
+    """My answers to "how useful has this mentorship been?", with the pair they are about."""
+    return [{"aspect": await aspect(pairs[s.mentorship_id].aspect_id),
+             "with": await name(pairs[s.mentorship_id].other_side(me)),
+             "at_wrap_up": s.stage == WRAP_UP_STAGE, "asked_at": s.asked_at, "usefulness": s.rating,
+             "closeness_to_goal": s.goal, "your_line": s.note, "answered_at": s.answered_at}
+            for s in surveys]
 
 
 async def _drafts(drafts: list[LearnDraft], aspect) -> list[dict]:

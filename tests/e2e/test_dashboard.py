@@ -3,6 +3,7 @@ round trip against a local OpenID Connect provider, leads only, every page with 
 and every figure on it equal to what `preceptor report` prints for the same database."""
 
 import asyncio
+import contextlib
 import csv
 import io
 import os
@@ -89,21 +90,30 @@ async def busy(db_url: str) -> None:
     await world.close()
 
 
+@contextlib.asynccontextmanager
+async def serving(db_url: str, oidc: FakeOIDC, provider: str, **sign_in: str):
+    """`preceptor serve`'s server with the dashboard signing in at `oidc`; its address."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    oidc.redirects.add(f"{base}/admin/callback/{provider}")
+    settings = Settings(_env_file=None, database_url=db_url, preceptor_admins="m4",
+                        preceptor_admin_url=base, preceptor_secret_key=Fernet.generate_key().decode(),
+                        **sign_in)
+    server = TestServer(make_server(build(settings), tick=False), port=port)
+    await server.start_server()
+    try:
+        yield base
+    finally:
+        await server.close()
+        await oidc.stop()
+
+
 @pytest.fixture
 async def dashboard(hospital):
     oidc = await FakeOIDC("slack", "client-1", "secret-1", SIGN_INS).start()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    oidc.redirects.add(f"{base}/admin/callback/slack")
-    settings = Settings(_env_file=None, database_url=hospital, preceptor_admins="m4",
-                        preceptor_admin_url=base, slack_client_id="client-1",
-                        slack_client_secret="secret-1", preceptor_slack_oidc_issuer=oidc.issuer,
-                        preceptor_secret_key=Fernet.generate_key().decode())
-    server = TestServer(make_server(build(settings), tick=False), port=port)
-    await server.start_server()
-    yield base, oidc
-    await server.close()
-    await oidc.stop()
+    async with serving(hospital, oidc, "slack", slack_client_id="client-1", slack_client_secret="secret-1",
+                       preceptor_slack_oidc_issuer=oidc.issuer) as base:
+        yield base, oidc
 
 
 @pytest.fixture(scope="module")
@@ -318,25 +328,14 @@ async def test_a_lead_signs_in_with_their_tenants_entra_id(hospital, browser):
               "Other tenant": {"sub": "x2", "tid": "tenant-2", "oid": "0000-m4",
                                "preferred_username": "m4@hospital.org"}}
     oidc = await FakeOIDC("microsoft", "entra-app", "entra-secret", people).start()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    oidc.redirects.add(f"{base}/admin/callback/microsoft")
-    settings = Settings(_env_file=None, database_url=hospital, preceptor_admins="m4",
-                        preceptor_admin_url=base, preceptor_entra_client_id="entra-app",
-                        preceptor_entra_client_secret="entra-secret", preceptor_entra_issuer=oidc.issuer,
-                        preceptor_secret_key=Fernet.generate_key().decode())
-    server = TestServer(make_server(build(settings), tick=False), port=port)
-    await server.start_server()
-    try:
+    async with serving(hospital, oidc, "microsoft", preceptor_entra_client_id="entra-app",
+                       preceptor_entra_client_secret="entra-secret",
+                       preceptor_entra_issuer=oidc.issuer) as base:
         await sign_in(browser, base, "Dr Lead", "Microsoft")
         assert await step(lambda: browser.find_element(By.TAG_NAME, "h1").text) == "Whole workspace"
         await sign_in(browser, base, "Other tenant", "Microsoft")
         heading = await step(lambda: browser.find_element(By.TAG_NAME, "h1").text)
         assert heading == "Only program leads can open the dashboard"
-    finally:
-        await server.close()
-        await oidc.stop()
-
 
 @pytest.mark.parametrize("missing, said", [
     ({"preceptor_secret_key": None}, "PRECEPTOR_SECRET_KEY is not (it seals the sessions)"),
