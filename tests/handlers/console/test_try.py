@@ -67,7 +67,7 @@ def test_the_whole_story(tmp_path):
                      r"last check-in Wed 16 Dec: met", status)
 
 
-@pytest.mark.parametrize("line, says", [
+MISTAKES = [
     ("as Nobody Atall", "No one called 'Nobody Atall' here"),
     ("42", "There's no button [42]"),
     ("/learn POCUS: my patient John Smith", "didn't save or post that"),
@@ -77,9 +77,14 @@ def test_the_whole_story(tmp_path):
     ("as", "Say who: `as <name>`"),
     ("help", "`as <name>` — be someone else"),
     ("people", "Dr. Ruth Okafor (okafor) — the mentoring lead"),
-])
-def test_mistakes_get_a_clear_answer(tmp_path, line, says):
-    assert says in run_try(line + "\n", tmp_path)
+]
+
+
+def test_mistakes_get_a_clear_answer_and_the_session_goes_on(tmp_path):
+    """One session, a mistake a line: each line gets its own answer (one process, not nine)."""
+    output = run_try("".join(f"{line}\n" for line, _ in MISTAKES), tmp_path)
+    for line, says in MISTAKES:
+        assert says in after(output, line), line
 
 
 def test_a_mentorship_to_its_wrap_up_then_impact_and_the_program_report(tmp_path):
