@@ -237,11 +237,15 @@ async def test_the_pages_are_accessible_by_keyboard_and_say_what_each_chart_show
     charts = await step(browser.execute_script, """
         return [...document.querySelectorAll('svg')].map(s => [s.getAttribute('role'),
             s.querySelector('title').textContent, s.querySelector('desc').textContent]);""")
-    assert len(charts) == 4 and all(role == "img" and title and desc for role, title, desc in charts)
+    assert len(charts) == 8 and all(role == "img" and title and desc for role, title, desc in charts)
     bars = await step(browser.execute_script, """
         return [...document.querySelectorAll('svg')].map(s => s.querySelectorAll('rect title').length);""")
     assert all(n > 0 for n in bars), bars  # every chart has something to draw
-    assert "requests" in charts[0][2] and "answers" in charts[3][2]
+    titles = [title for _, title, _ in charts]
+    assert [t for t in titles if " by " in t and "month" not in t] == [
+        "Requests, introductions and wrap-ups by department", "Requests, introductions and wrap-ups by role",
+        "Requests, introductions and wrap-ups by program", "Usefulness (mean, 1–5) by department"]
+    assert "Surgery: fewer than 5" in charts[3][2] and "answers 14" in charts[-1][2]
     assert await step(browser.execute_script, "return document.documentElement.lang") == "en"
     if os.environ.get("PRECEPTOR_SCREENSHOT"):  # the README's picture
         await step(browser.execute_script, "document.activeElement.blur()")

@@ -75,7 +75,7 @@ async def overview(request: web.Request) -> web.Response:
     return page(request, "overview.html", lead=lead, report=report, chosen=chosen, programs=mine,
                 columns=COLUMNS, shown=shown, headline=report_output.headline(report.overall),
                 outcomes=report_output.outcomes(report.overall), tables=_tables(report, by_program),
-                charts=_charts(report), small=MIN_GROUP, suppressed=SUPPRESSED,
+                charts=_charts(report, by_program), small=MIN_GROUP, suppressed=SUPPRESSED,
                 metrics=[f.name for f in fields(Figures)])
 
 
@@ -88,28 +88,38 @@ def _tables(report: Report, by_program: list[tuple[Program, Figures]]) -> list[t
             *([("By program", "program", [(p.name, f) for p, f in by_program])] if by_program else [])]
 
 
-def _charts(report: Report) -> list[tuple[str, object]]:
-    """(caption, chart) of each chart."""
-    months = list(report.by_month)
-    hidden = {m for m, f in report.by_month.items() if f is None}
+FUNNEL = {"requests": "requests", "introduced": "introduced", "wrapped up": "wrap_ups"}
 
-    def by_month(metric: str) -> list:
-        return [getattr(f, metric) if f else None for f in report.by_month.values()]
 
+def _charts(report: Report, by_program: list[tuple[Program, Figures]]) -> list[tuple[str, object]]:
+    """(caption, chart) of each chart: by month, then by department, role and program."""
     o = report.overall
+    groups = {"department": report.by_department, "role": report.by_role,
+              **({"program": {p.name: f for p, f in by_program}} if by_program else {})}
     drawn = [
-        ("funnel", "Monthly funnel: requests, introductions, wrap-ups", months,
-         {"requests": by_month("requests"), "introduced": by_month("introduced"),
-          "wrapped up": by_month("wrap_ups")}, hidden),
-        ("time-to-intro", "Median hours to the first introduction, by month", months,
-         {"median hours": by_month("median_hours_to_intro")}, hidden),
-        ("outcomes", "Pairs by the month they started: wrapped up, closed as quiet", months,
-         {"wrapped up": by_month("wrap_ups"), "closed: quiet": by_month("closed_quiet")}, hidden),
-        ("quality", "How useful mentorships were (answers, 1–5)", ["1", "2", "3", "4", "5"],
-         {"answers": [o.rated_1, o.rated_2, o.rated_3, o.rated_4, o.rated_5]},
-         set() if o.quality_mean is not None else {"1", "2", "3", "4", "5"}),
+        ("funnel", "Monthly funnel: requests, introductions, wrap-ups", report.by_month, FUNNEL),
+        ("time-to-intro", "Median hours to the first introduction, by month", report.by_month,
+         {"median hours": "median_hours_to_intro"}),
+        ("outcomes", "Pairs by the month they started: wrapped up, closed as quiet", report.by_month,
+         {"wrapped up": "wrap_ups", "closed: quiet": "closed_quiet"}),
+        *((f"funnel-{kind}", f"Requests, introductions and wrap-ups by {kind}", rows, FUNNEL)
+          for kind, rows in groups.items()),
+        ("quality-department", "Usefulness (mean, 1–5) by department", report.by_department,
+         {"usefulness": "quality_mean"}),
     ]
-    return [(title, bars(key, title, *rest)) for key, title, *rest in drawn]
+    charts = [(title, _grouped(key, title, rows, metrics)) for key, title, rows, metrics in drawn]
+    spread = [o.rated_1, o.rated_2, o.rated_3, o.rated_4, o.rated_5]
+    title = "How useful mentorships were (answers, 1–5)"
+    scale = ["1", "2", "3", "4", "5"]
+    return [*charts, (title, bars("quality", title, scale, {"answers": spread},
+                                  set() if o.quality_mean is not None else set(scale)))]
+
+
+def _grouped(key: str, title: str, rows: dict[str, Figures | None], metrics: dict[str, str]):
+    """Bars of `metrics` (label → figure) for each group; a suppressed group says so."""
+    hidden = {name for name, f in rows.items() if f is None}
+    return bars(key, title, list(rows), {label: [getattr(f, metric) if f else None for f in rows.values()]
+                                         for label, metric in metrics.items()}, hidden)
 
 
 async def csv(request: web.Request) -> web.Response:
