@@ -358,3 +358,13 @@ async def test_a_half_configured_dashboard_is_off_and_says_which_setting(db_url,
         await server.close()
     (line,) = [r.getMessage() for r in caplog.records if "dashboard" in r.getMessage()]
     assert line == f"the dashboard at /admin is off: PRECEPTOR_ADMIN_URL is set but {said}"
+
+
+async def test_a_lead_who_has_left_preceptor_loses_the_session_at_once(dashboard, browser, hospital):
+    base, _ = dashboard
+    await sign_in(browser, base, "Dr Lead")
+    async with World(hospital, __import__("tests.conftest").conftest.START).db.transaction() as session:
+        lead = (await session.exec(select(Member).where(Member.platform_user_id == "m4"))).one()
+        lead.platform_user_id = "forgotten-1"  # what /mentor forget-me leaves
+    await step(browser.get, f"{base}/admin")
+    assert (await step(lambda: browser.current_url)).endswith("/admin/login")

@@ -13,7 +13,7 @@ from bot.app.dashboard.charts import bars
 from bot.app.dashboard.signin import page
 from bot.usecases import report_output
 from bot.usecases.report import MIN_GROUP, SUPPRESSED, Figures, Report, compute
-from storage.models import Program
+from storage.models import Member, Program
 from storage.queries.programs import members_clause, programs_in
 
 COLUMNS = (  # the tables' figures: (metric, heading)
@@ -47,6 +47,9 @@ async def _scope(request: web.Request):
     if lead is None:
         raise web.HTTPFound("/admin/login")
     async with dashboard.app.db.transaction() as session:
+        member = await session.get(Member, lead["member"])
+        if member is None or member.platform_user_id != lead["user"]:  # gone (forget-me) since
+            raise web.HTTPFound("/admin/login")
         programs = await programs_in(session=session, workspace_id=lead["workspace"])
     lead["admin"] = lead["user"] in dashboard.app.settings.admins  # as the settings say now
     mine = [p for p in programs if lead["admin"] or lead["user"] in p.leads]

@@ -5,7 +5,7 @@ Revises: 0016
 Create Date: 2026-12-03 17:00:00
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -20,7 +20,7 @@ depends_on = None
 WHEN = storage.types.UTCDateTime(timezone=True)
 COLUMNS = (('end_reason', sa.String(length=16)), ('next_survey_at', WHEN), ('heard_at', WHEN),
            ('flagged_at', WHEN), ('warned_at', WHEN))
-FIRST_SURVEY = timedelta(days=30)
+FIRST_SURVEY, NEVER_MET = timedelta(days=30), timedelta(days=21)
 
 
 def upgrade() -> None:
@@ -49,8 +49,11 @@ def upgrade() -> None:
 
 def _backfill() -> None:
     """Pairs already running: first survey 30 days after they started (or now, if later, at
-    the next tick), last heard at their last answered check-in; wrapped ones were wrapped."""
+    the next tick), last heard at their last answered check-in; wrapped ones were wrapped.
+    Pairs older than the never-met period count as flagged already, so that an upgrade does
+    not send a lead one message for every old pair at once."""
     bind = op.get_bind()
+    flag_before = datetime.now(UTC) - NEVER_MET
     pair = sa.table('mentorship', sa.column('id'), sa.column('status'), sa.column('started_at', WHEN),
                     *(sa.column(name, kind) for name, kind in COLUMNS))
     checkin = sa.table('checkin', sa.column('mentorship_id'), sa.column('outcome'),
@@ -62,7 +65,8 @@ def _backfill() -> None:
             sa.select(pair.c.id, pair.c.status, pair.c.started_at)).all():
         heard = max(started, answered.get(pair_id) or started)
         values = ({'end_reason': 'wrapped'} if status == 'wrapped'
-                  else {'next_survey_at': started + FIRST_SURVEY})
+                  else {'next_survey_at': started + FIRST_SURVEY,
+                        'flagged_at': flag_before if started <= flag_before else None})
         bind.execute(pair.update().where(pair.c.id == pair_id).values(heard_at=heard, **values))
 
 
