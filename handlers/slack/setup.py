@@ -51,14 +51,15 @@ def _oauth(settings: Settings) -> bool:
 def _installations(settings: Settings, db: Database) -> AsyncCacheableInstallationStore:
     """slack_sdk's store on our database (its tables come with our migrations), tokens
     encrypted at rest, read through a cache and an engine that never waits for SQLite's
-    writer: Bolt reads it before it acknowledges."""
+    writer (Bolt reads it before it acknowledges), written on the writing engine."""
     if not settings.preceptor_secret_key:
         raise SystemExit("Slack OAuth needs PRECEPTOR_SECRET_KEY to encrypt tokens at rest "
                          "(make one with: python -c 'from cryptography.fernet import Fernet; "
                          "print(Fernet.generate_key().decode())')")
-    store = AsyncSQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.reader)
+    reads, writes = (AsyncSQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine)
+                     for engine in (db.reader, db.engine))
     return AsyncCacheableInstallationStore(
-        EncryptedInstallationStore(store, settings.preceptor_secret_key))
+        EncryptedInstallationStore(reads, settings.preceptor_secret_key, writes=writes))
 
 
 def messenger(settings: Settings, db: Database) -> SlackMessenger:

@@ -1,6 +1,8 @@
 """Slack tokens encrypted at rest. slack_sdk's SQLAlchemy installation store keeps
 `bot_token` in plain text, so this store wraps it: tokens are Fernet-encrypted (key from
-PRECEPTOR_SECRET_KEY) before they are written and decrypted after they are read."""
+PRECEPTOR_SECRET_KEY) before they are written and decrypted after they are read. Reads and
+writes may go through different stores (on SQLite: reads on an engine that never waits for
+the writer, writes on the writing engine, so that a save never fails on a stale snapshot)."""
 
 import copy
 
@@ -12,8 +14,10 @@ PREFIX = "enc:"
 
 
 class EncryptedInstallationStore(AsyncInstallationStore):
-    def __init__(self, inner: AsyncInstallationStore, key: str):
+    def __init__(self, inner: AsyncInstallationStore, key: str,
+                 writes: AsyncInstallationStore | None = None):
         self.inner, self._fernet = inner, Fernet(key.encode())
+        self.writes = writes or inner
 
     @property
     def logger(self):
@@ -37,10 +41,10 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         return item
 
     async def async_save(self, installation):
-        await self.inner.async_save(self._sealed(installation))
+        await self.writes.async_save(self._sealed(installation))
 
     async def async_save_bot(self, bot):
-        await self.inner.async_save_bot(self._sealed(bot))
+        await self.writes.async_save_bot(self._sealed(bot))
 
     async def async_find_bot(self, **kwargs):
         return self._opened(await self.inner.async_find_bot(**kwargs))
@@ -49,10 +53,10 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         return self._opened(await self.inner.async_find_installation(**kwargs))
 
     async def async_delete_bot(self, **kwargs):
-        await self.inner.async_delete_bot(**kwargs)
+        await self.writes.async_delete_bot(**kwargs)
 
     async def async_delete_installation(self, **kwargs):
-        await self.inner.async_delete_installation(**kwargs)
+        await self.writes.async_delete_installation(**kwargs)
 
     async def async_delete_all(self, **kwargs):
-        await self.inner.async_delete_all(**kwargs)
+        await self.writes.async_delete_all(**kwargs)

@@ -6,6 +6,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp.test_utils import TestServer
 from cryptography.fernet import Fernet
+from sqlalchemy import event
 
 from bot.app.assembly import build
 from bot.app.server import make_server
@@ -22,6 +23,11 @@ async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token
         preceptor_secret_key=Fernet.generate_key().decode(),
     )
     app = build(settings, clock=FixedClock(START), immediate_delivery=True)
+    writes: dict[str, list[str]] = {"reader": [], "writer": []}
+    for name, engine in (("reader", app.db.reader), ("writer", app.db.engine)):
+        event.listen(engine.sync_engine, "before_cursor_execute",
+                     lambda _c, _cur, sql, *_, name=name: writes[name].append(sql)
+                     if re.match(r"\s*(INSERT|UPDATE|DELETE)", sql) and "slack_" in sql else None)
     server = TestServer(make_server(app, tick=False))
     await server.start_server()
     base = str(server.make_url("")).rstrip("/")
@@ -36,6 +42,9 @@ async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token
                                   headers={"Cookie": cookie})
             assert done.status == 200
         assert fake.to("oauth.v2.access")
+        # the install is written on the writing engine (on SQLite the reader's snapshot may
+        # be stale by then, and a write from it fails at once)
+        assert writes["reader"] == [] and any("slack_bots" in sql for sql in writes["writer"])
 
         slack_team2 = SlackClient(base, fake, team="T2")
         await slack_team2.command("U_LEE", "/mentor", "admin channel here", channel="C_M")
