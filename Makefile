@@ -30,8 +30,10 @@ test: install browser
 
 # The dashboard's tests drive Debian's Chromium through its ChromeDriver (installed if missing).
 browser:
-	@command -v chromedriver >/dev/null || { apt-get update -qq && \
+	@command -v chromedriver >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@command -v chromedriver >/dev/null || { echo "make test: the dashboard's tests need Chromium" \
+		"and its driver: sudo apt-get install chromium chromium-driver"; exit 2; }
 
 # The Teams app package, with MICROSOFT_APP_ID (from .env or the environment) filled in:
 #   make teams-package DOMAIN=preceptor.hospital.org
