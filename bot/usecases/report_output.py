@@ -15,6 +15,11 @@ def _cell(value) -> str:
     return f"{value:.1%}" if isinstance(value, float) and value <= 1 else str(value)
 
 
+def _text(value: str) -> str:
+    """A group's or aspect's name as a spreadsheet cell: never a formula (OWASP, "CSV Injection")."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def to_csv(report: Report) -> str:
     """One row per scope, group and figure: `scope,group,metric,value,suppressed`. `value` is
     always a number (or empty); a cell hidden by the small-group rule has no value and
@@ -25,11 +30,11 @@ def to_csv(report: Report) -> str:
     for scope, group, figures in _rows(report):
         for f in fields(Figures):
             value = None if figures is None else getattr(figures, f.name)
-            writer.writerow([scope, group, f.name, "" if value is None else value,
+            writer.writerow([scope, _text(group), f.name, "" if value is None else value,
                              "yes" if figures is None else "no"])
     for aspect, count in report.gaps:
         small = count < MIN_GROUP
-        writer.writerow(["gap", aspect, "waiting_requests", "" if small else count,
+        writer.writerow(["gap", _text(aspect), "waiting_requests", "" if small else count,
                          "yes" if small else "no"])
     return out.getvalue()
 

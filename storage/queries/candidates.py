@@ -21,7 +21,7 @@ from storage.models import (
     Survey,
 )
 from storage.models.people import GUEST
-from storage.queries.common import LIVE
+from storage.queries.common import LIVE, seen_through
 
 CANDIDATE_FIELDS = ("id", "name", "role", "specialty", "department", "site", "career_start_year",
                     "capacity", "last_active_at")
@@ -93,7 +93,7 @@ async def wrapped_counts(*, session: AsyncSession, mentor_ids: list[int],
                          aspect_id: int | None = None) -> dict[int, int]:
     """Mentorships each mentor saw through to a wrap-up (on the aspect, when given)."""
     query = (select(Mentorship.mentor_id, func.count())
-             .where(col(Mentorship.mentor_id).in_(mentor_ids), Mentorship.status == "wrapped")
+             .where(col(Mentorship.mentor_id).in_(mentor_ids), seen_through(Mentorship))
              .group_by(Mentorship.mentor_id))
     if aspect_id is not None:
         query = query.where(Mentorship.aspect_id == aspect_id)
@@ -124,7 +124,7 @@ class MentorCounts:
 async def mentorship_counts(*, session: AsyncSession, mentor_ids: list[int],
                             aspect_id: int) -> dict[int, MentorCounts]:
     """Each candidate's mentorships, counted three ways in one grouped query."""
-    wrapped = Mentorship.status == "wrapped"
+    wrapped = seen_through(Mentorship)
     rows = await session.exec(
         select(Mentorship.mentor_id,
                func.sum(case((col(Mentorship.status).in_(LIVE), 1), else_=0)),

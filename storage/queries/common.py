@@ -8,6 +8,12 @@ from sqlmodel import or_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 LIVE = ("active", "paused")   # mentorship statuses that hold a mentor's capacity
+
+
+def seen_through(model):
+    """A mentorship a person wrapped up (not one closed as quiet, nor ended by a departure;
+    pairs ended before end reasons were kept count as wrapped up)."""
+    return (model.status == "wrapped") & or_(model.end_reason.is_(None), model.end_reason == "wrapped")
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 

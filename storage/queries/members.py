@@ -136,6 +136,7 @@ async def member_signing_in(*, session: AsyncSession, platform: str, team: str,
                                                  Workspace.external_id == team)
     if user_id:
         return (await session.exec(query.where(Member.platform_user_id == user_id))).first()
-    if email:
-        return (await session.exec(query.where(func.lower(Member.email) == email.lower()))).first()
+    if email:  # one person only: a sign-in name two people share names neither
+        found = (await session.exec(query.where(func.lower(Member.email) == email.lower()).limit(2))).all()
+        return found[0] if len(found) == 1 else None
     return None

@@ -90,7 +90,7 @@ async def retention_counts(*, session: AsyncSession, workspace_id: int | None, g
     mentees: dict[str, list[tuple[str | None, bool]]] = defaultdict(list)
     others: dict[str, list[tuple[str | None, bool]]] = defaultdict(list)
     for k, role, hired, left, started in rows.all():
-        if started is None and hired <= cohort_end.date():
+        if started is None and hired <= cohort_end.date() and (left is None or left > cohort_end.date()):
             others[k].append((role, left is None or left > now.date()))
         elif started is not None and started <= cohort_end and hired <= started.date():
             mentees[k].append((role, left is None or left > (started + RETAINED_AFTER).date()))

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Aspect, CheckIn, Expertise, IntroAsk, LearningRequest, Member, Mentorship
-from storage.queries.common import LIVE
+from storage.queries.common import LIVE, seen_through
 
 GROUPS = ("overall", "department", "role", "month")
 ANSWERED = ("accepted", "declined", "expired")
@@ -85,7 +85,7 @@ async def _pair_counts(session, out, workspace_id, since, group, within) -> None
     stalled = (Mentorship.status == "paused") & col(Mentorship.paused_by_id).is_(None)
     pairs = select(
         key, func.sum(case((Mentorship.status == "active", 1), else_=0)),
-        func.sum(case((stalled, 1), else_=0)), func.sum(case((Mentorship.status == "wrapped", 1), else_=0)),
+        func.sum(case((stalled, 1), else_=0)), func.sum(case((seen_through(Mentorship), 1), else_=0)),
     ).select_from(Mentorship).join(Member, Member.id == Mentorship.mentee_id)
     for k, active, stalled, wrapped in (await session.exec(
             scoped(pairs, workspace_id, since, when, within).group_by(key))).all():

@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import CheckIn, LearningRequest, Member, Mentorship, Survey
-from storage.queries.common import LIVE, claim, insert_into
+from storage.queries.common import LIVE, claim, insert_into, take_turns
 
 
 async def claim_pairs_due_survey(*, session: AsyncSession, now: datetime, limit: int) -> list[Mentorship]:
@@ -25,8 +25,13 @@ async def add_surveys(*, session: AsyncSession, rows: list[dict]) -> None:
                                                    .on_conflict_do_nothing(), rows)
 
 
+SURVEY_LOCK = 0x73757276  # "surv": an advisory lock key of Preceptor's own
+
+
 async def claim_due_surveys(*, session: AsyncSession, now: datetime, limit: int) -> list[Survey]:
-    """Surveys due and not yet asked, oldest first, locked."""
+    """Surveys due and not yet asked, oldest first, locked; instances take turns, so that two
+    never each ask one person a survey at once (the fortnight rule reads who was asked)."""
+    await take_turns(session, SURVEY_LOCK)
     return await claim(session, select(Survey).where(
         col(Survey.asked_at).is_(None), Survey.due_at <= now).order_by(Survey.due_at, Survey.id), limit)
 

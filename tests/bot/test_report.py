@@ -128,6 +128,7 @@ async def test_what_came_of_the_pairs_and_how_useful_they_were(world):
     assert (f.rated_1, f.rated_2, f.rated_3, f.rated_4, f.rated_5) == (0, 1, 1, 1, 2)
     assert f.goal_mean is None  # two answers: fewer than 5
     assert (f.closed_quiet, f.closed_left, f.flagged_never_met) == (1, 0, 1)
+    assert f.wrap_ups == 0  # closed as quiet is not wrapped up
     said = "\n".join(report_output.to_text(r))
     assert ("*What came of the pairs*: 2 people with a mentor now (15.4% of 13 staff); 0.52 "
             "meetings per pair per month, the first after a median 21.0 days; 1 flagged as never "
@@ -231,6 +232,7 @@ async def test_twelve_month_retention_of_mentees_against_colleagues_in_the_same_
                           {0: date(2026, 3, 1), 1: date(2026, 9, 1)}.get(i)) for i in range(6)]
         others = [person(f"o{i}", "nurse", date(2023, 5, 1), date(2026, 2, 1) if i < 3 else None,
                          dept="Medicine" if i == 5 else "Emergency") for i in range(6)]
+        others.append(person("gone", "nurse", date(2020, 1, 1), date(2025, 1, 1)))  # left before
         late = person("late", "nurse", date(2024, 1, 1))
         undated = person("undated", "nurse", None)
         session.add_all([mentor, *mentees, *others, late, undated,
@@ -250,3 +252,17 @@ async def test_twelve_month_retention_of_mentees_against_colleagues_in_the_same_
     assert (emergency.retention_mentees, emergency.retention_others) == (6, 5)
     assert r.by_department["Medicine"] is None  # one person there: fewer than 5
     assert r.by_role["nurse"].retained_12m_others == 0.5
+
+
+async def test_a_name_a_spreadsheet_would_run_is_written_as_text(world):
+    await seed(world)
+    async with world.db.transaction() as session:
+        for member in (await session.exec(select(Member).where(Member.department == "Pharmacy"))).all():
+            member.department = '=HYPERLINK("https://evil.example","x")'
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(report_output.to_csv(await computed(world)))))
+    named = {r["group"] for r in rows if r["scope"] == "department"}
+    assert """'=HYPERLINK("https://evil.example","x")""" in named
+    assert not [g for g in named if g.startswith(("=", "+", "-", "@"))]

@@ -49,6 +49,8 @@ async def hospital(db_url):
                             column="role", value="resident", leads=["m5"], created_at=world.clock.now()))
         session.add(Program(workspace_id=workspace.id, name="Pharmacy", members_by="roster",
                             column="department", value="Pharmacy", created_at=world.clock.now()))
+        session.add(Program(workspace_id=workspace.id, name="Surgery", members_by="roster",  # 2 people
+                            column="department", value="Surgery", created_at=world.clock.now()))
     await world.close()
     return db_url
 
@@ -214,6 +216,10 @@ async def test_a_lead_signs_in_and_every_figure_matches_the_cli_report(dashboard
         if group == "Residents":
             assert text == as_shown(metric, residents[("overall", "all", metric)][0]), metric
     assert {g for _, g, _, _ in by_program} == {"Residents", "Pharmacy"}
+    small = await step(browser.execute_script, """return [...document.querySelectorAll(
+        'table[data-scope=program] tr')].filter(r => r.querySelector('td[data-suppressed]'))
+        .map(r => r.querySelector('th').textContent);""")
+    assert small == ["Surgery"]  # fewer than 5 people: no figures
 
     async with (aiohttp.ClientSession(cookies={"preceptor_admin": cookie["value"]}) as http,
                 http.get(f"{base}/admin/report.csv") as response):
@@ -340,6 +346,11 @@ async def test_a_lead_signs_in_with_their_tenants_entra_id(hospital, browser):
         await sign_in(browser, base, "Other tenant", "Microsoft")
         heading = await step(lambda: browser.find_element(By.TAG_NAME, "h1").text)
         assert heading == "Only program leads can open the dashboard"
+        async with World(hospital, __import__("tests.conftest").conftest.START).db.transaction() as session:
+            (await session.exec(select(Member).where(Member.platform_user_id == "m6"))).one().email = \
+                "m4@HOSPITAL.org"  # two people with one sign-in name: it names neither
+        await sign_in(browser, base, "Dr Lead", "Microsoft")
+        assert await step(text_at, browser, "h1") == "Only program leads can open the dashboard"
 
 @pytest.mark.parametrize("missing, said", [
     ({"preceptor_secret_key": None}, "PRECEPTOR_SECRET_KEY is not (it seals the sessions)"),
@@ -368,3 +379,5 @@ async def test_a_lead_who_has_left_preceptor_loses_the_session_at_once(dashboard
         lead.platform_user_id = "forgotten-1"  # what /mentor forget-me leaves
     await step(browser.get, f"{base}/admin")
     assert (await step(lambda: browser.current_url)).endswith("/admin/login")
+    assert await step(text_at, browser, "h1") == "Sign in"  # the session is gone, not looping
+    assert not [c for c in await step(browser.get_cookies) if c["name"] == "preceptor_admin"]

@@ -148,8 +148,8 @@ def test_the_migration_to_one_mentorship_per_request_keeps_both_pairs_of_an_old_
 
 def test_the_quality_migration_schedules_running_pairs_and_flags_none_of_the_old_at_once(empty_url):
     """Pairs running before surveys existed: first survey at day 30, last heard at their last
-    answered check-in (a silent round is no answer), old ones counted as flagged already (no
-    burst of messages to the lead), wrapped ones recorded as wrapped."""
+    answered check-in (a silent round is no answer), old ones that never met counted as
+    flagged already (no burst of messages to the lead), wrapped ones recorded as wrapped."""
     upgrade(empty_url, "0016")
     engine = create_engine(sync_url(empty_url))
     now = datetime.now(UTC)
@@ -163,18 +163,21 @@ def test_the_quality_migration_schedules_running_pairs_and_flags_none_of_the_old
                 "quiet_start_hour, quiet_end_hour, paused, unreachable, quarterly_digest, created_at)"
                 " VALUES (1, :u, '', 2, 'UTC', 'member', 21, 7, false, false, true, :t)"),
                 {"u": f"u{n}", "t": NOW})
-        for slug in ("x", "y"):
+        for slug in ("x", "y", "z"):
             conn.execute(text("INSERT INTO aspect (slug, name, category, curated) "
                               "VALUES (:s, :s, 'other', false)"), {"s": slug})
-        for started, status, aspect in ((old, "active", 1), (recent, "active", 2), (old, "wrapped", 1)):
+        for started, status, aspect in ((old, "active", 1), (recent, "active", 2), (old, "wrapped", 1),
+                                        (old, "active", 3)):
             conn.execute(text(
                 "INSERT INTO mentorship (mentor_id, mentee_id, aspect_id, reasons, cadence_days, status, "
                 "next_checkin_at, silent_rounds, rounds, started_at) VALUES "
                 "(1, 2, :a, '[]', 14, :s, :t, 0, 0, :t)"), {"a": aspect, "s": status, "t": started})
-        for n, (outcome, answered) in enumerate((("met", old + timedelta(days=14)),
-                                                 ("silent", old + timedelta(days=28))), 1):
+        for pair, n, (outcome, answered) in ((1, 1, ("not_yet", old + timedelta(days=14))),
+                                             (1, 2, ("silent", old + timedelta(days=28))),
+                                             (4, 1, ("met", old + timedelta(days=14)))):
             conn.execute(text("INSERT INTO checkin (mentorship_id, round, asked_at, outcome, answered_at) "
-                              "VALUES (1, :n, :t, :o, :a)"), {"n": n, "t": old, "o": outcome, "a": answered})
+                              "VALUES (:p, :n, :t, :o, :a)"),
+                         {"p": pair, "n": n, "t": old, "o": outcome, "a": answered})
     upgrade(empty_url)
     db = Database(empty_url)
     try:
@@ -182,9 +185,10 @@ def test_the_quality_migration_schedules_running_pairs_and_flags_none_of_the_old
     finally:
         asyncio.run(db.dispose())
         engine.dispose()
-    (first, second, third) = rows
+    (first, second, third, fourth) = rows
     assert first.next_survey_at == old + timedelta(days=30) and first.heard_at == old + timedelta(days=14)
     assert first.flagged_at is not None and second.flagged_at is None
+    assert fourth.flagged_at is None  # it met: nothing to flag, then or later
     assert second.heard_at == recent and second.next_survey_at == recent + timedelta(days=30)
     assert (third.end_reason, third.next_survey_at, first.end_reason) == ("wrapped", None, None)
 

@@ -48,14 +48,17 @@ class Provider:
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
                 "client_id": self.client_id, "client_secret": self.client_secret,
                 "code_verifier": verifier}
-        async with aiohttp.ClientSession(timeout=TIMEOUT) as http, \
-                http.post(meta["token_endpoint"], data=form) as response:
-            body = await response.json(content_type=None)
-        token = body.get("id_token") if isinstance(body, dict) else None
-        if response.status != 200 or not token:
-            raise SignInError(f"{self.label} did not confirm the sign-in; please try again.")
-        keys = jwt.PyJWKSet.from_dict(await _get_json(meta["jwks_uri"]))
         try:
+            async with aiohttp.ClientSession(timeout=TIMEOUT) as http, \
+                    http.post(meta["token_endpoint"], data=form) as response:
+                body = await response.json(content_type=None) if response.status == 200 else {}
+        except (aiohttp.ClientError, ValueError) as error:
+            raise SignInError(f"{self.label} did not confirm the sign-in; please try again.") from error
+        token = body.get("id_token") if isinstance(body, dict) else None
+        if not token:
+            raise SignInError(f"{self.label} did not confirm the sign-in; please try again.")
+        try:
+            keys = jwt.PyJWKSet.from_dict(await _get_json(meta["jwks_uri"]))
             kid = jwt.get_unverified_header(token).get("kid")
             key = next(k for k in keys.keys if k.key_id == kid)
             found = jwt.decode(token, key=key.key, algorithms=ALGORITHMS, audience=self.client_id,
@@ -68,10 +71,13 @@ class Provider:
 
 
 async def _get_json(url: str) -> dict:
-    async with aiohttp.ClientSession(timeout=TIMEOUT) as http, http.get(url) as response:
-        if response.status != 200:
-            raise SignInError("The sign-in service is not answering; please try again later.")
-        return await response.json(content_type=None)
+    try:
+        async with aiohttp.ClientSession(timeout=TIMEOUT) as http, http.get(url) as response:
+            if response.status == 200:
+                return await response.json(content_type=None)
+    except (aiohttp.ClientError, ValueError):
+        pass
+    raise SignInError("The sign-in service is not answering; please try again later.")
 
 
 def verifier() -> str:

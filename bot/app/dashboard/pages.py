@@ -14,7 +14,7 @@ from bot.app.dashboard.signin import page
 from bot.usecases import report_output
 from bot.usecases.report import MIN_GROUP, SUPPRESSED, Figures, Report, compute
 from storage.models import Member, Program
-from storage.queries.programs import members_clause, programs_in
+from storage.queries.programs import members_clause, program_sizes, programs_in
 
 COLUMNS = (  # the tables' figures: (metric, heading)
     ("staff", "Staff"), ("requests", "Requests"), ("intro_share", "Introduced"),
@@ -49,7 +49,9 @@ async def _scope(request: web.Request):
     async with dashboard.app.db.transaction() as session:
         member = await session.get(Member, lead["member"])
         if member is None or member.platform_user_id != lead["user"]:  # gone (forget-me) since
-            raise web.HTTPFound("/admin/login")
+            gone = web.HTTPFound("/admin/login")
+            dashboard.seals.end_session(gone)
+            raise gone
         programs = await programs_in(session=session, workspace_id=lead["workspace"])
     lead["admin"] = lead["user"] in dashboard.app.settings.admins  # as the settings say now
     mine = [p for p in programs if lead["admin"] or lead["user"] in p.leads]
@@ -74,7 +76,7 @@ async def _report(request: web.Request, workspace: int, program: Program | None)
 async def overview(request: web.Request) -> web.Response:
     lead, mine, chosen = await _scope(request)
     report = await _report(request, lead["workspace"], chosen)
-    by_program = [(p, (await _report(request, lead["workspace"], p)).overall) for p in mine]
+    by_program = await _by_program(request, lead["workspace"], mine)
     return page(request, "overview.html", lead=lead, report=report, chosen=chosen, programs=mine,
                 columns=COLUMNS, shown=shown, headline=report_output.headline(report.overall),
                 outcomes=report_output.outcomes(report.overall), tables=_tables(report, by_program),
@@ -82,7 +84,16 @@ async def overview(request: web.Request) -> web.Response:
                 metrics=[f.name for f in fields(Figures)])
 
 
-def _tables(report: Report, by_program: list[tuple[Program, Figures]]) -> list[tuple[str, str, list]]:
+async def _by_program(request: web.Request, workspace: int,
+                      programs: list[Program]) -> list[tuple[Program, Figures | None]]:
+    """Each program's overall figures; a program of fewer than 5 people shows none."""
+    async with request.app[DASHBOARD].app.db.transaction() as session:
+        sizes = await program_sizes(session=session, programs=programs)
+    return [(p, (await _report(request, workspace, p)).overall if n >= MIN_GROUP else None)
+            for p, n in zip(programs, sizes, strict=True)]
+
+
+def _tables(report: Report, by_program: list[tuple[Program, Figures | None]]) -> list[tuple[str, str, list]]:
     """(title, CSV scope, [(group, figures or None)]) for each table."""
     return [("Overall", "overall", [("all", report.overall)]),
             ("By department", "department", list(report.by_department.items())),
@@ -94,7 +105,7 @@ def _tables(report: Report, by_program: list[tuple[Program, Figures]]) -> list[t
 FUNNEL = {"requests": "requests", "introduced": "introduced", "wrapped up": "wrap_ups"}
 
 
-def _charts(report: Report, by_program: list[tuple[Program, Figures]]) -> list[tuple[str, object]]:
+def _charts(report: Report, by_program: list[tuple[Program, Figures | None]]) -> list[tuple[str, object]]:
     """(caption, chart) of each chart: by month, then by department, role and program."""
     o = report.overall
     groups = {"department": report.by_department, "role": report.by_role,

@@ -50,14 +50,15 @@ def upgrade() -> None:
 def _backfill() -> None:
     """Pairs already running: first survey 30 days after they started (or now, if later, at
     the next tick), last heard at their last answered check-in; wrapped ones were wrapped.
-    Pairs older than the never-met period count as flagged already, so that an upgrade does
-    not send a lead one message for every old pair at once."""
+    Pairs older than the never-met period that never met count as flagged already, so that
+    an upgrade does not send a lead one message for every old pair at once."""
     bind = op.get_bind()
     flag_before = datetime.now(UTC) - NEVER_MET
     pair = sa.table('mentorship', sa.column('id'), sa.column('status'), sa.column('started_at', WHEN),
                     *(sa.column(name, kind) for name, kind in COLUMNS))
     checkin = sa.table('checkin', sa.column('mentorship_id'), sa.column('outcome'),
                        sa.column('answered_at', WHEN))
+    met = set(bind.execute(sa.select(checkin.c.mentorship_id).where(checkin.c.outcome == 'met')).scalars())
     answered = dict(bind.execute(
         sa.select(checkin.c.mentorship_id, sa.func.max(checkin.c.answered_at))
         .where(checkin.c.outcome != 'silent').group_by(checkin.c.mentorship_id)).all())
@@ -66,7 +67,8 @@ def _backfill() -> None:
         heard = max(started, answered.get(pair_id) or started)
         values = ({'end_reason': 'wrapped'} if status == 'wrapped'
                   else {'next_survey_at': started + FIRST_SURVEY,
-                        'flagged_at': flag_before if started <= flag_before else None})
+                        'flagged_at': flag_before if started <= flag_before and pair_id not in met
+                        else None})
         bind.execute(pair.update().where(pair.c.id == pair_id).values(heard_at=heard, **values))
 
 
