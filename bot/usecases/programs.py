@@ -18,6 +18,7 @@ from bot.usecases.report import Report, compute
 from storage.models import Program
 from storage.queries.programs import (
     ROSTER_COLUMNS,
+    led_by,
     members_clause,
     program_named,
     program_sizes,
@@ -118,7 +119,7 @@ async def announce_channel(t: Turn) -> str | None:
 async def lead_of(t: Turn, name: str) -> Program:
     """The program named, if the actor may see its report (a lead of it, or any lead)."""
     program = await program_named(session=t.session, workspace_id=t.workspace.id, name=name)
-    if program is None or not (t.is_admin or t.me.platform_user_id in program.leads):
+    if program is None or not led_by([program], t.me.platform_user_id, t.settings.admins):
         raise BadCommand(f"There's no program called `{name[:40]}` that you lead; "
                          "`/mentor admin programs` lists them.")
     return program

@@ -68,15 +68,9 @@ async def compute(session: AsyncSession, *, now: datetime, since: datetime | Non
     """Every figure, counted by the database (`storage.queries.report`); `within` keeps to
     some people (a program's)."""
     scope = {"workspace_id": workspace_id, "within": within}
+
     async def figures_of(group: str) -> dict[str, dict]:
-        counts = await report_counts(session=session, since=since, group=group, **scope)
-        outcomes = await outcome_counts(session=session, since=since, group=group, now=now,
-                                        **scope)
-        sizes, kept = ({}, {}) if group == "month" else (
-            await group_sizes(session=session, group=group, **scope),
-            await retention_counts(session=session, group=group, now=now, **scope))
-        return {k: {**counts.get(k, {}), **outcomes.get(k, {}), **kept.get(k, {}), "staff": sizes.get(k)}
-                for k in {*counts, *outcomes, *sizes}}
+        return await _counts(session, group, now=now, since=since, **scope)
 
     async def grouped(attribute: str) -> dict[str, Figures | None]:
         sizes = await group_sizes(session=session, group=attribute, **scope)
@@ -95,6 +89,27 @@ async def compute(session: AsyncSession, *, now: datetime, since: datetime | Non
         gaps=await unmet_aspects(session=session, since=since, now=now, **scope),
         since=since, until=now,
     )
+
+
+async def overall(session: AsyncSession, *, now: datetime, workspace_id: int,
+                  within: ColumnElement[bool] | None = None) -> Figures:
+    """The overall figures alone (a row per program), without the groups and the gaps."""
+    counts = await _counts(session, "overall", now=now, since=None, workspace_id=workspace_id,
+                           within=within)
+    return _figures(counts.get("all", {}))
+
+
+async def _counts(session: AsyncSession, group: str, *, now: datetime, since: datetime | None,
+                  workspace_id: int | None, within: ColumnElement[bool] | None) -> dict[str, dict]:
+    """Every count of one grouping (overall, department, role or month), by group."""
+    scope = {"workspace_id": workspace_id, "within": within}
+    counts = await report_counts(session=session, since=since, group=group, **scope)
+    outcomes = await outcome_counts(session=session, since=since, group=group, now=now, **scope)
+    sizes, kept = ({}, {}) if group == "month" else (
+        await group_sizes(session=session, group=group, **scope),
+        await retention_counts(session=session, group=group, now=now, **scope))
+    return {k: {**counts.get(k, {}), **outcomes.get(k, {}), **kept.get(k, {}), "staff": sizes.get(k)}
+            for k in {*counts, *outcomes, *sizes}}
 
 
 def _figures(counts: dict) -> Figures:

@@ -62,3 +62,9 @@ async def matching_scope(*, session: AsyncSession, mentee: Member,
         programs = await programs_in(session=session, workspace_id=mentee.workspace_id)
     required = [p for p in programs if p.required]
     return within_any(await programs_of(session=session, member_id=mentee.id, programs=required))
+
+
+def led_by(programs: list[Program], user_id: str, admins: frozenset[str]) -> list[Program]:
+    """The programs whose reports a person may see: every one for a lead of the workspace
+    (PRECEPTOR_ADMINS), else those that name them among their leads."""
+    return [p for p in programs if user_id in admins or user_id in p.leads]

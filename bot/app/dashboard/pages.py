@@ -3,7 +3,6 @@ lead) as headline figures, charts by month, tables by department, role and progr
 aspects to recruit for, and the same figures as CSV. Every figure comes from
 `bot.usecases.report.compute`, as `preceptor report` prints it."""
 
-from dataclasses import fields
 from importlib import resources
 
 from aiohttp import web
@@ -12,9 +11,9 @@ from bot.app.dashboard import DASHBOARD
 from bot.app.dashboard.charts import bars
 from bot.app.dashboard.signin import page
 from bot.usecases import report_output
-from bot.usecases.report import MIN_GROUP, SUPPRESSED, Figures, Report, compute
+from bot.usecases.report import MIN_GROUP, SUPPRESSED, Figures, Report, compute, overall
 from storage.models import Member, Program
-from storage.queries.programs import members_clause, program_sizes, programs_in
+from storage.queries.programs import led_by, members_clause, program_sizes, programs_in
 
 COLUMNS = (  # the tables' figures: (metric, heading)
     ("staff", "Staff"), ("requests", "Requests"), ("intro_share", "Introduced"),
@@ -54,7 +53,7 @@ async def _scope(request: web.Request):
             raise gone
         programs = await programs_in(session=session, workspace_id=lead["workspace"])
     lead["admin"] = lead["user"] in dashboard.app.settings.admins  # as the settings say now
-    mine = [p for p in programs if lead["admin"] or lead["user"] in p.leads]
+    mine = led_by(programs, lead["user"], dashboard.app.settings.admins)
     wanted = request.query.get("program", "")
     chosen = next((p for p in mine if str(p.id) == wanted), None)
     if wanted and chosen is None:
@@ -80,8 +79,7 @@ async def overview(request: web.Request) -> web.Response:
     return page(request, "overview.html", lead=lead, report=report, chosen=chosen, programs=mine,
                 columns=COLUMNS, shown=shown, headline=report_output.headline(report.overall),
                 outcomes=report_output.outcomes(report.overall), tables=_tables(report, by_program),
-                charts=_charts(report, by_program), small=MIN_GROUP, suppressed=SUPPRESSED,
-                metrics=[f.name for f in fields(Figures)])
+                charts=_charts(report, by_program), small=MIN_GROUP, suppressed=SUPPRESSED)
 
 
 async def _by_program(request: web.Request, workspace: int,
@@ -89,8 +87,9 @@ async def _by_program(request: web.Request, workspace: int,
     """Each program's overall figures; a program of fewer than 5 people shows none."""
     async with request.app[DASHBOARD].app.db.transaction() as session:
         sizes = await program_sizes(session=session, programs=programs)
-    return [(p, (await _report(request, workspace, p)).overall if n >= MIN_GROUP else None)
-            for p, n in zip(programs, sizes, strict=True)]
+        return [(p, await overall(session, now=request.app[DASHBOARD].app.clock.now(),
+                                  workspace_id=workspace, within=members_clause(p))
+                 if n >= MIN_GROUP else None) for p, n in zip(programs, sizes, strict=True)]
 
 
 def _tables(report: Report, by_program: list[tuple[Program, Figures | None]]) -> list[tuple[str, str, list]]:

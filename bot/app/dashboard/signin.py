@@ -13,7 +13,7 @@ from bot.app.dashboard.oidc import SignInError, verifier
 from bot.app.dashboard.session import SIGN_IN, SIGN_IN_SECONDS
 from bot.privacy import audit
 from storage.queries.members import member_signing_in
-from storage.queries.programs import programs_in
+from storage.queries.programs import led_by, programs_in
 
 CLAIMS = {  # provider -> (platform, team claim, user id claim or None, sign-in name claim)
     "slack": ("slack", "https://slack.com/team_id", "https://slack.com/user_id", None),
@@ -99,10 +99,9 @@ async def _lead(dashboard: Dashboard, provider: str, claims: dict) -> dict | Non
                                          email=claims.get(email) if email else None)
         if member is None:
             return None
-        admin = member.platform_user_id in dashboard.app.settings.admins
-        led = [p.id for p in await programs_in(session=session, workspace_id=member.workspace_id)
-               if member.platform_user_id in p.leads]
-        if not (admin or led):
+        admins = dashboard.app.settings.admins
+        programs = await programs_in(session=session, workspace_id=member.workspace_id)
+        if member.platform_user_id not in admins and not led_by(programs, member.platform_user_id, admins):
             return None
         await audit.record(session, kind="dashboard_sign_in", now=dashboard.app.clock.now(),
                            detail={"lead": member.id, "workspace": member.workspace_id,
