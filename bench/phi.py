@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from bench.common import ROOT, record
-from bot.privacy.guard import Finding, Guard
+from bot.privacy.guard import WARM_UP, Finding, Guard
 
 SETS = ["phi_labelled", "phi_heldout", "phi_staff_chat", "phi_staff_chat_2", "phi_acceptance"]
 YEAR = 2026   # the year the sets were written in ("born '29" is over 89 then)
@@ -80,9 +80,8 @@ def main() -> None:
         systems["presidio patterns"] = presidio()
     except ImportError:
         print("presidio-analyzer is not installed: its figures are left out")
-    for text in ("warm up", "pt okafor in bed 4"):   # read the word lists before timing
-        for find in systems.values():
-            find(text)
+    for find in systems.values():   # read the word lists before timing
+        find(WARM_UP)
     results = {}
     for name in SETS:
         rows = load(name)

@@ -23,6 +23,9 @@ _ORDINAL_WORDS = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|t
                   r"|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
                   r"|nineteenth|twentieth|twenty-\w+|thirtieth|thirty-first")
 _DAY = r"(?:[0-2]?\d|3[01])(?:st|nd|rd|th)?"
+# Every alternative of the patterns below begins at the start of a word, at a digit or at "(":
+# saying so first lets the engine pass over every other position at once (a third of the time).
+_STARTS = r"(?:(?<!\w)(?=\w)|(?=[\d(]))"
 _HOLIDAYS = (r"christmas(?:\s+eve)?|xmas(?:\s+eve)?|nye|new\s+year'?s(?:\s+eve|\s+day)?"
              r"|thanksgiving|halloween|easter|(?:the\s+)?4th\s+of\s+july|fourth\s+of\s+july|july\s+4th"
              r"|mother'?s\s+day|father'?s\s+day|labor\s+day|memorial\s+day|veterans\s+day|mlk\s+day"
@@ -30,12 +33,12 @@ _HOLIDAYS = (r"christmas(?:\s+eve)?|xmas(?:\s+eve)?|nye|new\s+year'?s(?:\s+eve|\
              r"|valentine'?s(?:\s+day)?|nochebuena|navidad|a[ñn]o\s+nuevo|d[ií]a\s+de\s+reyes")
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?"
 _FULL_DATE = re.compile(
-    rf"(?<![\d/.-])\d{{1,2}}([/.-])\d{{1,2}}\1(?:\d{{4}}|\d{{2}})(?![\d/-]|\.\d)"
+    rf"{_STARTS}(?:(?<![\d/.-])\d{{1,2}}([/.-])\d{{1,2}}\1(?:\d{{4}}|\d{{2}})(?![\d/-]|\.\d)"
     rf"|\b(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}\b"
     rf"|\b(?:{_MONTHS})\.?\s+{_DAY},?\s+(?:19|20)\d{{2}}\b"
-    rf"|\b{_DAY}\s+(?:de\s+|of\s+)?(?:{_MONTHS})\.?,?\s+(?:de\s+|del\s+)?(?:19|20)\d{{2}}\b", re.IGNORECASE)
+    rf"|\b{_DAY}\s+(?:de\s+|of\s+)?(?:{_MONTHS})\.?,?\s+(?:de\s+|del\s+)?(?:19|20)\d{{2}}\b)", re.IGNORECASE)
 _DAY_MONTH = re.compile(
-    rf"(?<![\d/.:-])\d{{1,2}}/\d{{1,2}}(?![\d/.]|-\d)"
+    rf"{_STARTS}(?:(?<![\d/.:-])\d{{1,2}}/\d{{1,2}}(?![\d/.]|-\d)"
     rf"|\b(?:{_MONTHS})\.?\s+{_DAY}\b(?!\s*(?:am|pm|hrs?|hours|min|mg|%))"
     rf"|\b{_DAY}\s+(?:de\s+|of\s+)?(?:{_MONTHS})\b"
     rf"|\bthe\s+(?:\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_WORDS})\b(?:\s+of\s+(?:{_MONTHS}))?"
@@ -43,7 +46,7 @@ _DAY_MONTH = re.compile(
     rf"|\bika-?\d{{1,2}}\s+ng\s+(?:{_MONTHS})\b"
     rf"|\b(?:{_WEEKDAY})\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\b"
     rf"|\b(?:el|del)\s+\d{{1,2}}\b(?!\s*(?:%|años|pacientes))"
-    rf"|\b(?:{_HOLIDAYS})\b", re.IGNORECASE)
+    rf"|\b(?:{_HOLIDAYS})\b)", re.IGNORECASE)
 _BIRTH = re.compile(
     r"\b(?:dob|d\.o\.b\.?|date of birth|birth\s?date|birthdate|b-?day'?s?|birthday|cumpleaños|cumple"
     r"|fecha de nacimiento|f\.?\s?nac\.?|nacimiento|naci[oó]|nacid[oa]|born(?:\s+on)?|nasceu|nascid[oa]"
@@ -51,7 +54,7 @@ _BIRTH = re.compile(
     re.IGNORECASE)
 _AGE = "(?:9\\d|1[01]\\d)"
 _AGES = re.compile(
-    rf"\b{_AGE}\s*-?\s*(?:yo|y/o|y\.o\.?|yrs?|years?(?:[\s-]+old)?|year-old|yr-old|años|anos|ans"
+    rf"{_STARTS}(?:\b{_AGE}\s*-?\s*(?:yo|y/o|y\.o\.?|yrs?|years?(?:[\s-]+old)?|year-old|yr-old|años|anos|ans"
     rf"|taong gulang|yo[mf]|y/o[mf])(?![\w/])"
     rf"|(?<![\d.])(?<!temp )(?<!\bt )(?<!tmax )(?<!fever )(?<!febrile )\b{_AGE}\s?(?:yo\s?)?[mf]\b(?!\s*°)"
     rf"|\(\s*[mf]\s*,\s*{_AGE}\s*\)"
@@ -60,7 +63,7 @@ _AGES = re.compile(
     rf"(?:like|about|around|almost|nearly|over|maybe|prob|probably)?\s*{_AGE}\b"
     rf"(?!\s*(?:%|percent|mm|mg|bpm|min|sec|kg|lb|ml|l\b|/|on\b|sats?|o2))"
     rf"|\b(?:turned|turns|turning|cumpli[oó]|cumple|aged?)\s+{_AGE}\b(?!\s*(?:%|min|sec))"
-    rf"|\b(?:age|edad|idade|âge)\s*[:=]?\s*{_AGE}\b",
+    rf"|\b(?:age|edad|idade|âge)\s*[:=]?\s*{_AGE}\b)",
     re.IGNORECASE)
 _BIRTH_YEAR = re.compile(r"\b(?:born|nacid[oa]|naci[oó]|b\.|dob|d\.o\.b\.?|yob)\W{0,3}(?:in\s+|en\s+)?"
                          r"(?:'(\d\d)|(1\d{3}))\b",

@@ -21,6 +21,11 @@ from bot.privacy.normalise import normalise
 from bot.privacy.words import tokens
 
 
+# Touches every stage's lists: names, places, cue words, dates, phone metadata, web suffixes.
+WARM_UP = ("pt Okafor in bed 4, adm 3/1, 93yoF, lives in Roxbury; her son Dmitri (+44 20 7946 0958,"
+           " ana dot ruiz at gmail dot com) read acep.org/clinical-policies")
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str    # what was found, in words for the refusal: "a relative's name"
@@ -55,6 +60,11 @@ class Guard:
                 if all(f.kind != kind for f in found):
                     found.append(Finding(kind, stage))
         return found
+
+    def warm(self) -> "Guard":
+        """Read the word lists and suffix list now (about a second), not on someone's first text."""
+        self.findings(WARM_UP, year=2026)
+        return self
 
     def check(self, *texts: str | None, year: int, people: bool = True) -> None:
         """Raise `PhiRefused` if any of the texts looks like it holds patient information."""

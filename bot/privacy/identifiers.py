@@ -71,7 +71,7 @@ _CHECKS: list[tuple[str, re.Pattern[str]]] = [
         r"(?=[A-Za-z-]*\d(?:[A-Za-z-]*\d){4})(?=[\d-]*[A-Za-z])[A-Za-z0-9][\w-]{5,}\b", re.IGNORECASE)),
     ("an email address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("an email address", re.compile(
-        r"[\w.+-]+\s?(?:@|\bat\b|\barroba\b)\s?(?:gmail|yahoo|hotmail|outlook|aol|icloud|protonmail"
+        r"(?<![\w.+-])[\w.+-]+\s?(?:@|\bat\b|\barroba\b)\s?(?:gmail|yahoo|hotmail|outlook|aol|icloud|protonmail"
         r"|proton|live|msn|comcast|verizon|sbcglobal|bellsouth|att|gmx|yandex|qq|bol|uol|terra"
         r"|prodigy|rediffmail|mail\.ru)\b", re.IGNORECASE)),
     ("a social media handle", re.compile(

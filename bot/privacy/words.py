@@ -9,7 +9,7 @@ rare name, a typo, jargon). Numbers and punctuation are tokens too, so rules can
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.privacy import gazetteer
 from bot.privacy.cues import cues
@@ -49,16 +49,19 @@ class Token:
 
 
 def tokens(text: str) -> list[Token]:
-    return [_token(m.group(), m.start()) for m in _TOKEN.finditer(text)]
+    return [Token(m.group(), m.start(), *_reading(m.group())) for m in _TOKEN.finditer(text)]
 
 
-def _token(text: str, start: int) -> Token:
+@lru_cache(maxsize=1 << 14)
+def _reading(text: str) -> tuple[str, str, bool, bool]:
+    """(base, sort, capitalised, possessive) of one word: it depends on the word alone, and
+    staff write the same words over and over, so each is read once."""
     if text[0].isdigit():
-        return Token(text, start, text.lower(), NUMBER, False, False)
+        return text.lower(), NUMBER, False, False
     if any(c.isdigit() for c in text):
-        return Token(text, start, text.lower(), WORD, False, False)   # a code: T2DM, pCO2, A1c
+        return text.lower(), WORD, False, False   # a code: T2DM, pCO2, A1c
     if not text[0].isalpha():
-        return Token(text, start, text, MARK, False, False)
+        return text, MARK, False, False
     possessive = bool(re.search(r"'s?$", text)) and len(text) > 2
     bare = re.sub(r"'s?$", "", text) if possessive else text
     base = fold(bare)
@@ -68,7 +71,7 @@ def _token(text: str, start: int) -> Token:
         sort = WORD   # 'is', 'had', 'will': a word in lower case, whatever the name lists say
     if _CAMEL.search(bare):
         sort = WORD   # RhoGAM, MyChart, iPhone: brands, not people (McRoberts, DeShawn are)
-    return Token(text, start, base, sort, capitalised, possessive)
+    return base, sort, capitalised, possessive
 
 
 _CAMEL = re.compile(r"^(?!Mc|Mac|O'|De|Di|Da|La|Le|Van|Von|D')[^\W\d_]+[a-z][A-Z]")
