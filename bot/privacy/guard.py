@@ -20,7 +20,6 @@ from bot.privacy.ner import EntityModel
 from bot.privacy.normalise import normalise
 from bot.privacy.words import tokens
 
-
 # Touches every stage's lists: names, places, cue words, dates, phone metadata, web suffixes.
 WARM_UP = ("pt Okafor in bed 4, adm 3/1, 93yoF, lives in Roxbury; her son Dmitri (+44 20 7946 0958,"
            " ana dot ruiz at gmail dot com) read acep.org/clinical-policies")
