@@ -15,6 +15,7 @@ from functools import cache
 import phonenumbers
 
 from bot.privacy import gazetteer
+from bot.privacy.contacts import about_someone, patient_context, staff_contact
 
 # What follows a label: one token ("45123987K", "12.345.678-5", "2BX941"), digit groups
 # ("046 454 286"), or up to four letters then digits ("BBBB 1234 5678", "GHL 4412").
@@ -35,7 +36,7 @@ _LABELS = {
         r"|immatriculation|plaque|kennzeichen"
         r"|vin|certificate|cert|veh(?:icle)?\s+reg(?:istration)?|state\s+id|id\s+card|green card",
     "a device serial number":
-        r"serial|s/n|sn|udi|transmitter|device\s+id|imei|lot|n[uú]mero de s[eé]rie|s[eé]rie",
+        r"serial|s/n|sn|udi|transmitter|device\s+id|imei|n[uú]mero de s[eé]rie|s[eé]rie",
     "a national id number":
         r"dni|nie|nif|sin|social insurance|aadhaa?r|rut|run|curp|rfc|cpf|rg|c[eé]dula|cc|pesel"
         r"|personnummer|s[eé]cu|s[eé]curit[eé] sociale|nir|nhs|chi|bsn|codice fiscale|national id"
@@ -46,10 +47,12 @@ _LABELS = {
         r"|usps|ups|fedex|dhl|gu[ií]a|rastreo|order(?!\s+sets?)|dcf|dss|cps|inmate|booking",
 }
 # Codes staff quote for their work, masked before any number is judged: "SNOMED mapping, like
-# 44054006", "NDC 0409-4888-02", "LOINC 2160-0", "ICD-10 Z79.4", "order set v2.3".
+# 44054006", "NDC 0409-4888-02", "LOINC 2160-0", "ICD-10 Z79.4", "order set v2.3", and the lot
+# or batch of a supply ("QC lot 22-4419"), which a whole batch shares and so identifies no one.
 _CODES = re.compile(
     r"\b(?:snomed(?:\s*ct)?|loinc|cpt|hcpcs|ndc|rxnorm|rxcui|drg|order\s+sets?|version|isbn|doi|pmid"
     r"|nct|pubmed)\b[^\d\n]{0,25}?(?:[A-Z]{1,4}-?)?\d[\w.-]*"
+    r"|\b(?:lot|lote|batch|seal)\s*(?:#|no\.?|number|:)?\s*(?=[\w-]*\d)[A-Z0-9][\w-]*"
     r"|\bicd(?:-?1[01])?(?:-cm)?\b[^\d\n]{0,25}?\b(?-i:[A-TV-Z]\d{2}(?:\.[0-9A-Z]{1,4})?)\b", re.IGNORECASE)
 # Devices and plates carry few digits ("8GM4AB", "GHL 4412"); other numbers at least four.
 _LABELLED = [(kind, re.compile(rf"(?<![\w-])(?:{label})(?![\w-]){_ID_AFTER}{_ID}", re.IGNORECASE),
@@ -98,6 +101,11 @@ _CHECKS: list[tuple[str, re.Pattern[str]]] = [
     ("a phone number", re.compile(r"\b0\d{1,4}(?:[\s.-]\d{2,4}){2,4}\b")),   # 06 12 34 56 78, 0917 123 4567
     ("a phone number", re.compile(r"(?<![\w-])\+\d{1,3}(?:[\s.-]?\d{2,4}){3,5}(?![\w-])")),
 ]
+# Numbers a unit, an office or a device of the hospital may own ("the pharmacy line x4-2210").
+_STAFF_KINDS = {"a phone number", "an identifying number", "an IP address"}
+# A toll-free number is an organisation's: "poison control 1-800-222-1222" (unless the text is
+# about a patient: "call the caregiver at 1-800-555-0199 ext. 4412").
+_TOLL_FREE = re.compile(r"(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]?\d{3}[\s.-]?\d{4}$")
 # A long or grouped number with no label: record numbers, tracking numbers, ids.
 _LONG_NUMBER = re.compile(r"(?<![\w.,/-])\d(?:[\s.-]?\d){6,}(?![\w/])")
 _RANGE_BEFORE = re.compile(r"\b\d{1,2}/\d{1,2}-$")   # "vacation 12/20-1/2"
@@ -133,16 +141,19 @@ def findings(text: str) -> Iterator[str]:
         labelled.append(plate.span("id"))
         yield "a licence or plate number"
     inside = lambda m: any(a <= m.start() and m.end() <= b for a, b in labelled)  # noqa: E731
+    theirs = lambda kind, m: kind in _STAFF_KINDS and (  # noqa: E731
+        staff_contact(text, m.start()) or (_TOLL_FREE.match(m.group()) and not patient_context(text)))
     for kind, pattern in _CHECKS:
-        if any(not inside(m) for m in pattern.finditer(text)):
+        if any(not inside(m) and not theirs(kind, m) for m in pattern.finditer(text)):
             yield kind
-    if any(_is_long_number(text, m) and not inside(m) for m in _LONG_NUMBER.finditer(text)):
+    if any(_is_long_number(text, m) and not inside(m) and not theirs("an identifying number", m)
+           for m in _LONG_NUMBER.finditer(text)):
         yield "an identifying number"
     if _card_number(text):
         yield "an account or card number"
-    if _international_phone(text):
+    if any(not theirs("a phone number", m) for m in _international_phones(text)):
         yield "a phone number"
-    if any(_leads_to_a_person(m.group()) for m in _URL.finditer(text)):
+    if any(_leads_to_a_person(m.group(), about_someone(text)) for m in _URL.finditer(text)):
         yield "a web address"
 
 
@@ -164,14 +175,14 @@ def _card_number(text: str) -> bool:
     return False
 
 
-def _international_phone(text: str) -> bool:
+def _international_phones(text: str) -> list[re.Match]:
     if "+" not in text:
-        return False
+        return []
     matches = phonenumbers.PhoneNumberMatcher(text, None, leniency=phonenumbers.Leniency.POSSIBLE)
-    return any(True for _ in matches)
+    return [re.compile(re.escape(m.raw_string)).search(text, m.start) for m in matches]
 
 
-def _leads_to_a_person(url: str) -> bool:
+def _leads_to_a_person(url: str, strict: bool) -> bool:
     """A society's or a guideline's site passes ("acep.org/clinical-policies", "cpr.heart.org",
     "nice.org.uk"); a short link, a profile, a file share, or a subdomain or path with a name, a
     number or "my" does not ("annabelles-fight.blogspot.com", "example.com/my-cancer-diary")."""
@@ -184,7 +195,7 @@ def _leads_to_a_person(url: str) -> bool:
         return True
     subdomain = _domains()(host).subdomain
     pieces = re.split(r"[/_.#-]+", f"{subdomain}/{path}".lower())
-    return any(not _ordinary(piece) for piece in pieces if piece and piece != "www")
+    return any(not _ordinary(piece, strict) for piece in pieces if piece and piece != "www")
 
 
 @cache
@@ -194,9 +205,12 @@ def _domains():
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
-def _ordinary(piece: str) -> bool:
-    from bot.privacy.words import NAME, WORDNAME, sort_of, vocabulary
+def _ordinary(piece: str, strict: bool) -> bool:
+    """A word of a web address that names no one. Jargon no list knows ("ibcc", "ncbi") is
+    ordinary unless `strict`: the text is about a patient, whose page may run a name on ("annasjourney")."""
+    from bot.privacy.words import NAME, UNKNOWN, WORDNAME, sort_of, vocabulary
     if piece in ("my", "mi", "our", "meu", "minha") or len(piece) == 1:
         return False
+    sort = sort_of(piece)
     return piece.isdigit() or piece in vocabulary() or (
-        sort_of(piece) not in (NAME, WORDNAME) and piece in gazetteer.words())
+        sort not in (NAME, WORDNAME) and (piece in gazetteer.words() or (sort == UNKNOWN and not strict)))

@@ -4,13 +4,15 @@ Geography smaller than a state identifies under HIPAA when it is a patient's: "l
 Roxbury", "pt from Kendall", "she's from over in Dorchester", "vive en Hialeah", "zip 02119",
 "postcode M13 9PL", "calle Pino 12". Places come from the GeoNames gazetteer (neighbourhoods
 included) or are capitalised words after a residence cue; countries and US states never count.
-The speaker's own life passes: "i grew up in Roxbury", "commute from Quincy is killing me".
+The speaker's own life passes: "i grew up in Roxbury", "commute from Quincy is killing me", and
+so do the addresses of venues and offices ("conference hotel: 1601 n. ocean blvd": `contacts`).
 """
 
 import re
 from collections.abc import Iterator
 
 from bot.privacy import gazetteer
+from bot.privacy.contacts import staff_contact
 from bot.privacy.cues import cues
 from bot.privacy.gazetteer import fold
 
@@ -77,7 +79,9 @@ def findings(text: str) -> Iterator[str]:
     """Addresses, postal codes and patients' places in `text` (normalised)."""
     resident = [m for m in _RESIDENCE.finditer(text) if _lives_there(text, m)]
     homed = bool(resident) or bool(_PATIENT_HOME.search(text))
-    if any(p.search(text) for p in _ADDRESSES) or (homed and (_STREET.search(text) or _SHELTER.search(text))):
+    addresses = (m for p in _ADDRESSES for m in p.finditer(text))
+    if any(not staff_contact(text, m.start()) for m in addresses) or (
+            homed and (_STREET.search(text) or _SHELTER.search(text))):
         yield "a street address"
     if any(_patient_place(text, m) for m in resident):
         yield "a place where a patient lives"

@@ -6,7 +6,7 @@ from bot.privacy.guard import Guard
 @pytest.fixture(scope="session", autouse=True)
 def gazetteers_loaded():
     """Read the word lists once, before any test is timed (the first read takes most of a second)."""
-    Guard().findings("warm up", year=2026)
+    Guard().warm()
 
 
 @pytest.fixture(scope="session")
