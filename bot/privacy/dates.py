@@ -65,6 +65,19 @@ _AGES = re.compile(
     rf"|\b(?:turned|turns|turning|cumpli[oó]|cumple|aged?)\s+{_AGE}\b(?!\s*(?:%|min|sec))"
     rf"|\b(?:age|edad|idade|âge)\s*[:=]?\s*{_AGE}\b)",
     re.IGNORECASE)
+# Ages over 89 said without a figure next to a unit: "nonagenarian", "his 100th bday", "pt 9 9
+# yo", "age 9O"; and, in the raw text, a spelled-out ninety or hundred, which staff write only
+# for an age ("ninety six and stubborn", "a hundred and two"; vitals and labs come in digits).
+_ELDER = re.compile(
+    r"\b(?:super)?(?:nonagenarian|centenarian|nonagenari[oa]|centenari[oa]|centenaire|nonag[ée]naire)s?\b"
+    r"|\b(?:9\d|1[01]\d)(?:st|nd|rd|th|º|o)?\s+(?:birthday|bday|b-day|cumpleaños|cumple|anniversaire)"
+    r"|\b(?:9\s\d|1\s[01]\s\d)\s*(?:yo|y/o|y\.o\.?|years?|yrs?|años)\b"
+    r"|\b(?:age|edad|aged)\s*[:=]?\s*(?:9[\doO]|1[01][\doO])\b", re.IGNORECASE)
+_SPELLED_ELDER = re.compile(
+    r"\b(?:ninety|noventa|noventa|quatre-vingt-dix|(?:a|one)\s+hundred|cien|ciento)\b"
+    r"(?![\s-]*(?:\w+[\s-]+)?(?:percent|per\s+cent|%|por\s+ciento|minutes?|mins?|seconds?|secs?|mg|mcg"
+    r"|ml|units?|bpm|beats|breaths|days?|hours?|pounds?|lbs?|kg|times|over|thousand|mil|million))",
+    re.IGNORECASE)
 _BIRTH_YEAR = re.compile(r"\b(?:born|nacid[oa]|naci[oó]|b\.|dob|d\.o\.b\.?|yob)\W{0,3}(?:in\s+|en\s+)?"
                          r"(?:'(\d\d)|(1\d{3}))\b",
                          re.IGNORECASE)
@@ -72,10 +85,10 @@ _WINDOW = 10
 _WORD = re.compile(r"[^\W\d_]+(?:['/-][^\W\d_]+)*|&")
 
 
-def findings(text: str, year: int | None) -> Iterator[str]:
-    """Dates and ages that identify a patient in `text` (normalised); `year` is this year
-    (None: every birth year counts as over 89, the safe side)."""
-    if _AGES.search(text) or _born_over_89(text, year):
+def findings(text: str, year: int | None, raw: str = "") -> Iterator[str]:
+    """Dates and ages that identify a patient in `text` (normalised; `raw` as written); `year`
+    is this year (None: every birth year counts as over 89, the safe side)."""
+    if _AGES.search(text) or _ELDER.search(text) or _SPELLED_ELDER.search(raw) or _born_over_89(text, year):
         yield "an age over 89"
     dated = [(m, True) for m in _FULL_DATE.finditer(text) if _valid(m.group())]
     dated += [(m, False) for m in _DAY_MONTH.finditer(text)

@@ -46,7 +46,7 @@ class Guard:
         stages = [   # identifiers on the raw text too: normalising can never hide one
             ("identifiers", identifiers.findings(clean)),
             ("identifiers", identifiers.findings(text) if text != clean else ()),
-            ("dates", dates.findings(clean, year)),
+            ("dates", dates.findings(clean, year, text)),
             ("places", places.findings(clean)),
         ]
         if people:

@@ -50,7 +50,7 @@ _SEP = r"(?:\s*,\s*|\s*-\s*|\s+(?:dash|guion|guión|dot|punto)\s+|\s+)"
 _RUN = re.compile(rf"{_ITEM}(?:{_SEP}{_ITEM}){{2,}}", re.IGNORECASE)
 # Single characters in a row: "5 5 2 0", "3 1 2 - 6 6 - 0 1 9 8", "2 B X 9 4 1".
 _SINGLES = re.compile(r"(?<![\w.-])[A-Za-z0-9](?:(?:\s?-\s?|[ ])[A-Za-z0-9](?![\w.])){3,}")
-_LETTERS = re.compile(r"(?<![\w.])[A-Za-z](?:[ ][A-Za-z](?![\w.])){2,}")
+_LETTERS = re.compile(r"(?<![\w./])[A-Za-z](?:[ ][A-Za-z](?![\w./])){2,}")   # not "y/o M w/"
 _LOOKALIKE_TOKEN = re.compile(r"(?<![\w])(?=[\dOoIl]*\d[\dOoIl]*\d[\dOoIl]*\d)[\dOoIl]{4,}(?![\w])")
 _LOOKALIKES = str.maketrans("OoIl", "0011")
 

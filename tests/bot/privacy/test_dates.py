@@ -24,6 +24,13 @@ REFUSED = {
     "Patient age: 94.": "an age over 89",
     "pt born '29 is still sharp": "an age over 89",
     "born in 1931 and still drives": "an age over 89",
+    "the nonagenarian in 9 wants her own pillow": "an age over 89",
+    "celebrated his 101st bday on the unit": "an age over 89",
+    "pt 9 4 yo w/ delirium": "an age over 89",
+    "age 9O per the face sheet": "an age over 89",
+    "ninety-eight and still does the crossword": "an age over 89",
+    "a hundred and one, sharp as a tack": "an age over 89",
+    "96 y/o M w/ uti": "an age over 89",
 }
 
 ALLOWED = [
@@ -34,6 +41,7 @@ ALLOWED = [
     "an 89 yo w a hip fx still crushed PT", "i did 92 compressions a minute in sim",
     "92% of my charts closed on time", "90 day review went well", "pt born in 1962, same age as my mom",
     "temp 101 F overnight", "Guillain-Barré: NIF and FVC, 20/30/40 rule",
+    "sats ninety percent on 2L", "a hundred mg of iron over an hour", "ninety minutes door to needle",
 ]
 
 
