@@ -17,6 +17,8 @@ LOCATIVE = {"in", "from", "to", "at", "near", "en", "em", "a", "of", "de", "outs
 _BETWEEN = {"the", "our", "my", "new", "la", "el", "mi", "a", "de", "piso", "unit", "to", "kay",
             "po", "and", "&", "big", "huge", "also", "esp", "especially", "y", "e", "et", "nicu", "icu",
             "picu", "ed", "er", "night", "day", "nights", "days", "fellow", "other"}
+_UNITS = {"or", "wound", "float", "unit", "floor", "ward", "clinic", "cath", "dialysis", "onc", "gi",
+          "l&d", "nicu", "picu", "ccu", "micu", "sicu", "anesthesia", "ortho", "peds", "rehab"}
 _TEAMS_AFTER = {"from", "de", "del", "sa", "in", "of", "at", "on"}
 
 
@@ -79,7 +81,11 @@ def _placed(after: list[str]) -> bool:
             return True
         return c["departments"].starting_at(rest, 0) > 0
     lead = words[1:] if words[0] in ("our", "the", "my", "mi", "nuestra", "nuestro", "la", "el") else words
-    if lead and c["colleague_titles"].starting_at(lead, 0):
-        return True
+    # A role, perhaps after its unit or a word on it: ", RN", "the OR charge", "our new PCT".
+    for i in range(min(3, len(lead))):
+        if c["colleague_titles"].starting_at(lead, i):
+            return True
+        if lead[i] not in _BETWEEN and lead[i] not in _UNITS and lead[i] not in c["departments"]:
+            break
     return words[:2] == ["is", "my"] and len(words) > 2 and words[2] in c["colleague_titles"] \
         or words[:2] == ["is", "precepting"]

@@ -10,6 +10,7 @@ In lower case, words that are also names ("portal", "so sweet") are only words.
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from bot.privacy import gazetteer
 from bot.privacy.cues import cues
 from bot.privacy.words import MARK, NAME, UNKNOWN, WORDNAME, Token
 
@@ -63,8 +64,16 @@ def _candidate(tokens: list[Token], i: int) -> bool:
 
 
 def _continues(first: Token, token: Token) -> bool:
-    """A capitalised name goes on with capitalised words or names; a lower-case one with names."""
-    return token.capitalised if first.capitalised else token.sort in (NAME, WORDNAME)
+    """A capitalised name goes on with capitalised words or names; a lower-case one with names,
+    or, after a given name, with a word no list knows ("deepak raghunathan", "ahmed al-farsi")."""
+    if first.capitalised:
+        return token.capitalised
+    return token.sort in (NAME, WORDNAME) or _surname_after(first, token)
+
+
+def _surname_after(first: Token, token: Token) -> bool:
+    return (first.sort == NAME or first.likely_name) and token.sort == UNKNOWN and token.rare \
+        and len(token.base) > 3 and token.base.replace("-", "").isalpha()
 
 
 def _mention(tokens: list[Token], first: int, last: int) -> Mention:
@@ -74,7 +83,13 @@ def _mention(tokens: list[Token], first: int, last: int) -> Mention:
     # A lone double-barrelled name is an eponym as often as a person ("Mallory-Weiss").
     strong = bool(names) and (capitalised or len(names) > 1 or names[0].rare) and not (
         len(run) == 1 and "-" in run[0].base)
-    strong = strong or (len(run) > 1 and capitalised and any(t.sort != UNKNOWN for t in run))
+    strong = strong or (len(run) > 1 and capitalised and any(t.sort != UNKNOWN for t in run)) or (
+        len(run) == 2 and not capitalised and _surname_after(run[0], run[1]))
+    # In lower case, two names in a row of which one is a name first ("rodrigo bautista",
+    # "summer tran"), unless one is also a common word ("made beta", "hope will").
+    strong = strong or (len(run) > 1 and all(t.popular_name for t in run)
+                        and any(t.sort == NAME or t.likely_name for t in run)
+                        and not any(t.base in gazetteer.common() for t in run))
     # In lower case, words that are also names ("portal", "so sweet") are only words.
     weak = strong or capitalised or any(t.likely_name for t in run) or (
         len(run) > 1 and all(t.popular_name for t in run))

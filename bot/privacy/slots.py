@@ -8,7 +8,7 @@ from bot.privacy import gazetteer
 from bot.privacy.colleagues import own
 from bot.privacy.cues import cues
 from bot.privacy.mentions import Mention
-from bot.privacy.words import MARK, NUMBER, Token
+from bot.privacy.words import MARK, NAME, NUMBER, UNKNOWN, Token
 
 LINKS = {"is", "was", "named", "called", "es", "se", "llama", "si", "ni", "niya", "dela", "dele",
          "the", "a", "w", "our", "su", "sus"}
@@ -19,6 +19,7 @@ _APPOSITION = {"she", "he", "she's", "he's", "shes", "hes", "llama", "se", "call
                "by", "paciente", "pt", "patient", "del", "de", "of"}
 _NAMING = {"is", "was", "es", "era", "literally", "actually", ":", "'s", "s"}
 _LITTLE = {"baby", "bebe", "infant", "little", "lil", "peque", "pequeno", "pequena"}
+_NAMED = {"named", "called", "llamado", "llamada", "chamado", "chamada"}
 _PATIENT_AFTER = (["the", "pt"], ["our", "pt"], ["el", "paciente"], ["la", "paciente"], ["the", "patient"])
 
 
@@ -29,12 +30,13 @@ def relative(before: list[str], after: list[str], directly: bool = False) -> int
     c = cues()
     if after[:1] in (["("], [","]) and after[1:2] and after[1] in c["relatives"]:
         return len(before)
-    between = LINKS | {"name", "names", "nombre", "'s"} | (set() if directly else _APPOSITION)
+    between = LINKS | {"name", "names", "nombre", "'s", "el", "la", "o", "joven"} | (
+        set() if directly else _APPOSITION)
     skipped = 0
     while skipped < len(before) and (before[skipped] in between or (
-            not directly and before[skipped] not in c["relatives"]
-            and (before[skipped] in c["titles"] or before[skipped] in c["colleague_titles"]))):
-        skipped += 1
+            before[skipped] not in c["relatives"] and (before[skipped] in c["titles"] or (
+                not directly and before[skipped] in c["colleague_titles"])))):
+        skipped += 1   # "her uncle, mr. oyelaran", "his daughter, Dr. Anita Rao"
     words = before[skipped:]
     n = c["relatives"].ending_at(list(reversed(words)), len(words) - 1) if words else 0
     if not n:
@@ -94,3 +96,27 @@ def near_a_bed(tokens: list[Token], mention: Mention) -> bool:
     return False
 
 
+
+
+def named_relative(tokens: list[Token]) -> bool:
+    """A relative's name in brackets or after "named", whatever the word ("pt's mom (hope)",
+    "her husband will (yes, his name is will)", "the baby's dad is named hamid")."""
+    c = cues()
+    words = [t for t in tokens if t.sort != MARK or t.text in "()"]
+    for i, token in enumerate(words[:-2]):
+        if token.base not in c["relatives"]:
+            continue
+        rest = words[i + 1:i + 5]
+        if rest[0].text == "(" and _a_name(rest[1]) and rest[2].text == ")":
+            return True
+        at = next((j for j, t in enumerate(rest[:3]) if t.base in _NAMED), None)
+        if at is not None and at + 1 < len(rest) and _a_name(rest[at + 1]):
+            return True
+    return False
+
+
+def _a_name(token: Token) -> bool:
+    """A word that may be a name where one is expected: a name, a popular one that is also a
+    word ("hope", "will"), or a word no list knows."""
+    return len(token.base) > 2 and token.base.isalpha() and (
+        token.sort in (NAME, UNKNOWN) or token.base in gazetteer.likely_names()[0])

@@ -12,11 +12,17 @@ PATIENTS = [
     "thanks dr lee for coaching me before i told Tomasz Wiśniewski about his scan",
     "Rose Park got d/c'd and hugged me", "the Van der Berg case still bugs me",
     "my patient john smith has refractory afib",
+    "consult re: priyanka subramaniam, her lactate is up", "can't stop thinking about omar el-hashimi",
+    "ang pasyente si ernesto villanueva ay may lagnat", "the szymanski lady with the PE",
 ]
 RELATIVES = [
     "his wife Rosalind called back", "pt's son (Dmitri) was upset", "the daughter, Ines Paredes, is HCP",
     "mom is jolene, she's 17", "stepdad jerome is not allowed to visit", "su hija Guadalupe nos ayudó",
     "next of kin: Gregory Tan (son)", "ang asawa niya si Rolando, very involved",
+    "her nephew, mr. adeyemi-cole, is the HCP", "pt's dad (faith) signed the consent",
+    "the baby's father is named tariq", "su nieta, la joven valentina, le traduce",
+    "pt's ex-wife bernadette keeps calling the unit", "his sister (joy) flew in last night",
+    "her son, called will, wants updates",
 ]
 INITIALS = ["K.T. 81F w new afib", "JB 5/17 clinic f/u", "RS 67M s/p CABG", "mj 45 yo f with lupus",
             "thanks team for the resus on JRT (22M)", "Patient initials CK, 29M"]
@@ -32,6 +38,7 @@ COLLEAGUES = [
     "my daughter Maya starts kindergarten",
     "Sister Bernadette from spiritual care taught us", "so grateful for Ivy the therapy dog",
     "my preceptor Kealoha is teaching me to prioritize", "thanks ms. rose from the float pool",
+    "shadowed ngozi okonkwo, the cath lab RN, all day", "wen li (our new CNA) is a natural",
 ]
 THINGS = [
     "virchow's triad is my DVT personality", "Kussmaul breathing in DKA", "Grey Turner and Cullen signs",
