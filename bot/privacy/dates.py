@@ -35,12 +35,14 @@ _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|r
 _FULL_DATE = re.compile(
     rf"{_STARTS}(?:(?<![\d/.-])\d{{1,2}}([/.-])\d{{1,2}}\1(?:\d{{4}}|\d{{2}})(?![\d/-]|\.\d)"
     rf"|\b(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}\b"
+    rf"|\b\d{{1,2}}\.(?:i{{1,3}}|iv|vi{{0,3}}|ix|xi{{0,2}})\.(?:19|20)\d{{2}}\b"
     rf"|\b(?:{_MONTHS})\.?\s+{_DAY},?\s+(?:19|20)\d{{2}}\b"
     rf"|\b{_DAY}\s+(?:de\s+|of\s+)?(?:{_MONTHS})\.?,?\s+(?:de\s+|del\s+)?(?:19|20)\d{{2}}\b)", re.IGNORECASE)
 _DAY_MONTH = re.compile(
     rf"{_STARTS}(?:(?<![\d/.:-])\d{{1,2}}/\d{{1,2}}(?![\d/.]|-\d)"
     rf"|\b(?:{_MONTHS})\.?\s+{_DAY}\b(?!\s*(?:am|pm|hrs?|hours|min|mg|%))"
     rf"|\b{_DAY}\s+(?:de\s+|of\s+)?(?:{_MONTHS})\b"
+    rf"|\b(?:{_ORDINAL_WORDS})\s+(?:of\s+)?(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+(?:the\s+)?(?:{_ORDINAL_WORDS})\b"
     rf"|\bthe\s+(?:\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_WORDS})\b(?:\s+of\s+(?:{_MONTHS}))?"
     rf"|\b(?:{_MONTHS})\.?\s+(?:'\d{{2}}|(?:19|20)\d{{2}})\b"
     rf"|\bika-?\d{{1,2}}\s+ng\s+(?:{_MONTHS})\b"

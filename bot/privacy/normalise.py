@@ -51,6 +51,8 @@ _RUN = re.compile(rf"{_ITEM}(?:{_SEP}{_ITEM}){{2,}}", re.IGNORECASE)
 # Single characters in a row: "5 5 2 0", "3 1 2 - 6 6 - 0 1 9 8", "2 B X 9 4 1".
 _SINGLES = re.compile(r"(?<![\w.-])[A-Za-z0-9](?:(?:\s?-\s?|[ ])[A-Za-z0-9](?![\w.])){3,}")
 _LETTERS = re.compile(r"(?<![\w./])[A-Za-z](?:[ ][A-Za-z](?![\w./])){2,}")   # not "y/o M w/"
+# A date written with spaces around its separators: "07 / 11 / 1979", "11 - 02 - 89".
+_SPACED_DATE = re.compile(r"(?<![\d/.-])\d{1,2}\s*([/.-])\s*\d{1,2}\s*\1\s*(?:\d{4}|\d{2})(?![\d/.-])")
 _LOOKALIKE_TOKEN = re.compile(r"(?<![\w])(?=[\dOoIl]*\d[\dOoIl]*\d[\dOoIl]*\d)[\dOoIl]{4,}(?![\w])")
 _LOOKALIKES = str.maketrans("OoIl", "0011")
 
@@ -65,6 +67,7 @@ def normalise(text: str) -> str:
     text = _RUN.sub(_join_run, text)
     text = _LOOKALIKE_TOKEN.sub(lambda m: m.group().translate(_LOOKALIKES), text)
     text = _SINGLES.sub(_join_singles, text)
+    text = _SPACED_DATE.sub(lambda m: re.sub(r"\s+", "", m.group()), text)
     return _LETTERS.sub(lambda m: m.group().replace(" ", ""), text)
 
 
