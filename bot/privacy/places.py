@@ -40,8 +40,8 @@ _ADDRESSES = [
 ]
 _RESIDENCE = re.compile(
     r"\b(?:lives?|living|lived|resides?|residing|stays?|staying|sleeps?|sleeping|housed|moved(?:\s+here)?"
-    r"|vive|viv[ií]a|viven|reside|mora|morava|habite|habitait|nakatira|mieszka|s[oố]ng\s+[oở]|hometown"
-    r"|home\s+town|residence|address(?:\s+city)?|city|town|commutes?(?:\s+in)?"
+    r"|vive|viv[ií]a|viven|reside|mora|morava|habite|habitait|vit|vivent|nakatira|taga|mieszka|s[oố]ng\s+[oở]|hometown"
+    r"|home\s+town|home\s+is|residence|address(?:\s+city)?|city|town|commutes?(?:\s+in)?"
     r"|came(?:\s+(?:up|over|down|in|here))?|comes(?:\s+in)?"
     r"|drove\b[^.,;]{0,25}?|(?:is|'s|are|es|son|é|est|sont)\s+(?:originally\s+)?(?:from|de)"
     r"|originally\s+from|family\s+(?:is|lives)\s+in|grew\s+up\s+in|raised\s+in|from)(?=[\s:,-])",
@@ -71,7 +71,7 @@ _STREET = re.compile(
 _SHELTER = re.compile(
     r"\b(?:at|in|from|near)\s+(?:the\s+)?(?:[\w'-]+\s+){1,4}?(?:shelter|house|inn|projects|apartments"
     r"|apts|towers|homes|trailer park|mobile home park|motel|hotel|albergue|refugio|bridge|encampment"
-    r"|camp|underpass|village|courts|gardens)\b|\bunder\s+the\s+[\w'-]+\s+(?:bridge|overpass|underpass)\b",
+    r"|camp|underpass|village|courts|gardens)\b|\bunder\s+the\s+(?:[\w'-]+\s+){1,3}(?:bridge|overpass|underpass)\b",
     re.IGNORECASE)
 
 
@@ -98,12 +98,16 @@ def _lives_there(text: str, cue: re.Match) -> bool:
 
 def _patient_place(text: str, cue: re.Match) -> bool:
     words = re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", text[cue.end():cue.end() + 80])[:8]
-    return _place_at(words) is not None
+    return _place_at(words, loose=cue.group().split()[-1].lower() not in _NOUN_CUES) is not None
 
 
-def _place_at(words: list[str]) -> str | None:
+_NOUN_CUES = {"address", "city", "town", "residence", "hometown"}   # "IP address whitelisting"
+
+
+def _place_at(words: list[str], loose: bool = False) -> str | None:
     """A place right after a residence cue ('lives in Roxbury', 'from over in Dorchester') or
-    after a preposition further on ('lives in a trailer outside Tulare')."""
+    after a preposition further on ('lives in a trailer outside Tulare'). `loose`: the cue is
+    a verb or a preposition, so a word no list knows right after it is a place too."""
     linked = True
     for i, word in enumerate(words):
         folded = fold(word)
@@ -111,7 +115,8 @@ def _place_at(words: list[str]) -> str | None:
             linked = linked or folded in _PREPOSITIONS
             continue
         if linked:
-            place = _place_starting(words, i)
+            right_after = loose and all(fold(w) in _LINKS for w in words[:i])   # "from bed-stuy"
+            place = _place_starting(words, i) or (right_after and _unknown(word) and folded)
             if place:
                 return place
         linked = False
@@ -137,6 +142,15 @@ def _place_starting(words: list[str], i: int) -> str | None:
         if capital and n == 1 and not _ordinary_capital(chunk[0]):
             return phrase
     return None
+
+
+def _unknown(word: str) -> bool:
+    """A word no list knows, in a place's place ("from bed-stuy", "home is in anacostia"):
+    a neighbourhood too small for the gazetteer, in lower case as staff type it."""
+    from bot.privacy.words import UNKNOWN, sort_of, vocabulary
+    folded = fold(word)
+    return len(folded) > 4 and folded.replace("-", "").isalpha() and sort_of(folded) == UNKNOWN \
+        and folded not in gazetteer.words() and folded not in vocabulary()
 
 
 def _ordinary_capital(word: str) -> bool:
