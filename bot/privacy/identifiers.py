@@ -20,12 +20,13 @@ from bot.privacy.contacts import about_someone, patient_context, staff_contact
 # What follows a label: one token ("45123987K", "12.345.678-5", "2BX941"), digit groups
 # ("046 454 286"), or up to four letters then digits ("BBBB 1234 5678", "GHL 4412").
 _ID = r"(?P<id>(?:[A-Za-z]{1,4}\s)?[A-Za-z0-9]+(?:(?:[./-]|\s(?=\d))[A-Za-z0-9]+)*)"
-_ID_AFTER = r"(?:\s*(?:number|num|nbr|no\.?|n[º°o]\.?|nr\.?|#|id|is|was|es|:|=|-))*\s*"
+_ID_AFTER = r"(?:\s*(?:number|num|nbr|no\.?|n[º°o]\.?|nr\.?|#|id|is|was|es|:|=|-|\.|\"|'))*\s*"
 _LABELS = {
     "a medical record number":
         r"mrn|mr#|medical record|med rec(?:ord)?|record|chart|fin|csn|encounter|enc|account#?|acct"
         r"|hosp(?:ital)?\s+(?:no|number|#)|unit record|patient\s*#|pt\s*#|historia(?:\s+cl[ií]nica)?"
-        r"|expediente|prontu[aá]rio|registro|n[uú]mero de paciente|dossier|epic|cerner|mr(?=\s*[:#])",
+        r"|expediente(?:\s+cl[ií]nico)?(?:\s+n[uú]mero)?"
+        r"|prontu[aá]rio|registro|n[uú]mero de paciente|dossier|epic|cerner|mr(?=\s*[:#])",
     "an insurance number":
         r"member|subscriber|beneficiary|policy|medicare|medicaid|medi-cal|mbi|cin|insurance|insurer"
         r"|group\s+(?:no|number|#)|plan\s+(?:no|number|#)|philhealth|tarjeta sanitaria|seguro popular"
@@ -34,13 +35,15 @@ _LABELS = {
     "a licence or plate number":
         r"licen[cs]e|dl|cdl|passport|pasaporte|passaporte|plates?|placa|matr[ií]cula|patente|tag"
         r"|immatriculation|plaque|kennzeichen"
-        r"|vin|certificate|cert|veh(?:icle)?\s+reg(?:istration)?|state\s+id|id\s+card|green card",
+        r"|vin|certificate|cert|veh(?:icle)?\s+reg(?:istration)?|state\s+id|id\s+card|green card"
+        r"|reg(?=\s+(?:is|no|number|:))|rego|number\s+plate|registration",
     "a device serial number":
         r"serial|s/n|sn|udi|transmitter|device\s+id|imei|n[uú]mero de s[eé]rie|s[eé]rie",
     "a national id number":
         r"dni|nie|nif|sin|social insurance|aadhaa?r|rut|run|curp|rfc|cpf|rg|c[eé]dula|cc|pesel"
         r"|personnummer|s[eé]cu|s[eé]curit[eé] sociale|nir|nhs|chi|bsn|codice fiscale|national id"
-        r"|itin|a-number|alien|nss|n[uú]mero de seguro social|seguro social|insee|id number",
+        r"|itin|a-number|alien|nss|n[uú]mero de seguro social|seguro social|insee|id number"
+        r"|ni\s+(?:number|no)|national insurance",
     "a social security number": r"ssn|ss#|ss|social|social security",
     "an identifying number":
         r"id|case|claim|badge|employee|emp|file|referral|reference|ref|confirmation|ticket|tracking"

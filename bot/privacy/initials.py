@@ -1,5 +1,5 @@
 """A patient's initials: dotted ("K.T.", "J.W.O.", but not "M.D." or "a.m."), labelled
-("Patient initials CK"), or two or three letters before an age and sex or a date ("RS 67M",
+("Patient initials CK", "mr h"), or two or three letters before an age and sex or a date ("RS 67M",
 "mj 45 yo f", "resus on JRT (22M)", "JB 5/17 clinic")."""
 
 import re
@@ -15,7 +15,8 @@ _AGE = re.compile(
     r"\d{1,3}\s*(?:(?:yo|y/o|y\.o\.?)\s*[mf]?|[mf]|wk|wks|mo|mos|m|d)\b", re.IGNORECASE)
 _DATE = re.compile(r"(?<![\w.'])(?P<ini>[A-Z]{2,3})(?![\w.'])\s+\d{1,2}/\d{1,2}(?![\d/])")
 _LABEL = re.compile(
-    r"\binitials?\b\W{0,3}(?:[A-Z]\.?){2,3}\b|\b(?:pt|patient|paciente|on)\s+(?:[A-Z]\.){2,3}"
+    r"\b(?:mr|mrs|ms|mx|sr|sra|srta|mme|mlle)\.?\s+[b-hj-wyz]\b(?![.'\w])"   # "mr h, 71yo" (mr x is no one)
+    r"|\binitials?\b\W{0,3}(?:[A-Z]\.?){2,3}\b|\b(?:pt|patient|paciente|on)\s+(?:[A-Z]\.){2,3}"
     r"|(?<![\w.])[A-Z]\.[A-Z]'[A-Z]\b", re.IGNORECASE)
 
 

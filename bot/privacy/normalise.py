@@ -49,7 +49,10 @@ _ITEM = rf"(?:\b(?:{_NUMBER_WORD})\b|(?<![\w.,/:-])\d+(?![\w]|[.,/:-]\d))"
 _SEP = r"(?:\s*,\s*|\s*-\s*|\s+(?:dash|guion|guión|dot|punto)\s+|\s+)"
 _RUN = re.compile(rf"{_ITEM}(?:{_SEP}{_ITEM}){{2,}}", re.IGNORECASE)
 # Single characters in a row: "5 5 2 0", "3 1 2 - 6 6 - 0 1 9 8", "2 B X 9 4 1".
-_SINGLES = re.compile(r"(?<![\w.-])[A-Za-z0-9](?:(?:\s?-\s?|[ ])[A-Za-z0-9](?![\w.])){3,}")
+_SINGLES = re.compile(r"(?<![\w.-])[A-Za-z0-9](?:(?:\s?-\s?|\s\.\s|[ ])[A-Za-z0-9](?![\w.])){3,}")
+# Digit groups with spaced or spelled dots: "312 dot 555 dot 0177", "28 . 441 . 902", "10 . 0 . 4 . 77".
+_DOT = r"(?:\.|dot|punto|ponto|point)"
+_DOTTED = re.compile(rf"(?<![\w.])\d{{1,4}}(?:(?:\s+{_DOT}\s+|\s?\.\s?)\d{{1,4}}){{2,}}(?![\w])", re.IGNORECASE)
 _LETTERS = re.compile(r"(?<![\w./])[A-Za-z](?:[ ][A-Za-z](?![\w./])){2,}")   # not "y/o M w/"
 # A date written with spaces around its separators: "07 / 11 / 1979", "11 - 02 - 89".
 _SPACED_DATE = re.compile(r"(?<![\d/.-])\d{1,2}\s*([/.-])\s*\d{1,2}\s*\1\s*(?:\d{4}|\d{2})(?![\d/.-])")
@@ -67,6 +70,7 @@ def normalise(text: str) -> str:
     text = _RUN.sub(_join_run, text)
     text = _LOOKALIKE_TOKEN.sub(lambda m: m.group().translate(_LOOKALIKES), text)
     text = _SINGLES.sub(_join_singles, text)
+    text = _DOTTED.sub(lambda m: re.sub(rf"\s*{_DOT}\s*", ".", m.group(), flags=re.IGNORECASE), text)
     text = _SPACED_DATE.sub(lambda m: re.sub(r"\s+", "", m.group()), text)
     return _LETTERS.sub(lambda m: m.group().replace(" ", ""), text)
 
@@ -106,8 +110,9 @@ def _join_run(match: re.Match) -> str:
 
 
 def _join_singles(match: re.Match) -> str:
-    """'5 5 2 0' -> '5520', 'm r n 5 5 2' -> 'mrn 552', '3 1 2 - 6 6' -> '312-66'."""
-    text = re.sub(r"\s?-\s?", "-", match.group())
+    """'5 5 2 0' -> '5520', 'm r n 5 5 2' -> 'mrn 552', '3 1 2 - 6 6' -> '312-66',
+    '9 1 7 . 5 5 5' -> '917.555'."""
+    text = re.sub(r"\s\.\s", ".", re.sub(r"\s?-\s?", "-", match.group()))
     head = re.match(r"[A-Za-z](?: [A-Za-z])+ (?=\d)", text)
     if head:
         return head.group().replace(" ", "") + " " + text[head.end():].replace(" ", "")

@@ -37,6 +37,14 @@ REFUSED = {
     "tablet was 10.4.22.118": "an IP address",
     "172 16 0 44 the ipad the family used": "an IP address",
     "card 4111 1111 1111 1111": "an account or card number",
+    "call her at 6 1 7 . 5 5 5 . 0 1 4 2": "a phone number",
+    "son's cell is 617 dot 555 dot 0142": "a phone number",
+    "DNI 31 . 552 . 809, turista argentino": "a national id number",
+    "her tablet ip 10 . 4 . 22 . 118": "an IP address",
+    "pt's NI number QQ 12 34 56 C": "a national id number",
+    "hospital no. RX7 448120 for the records": "a medical record number",
+    "expediente clínico número 88 412 09": "a medical record number",
+    "the reg is \"LK19 ODF\", car's in the ED bay": "a licence or plate number",
 }
 
 ALLOWED = [

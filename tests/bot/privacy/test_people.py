@@ -24,7 +24,8 @@ RELATIVES = [
     "pt's ex-wife bernadette keeps calling the unit", "his sister (joy) flew in last night",
     "her son, called will, wants updates",
 ]
-INITIALS = ["K.T. 81F w new afib", "JB 5/17 clinic f/u", "RS 67M s/p CABG", "mj 45 yo f with lupus",
+INITIALS = ["mrs k, 84yo, from last week still haunts me",
+            "K.T. 81F w new afib", "JB 5/17 clinic f/u", "RS 67M s/p CABG", "mj 45 yo f with lupus",
             "thanks team for the resus on JRT (22M)", "Patient initials CK, 29M"]
 COLLEAGUES = [
     "Nurse manager Ms. Whitcombe approved my CCRN time", "Mr. Adebayo from pharmacy showed me",

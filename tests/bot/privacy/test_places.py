@@ -10,7 +10,8 @@ REFUSED = [
     "vive en calle Pino 12", "rua das Flores 230", "17 Rue Saint-Denis, Montréal",
     "postcode M13 9PL", "zip is 9 0 0 1 1", "lives at 12 Elm Street", "she's in 02119",
     "corner of 5th and Main above the laundromat", "her family is from fishtown, no car",
-    "home is in kalihi, needs transport", "sleeps under the i-93 north overpass, homeless",
+    "home is in kalihi, needs transport", "she's at 1412 W. Addison, 3rd fl",
+    "postcode area is bristol BS5, needs a district nurse", "sleeps under the i-93 north overpass, homeless",
 ]
 
 ALLOWED = [
@@ -20,7 +21,7 @@ ALLOWED = [
     "pt from Haiti, speaks kreyol", "lots of our pts are from Brazil", "floating to the Brighton campus",
     "Kendall clinic staff huddle is at 8", "attending from the Park Slope clinic came to teach us",
     "/learn FAST exams on nights with Dr. Ito", "worked at St. Mary's before coming here",
-    "what is IP address whitelisting for the telehealth carts",
+    "what is IP address whitelisting for the telehealth carts", "WBC 18 w left shift, why?",
     "my mom is visiting from manila, off thurs-sun",
 ]
 
