@@ -52,7 +52,8 @@ _RUN = re.compile(rf"{_ITEM}(?:{_SEP}{_ITEM}){{2,}}", re.IGNORECASE)
 _SINGLES = re.compile(r"(?<![\w.-])[A-Za-z0-9](?:(?:\s?-\s?|\s\.\s|[ ])[A-Za-z0-9](?![\w.])){3,}")
 # Digit groups with spaced or spelled dots: "312 dot 555 dot 0177", "28 . 441 . 902", "10 . 0 . 4 . 77".
 _DOT = r"(?:\.|dot|punto|ponto|point)"
-_DOTTED = re.compile(rf"(?<![\w.])\d{{1,4}}(?:(?:\s+{_DOT}\s+|\s?\.\s?)\d{{1,4}}){{2,}}(?![\w])", re.IGNORECASE)
+_DOTTED = re.compile(rf"(?<![\w.])\d{{1,4}}(?:(?:\s+{_DOT}\s+|\s?\.\s?)\d{{1,4}}){{2,}}(?![\w])",
+                     re.IGNORECASE)
 _LETTERS = re.compile(r"(?<![\w./])[A-Za-z](?:[ ][A-Za-z](?![\w./])){2,}")   # not "y/o M w/"
 # A date written with spaces around its separators: "07 / 11 / 1979", "11 - 02 - 89".
 _SPACED_DATE = re.compile(r"(?<![\d/.-])\d{1,2}\s*([/.-])\s*\d{1,2}\s*\1\s*(?:\d{4}|\d{2})(?![\d/.-])")
