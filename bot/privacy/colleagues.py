@@ -17,8 +17,9 @@ LOCATIVE = {"in", "from", "to", "at", "near", "en", "em", "a", "of", "de", "outs
 _BETWEEN = {"the", "our", "my", "new", "la", "el", "mi", "a", "de", "piso", "unit", "to", "kay",
             "po", "and", "&", "big", "huge", "also", "esp", "especially", "y", "e", "et", "nicu", "icu",
             "picu", "ed", "er", "night", "day", "nights", "days", "fellow", "other"}
-_UNITS = {"or", "wound", "float", "unit", "floor", "ward", "clinic", "cath", "dialysis", "onc", "gi",
-          "l&d", "nicu", "picu", "ccu", "micu", "sicu", "anesthesia", "ortho", "peds", "rehab"}
+UNITS = {"or", "icu", "ed", "er", "pacu", "cvicu", "ir", "wound", "float", "unit", "floor", "ward",
+         "clinic", "cath", "dialysis", "onc", "gi", "l&d", "nicu", "picu", "ccu", "micu", "sicu",
+         "anesthesia", "ortho", "peds", "rehab"}
 _TEAMS_AFTER = {"from", "de", "del", "sa", "in", "of", "at", "on"}
 
 
@@ -62,6 +63,8 @@ def _introduced(before: list[str]) -> bool:
                 before[depth - 1] in c["relatives"]:
             return True   # "my husband Dev"
         word = before[depth]
+        if depth == 0 and (len(word) == 1 or word in gazetteer.likely_names()[0]):
+            continue   # this surname's first name or initial: "educator Karen Hollis", "thanks j. ramirez"
         if word not in _BETWEEN and word not in titles:
             return False
     return False
@@ -71,6 +74,8 @@ def _placed(after: list[str]) -> bool:
     """'from pharmacy', 'in EVS', 'sa security', 'de la cafetería', 'our educator', ', RN'."""
     c = cues()
     words = [w for w in after if w not in ("(", ",")]
+    if words[:1] in (["la"], ["el"], ["the"]) and words[1:2] and words[1] in _TEAMS_AFTER:
+        words = words[1:]   # "sra. guadalupe, la de farmacia"
     if not words:
         return False
     if words[0] in _TEAMS_AFTER:
@@ -85,7 +90,7 @@ def _placed(after: list[str]) -> bool:
     for i in range(min(3, len(lead))):
         if c["colleague_titles"].starting_at(lead, i):
             return True
-        if lead[i] not in _BETWEEN and lead[i] not in _UNITS and lead[i] not in c["departments"]:
+        if lead[i] not in _BETWEEN and lead[i] not in UNITS and lead[i] not in c["departments"]:
             break
     return words[:2] == ["is", "my"] and len(words) > 2 and words[2] in c["colleague_titles"] \
         or words[:2] == ["is", "precepting"]

@@ -68,15 +68,20 @@ _AGES = re.compile(
     rf"|\b(?:age|edad|idade|âge)\s*[:=]?\s*{_AGE}\b)",
     re.IGNORECASE)
 # Ages over 89 said without a figure next to a unit: "nonagenarian", "his 100th bday", "pt 9 9
-# yo", "age 9O"; and, in the raw text, a spelled-out ninety or hundred, which staff write only
-# for an age ("ninety six and stubborn", "a hundred and two"; vitals and labs come in digits).
+# yo", "age 9O"; and, in the raw text, a spelled-out ninety-something or hundred-and-something,
+# which staff write only for an age ("ninety six and stubborn", "a hundred and two"; vitals and
+# labs come in digits, and "a hundred questions" is no age).
 _ELDER = re.compile(
     r"\b(?:super)?(?:nonagenarian|centenarian|nonagenari[oa]|centenari[oa]|centenaire|nonag[ée]naire)s?\b"
     r"|\b(?:9\d|1[01]\d)(?:st|nd|rd|th|º|o)?\s+(?:birthday|bday|b-day|cumpleaños|cumple|anniversaire)"
     r"|\b(?:9\s\d|1\s[01]\s\d)\s*(?:yo|y/o|y\.o\.?|years?|yrs?|años)\b"
     r"|\b(?:age|edad|aged)\s*[:=]?\s*(?:9[\doO]|1[01][\doO])\b", re.IGNORECASE)
+_UNIT_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine"
+               r"|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)")
 _SPELLED_ELDER = re.compile(
-    r"\b(?:ninety|noventa|noventa|quatre-vingt-dix|(?:a|one)\s+hundred|cien|ciento)\b"
+    rf"\b(?:ninety[\s-]+{_UNIT_WORDS}|noventa\s+y\s+{_UNIT_WORDS}"
+    rf"|(?:a|one)\s+hundred(?:\s+and)?\s+{_UNIT_WORDS}"
+    rf"|ciento\s+{_UNIT_WORDS}|quatre-vingt-(?:onze|douze|treize|quatorze|quinze|seize|dix))\b"
     r"(?![\s-]*(?:\w+[\s-]+)?(?:percent|per\s+cent|%|por\s+ciento|minutes?|mins?|seconds?|secs?|mg|mcg"
     r"|ml|units?|bpm|beats|breaths|days?|hours?|pounds?|lbs?|kg|times|over|thousand|mil|million))",
     re.IGNORECASE)

@@ -9,7 +9,8 @@ from bot.privacy.words import Token, vocabulary
 
 _CREDENTIALS = {"a.m.", "p.m.", "e.g.", "i.e.", "u.s.", "u.k.", "m.d.", "d.o.", "r.n.", "n.p.", "p.a.",
                 "b.s.", "m.s.", "b.a.", "m.a.", "b.s.n.", "m.s.n.", "d.n.p.", "l.p.n.", "c.n.a.", "d.c.",
-                "l.a.", "n.y.", "s.f.", "a.k.a.", "p.s.", "r.t.", "o.t.", "p.t.", "u.s.a.", "e.r.", "o.r."}
+                "l.a.", "n.y.", "s.f.", "a.k.a.", "p.s.", "r.t.", "o.t.", "p.t.", "u.s.a.", "e.r.", "o.r.",
+                "y.o.", "c.o.", "s.o.b.", "b.i.d.", "t.i.d.", "q.d.", "p.o.", "i.v.", "i.m."}
 _AGE = re.compile(
     r"(?<![\w.'])(?P<ini>[A-Za-z]{2,3})(?![\w.'])[,:]?\s*\(?\s*"
     r"\d{1,3}\s*(?:(?:yo|y/o|y\.o\.?)\s*[mf]?|[mf]|wk|wks|mo|mos|m|d)\b", re.IGNORECASE)

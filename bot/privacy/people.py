@@ -55,7 +55,11 @@ def judge(tokens: list[Token], mention: Mention) -> str | None:
     titled = before[:1] and before[0] in c["titles"] and not colleagues.own(before[1:])
     if rare and titled and tokens[mention.last].possessive:
         return "a patient's name"   # "mr whitehorse's sacral ulcer"
-    if (named or (rare and titled)) and slots.near_a_bed(tokens, mention) or (
+    if rare and before[:1] == ["the"] and slots.household_after(after, people_only=True):
+        return "a patient's name"   # "the ivanenko lady", "the ramos-villanueva case"
+    # Next to a bed, a name or a word that reads as one ("reyes in 12"), not a plain word ("bili of 18").
+    bedded = mention.weak or tokens[mention.first].popular_name or (rare and titled)
+    if bedded and slots.near_a_bed(tokens, mention) or (
             mention.weak and slots.patient_slot(tokens, mention, before, after)):
         return "a patient's name"
     titled = titled and named
@@ -64,4 +68,6 @@ def judge(tokens: list[Token], mention: Mention) -> str | None:
         return None
     if titled:
         return "a patient's name"
-    return "a name that could be a patient's" if mention.strong else None
+    initialled = mention.first > 1 and tokens[mention.first - 1].text == "." and len(before[:1][0]) == 1 \
+        if before else False   # "j. castellanos's cultures": an initial and a surname are a full name
+    return "a name that could be a patient's" if mention.strong or (initialled and named) else None

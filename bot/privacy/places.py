@@ -20,7 +20,8 @@ _SUFFIX = (r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|
            r"|parkway|pkwy|highway|hwy|way|circle|cir|alley|crescent|grove")
 _ADDRESSES = [
     re.compile(rf"\b\d{{1,6}}[a-z]?\s+(?:[nsew]\.?\s+)?(?:[\w.'-]+\s+){{1,3}}(?:{_SUFFIX})\b", re.IGNORECASE),
-    re.compile(r"\b\d{2,5}\s+(?:[NSEW]\.?|[nsew]\.)\s+[A-Za-z]{3,}\b"),   # 2217 n. kedzie (not "18 w left")
+    re.compile(r"\b\d{2,5}\s+(?:[NSEW]\.?|[nsew]\.)\s+(?!(?i:coli|waves?|saline|leads?)\b)[A-Za-z]{3,}\b"),
+    # ^ 2217 n. kedzie, 330 W. Main (not "WBC 18 w left shift", "100 E. coli")
     re.compile(r"\b(?:postcode|post\s?code|postal\s+code)\b\W{0,4}(?:area|district)?\W{0,4}(?:is\s+)?"
                r"(?:[a-z]+\s+)?[a-z]{1,2}\d{1,2}[a-z]?\b", re.IGNORECASE),   # postcode area is leeds LS9
     re.compile(r"\b(?:she|he|they|pt|patient|family)(?:'s|\s+is|\s+are|\s+lives)?\s+(?:in|from)\s+\d{5}\b",

@@ -5,7 +5,7 @@ was", "baby boy", or a household noun ("the Moreau kid")."""
 import re
 
 from bot.privacy import gazetteer
-from bot.privacy.colleagues import own
+from bot.privacy.colleagues import UNITS, own
 from bot.privacy.cues import cues
 from bot.privacy.mentions import Mention
 from bot.privacy.words import MARK, NAME, NUMBER, UNKNOWN, Token
@@ -20,6 +20,8 @@ _APPOSITION = {"she", "he", "she's", "he's", "shes", "hes", "llama", "se", "call
 _NAMING = {"is", "was", "es", "era", "literally", "actually", ":", "'s", "s"}
 _LITTLE = {"baby", "bebe", "infant", "little", "lil", "peque", "pequeno", "pequena"}
 _NAMED = {"named", "called", "llamado", "llamada", "chamado", "chamada"}
+_NOT_A_PERSON = {"case", "family", "household", "clan"}   # "the takotsubo case" may be an eponym
+_NOT_PEOPLE = {"mannequin", "manikin", "dummy", "sim", "dog", "cat", "pet", "robot", "car", "unit", "team"}
 _PATIENT_AFTER = (["the", "pt"], ["our", "pt"], ["el", "paciente"], ["la", "paciente"], ["the", "patient"])
 
 
@@ -54,17 +56,39 @@ def patient_slot(tokens: list[Token], mention: Mention, before: list[str], after
         return True
     named_at = next((i for i, w in enumerate(before[:4]) if w in ("name", "nombre")), None)
     if named_at is not None and all(w in _NAMING for w in before[:named_at]):
-        return not own(before[named_at + 1:])   # "pt name is literally frank hope"
+        # "pt name is literally frank hope"; not one's own, nor a mannequin's or a pet's
+        owner = before[named_at + 1:named_at + 2]
+        return not own(before[named_at + 1:]) and not (owner and owner[0] in _NOT_PEOPLE)
     if first in _LITTLE and not _a_place(tokens, mention):
         return True
     if second == "baby" and first in ("boy", "girl"):
         return True
-    words = [w for w in after if w not in ("(", ",")]
-    if words[:1] and words[0] in c["households"]:
+    if household_after(after):
         return True
+    words = [w for w in after if w not in ("(", ",")]
     if mention.strong and tokens[mention.last].possessive and words[:1] and words[0] in c["patient_things"]:
         return True
     return after[:1] in (["("], [","]) and after[1:3] in _PATIENT_AFTER
+
+
+def household_after(after: list[str], people_only: bool = False) -> bool:
+    """'the Moreau kid', 'jean-baptiste lamothe, the haitian gentleman in 8' (not 'marcus, the
+    float pool guy': a unit or a role in between makes them staff). `people_only`: not 'case'."""
+    c = cues()
+    words = [w for w in after if w not in ("(", ",")]
+    if not words:
+        return False
+    household = lambda w: w in c["households"] and not (people_only and w in _NOT_A_PERSON)  # noqa: E731
+    if household(words[0]):
+        return True
+    if after[:2] != [",", "the"]:
+        return False
+    for word in words[1:3]:
+        if word in c["departments"] or word in c["colleague_titles"] or word in UNITS:
+            return False
+        if household(word):
+            return True
+    return False
 
 
 def _a_place(tokens: list[Token], mention: Mention) -> bool:
@@ -104,8 +128,8 @@ def named_relative(tokens: list[Token]) -> bool:
     c = cues()
     words = [t for t in tokens if t.sort != MARK or t.text in "()"]
     for i, token in enumerate(words[:-2]):
-        if token.base not in c["relatives"]:
-            continue
+        if token.base not in c["relatives"] or (i and words[i - 1].base in c["first_person"]):
+            continue   # "my husband (Dev)" is the speaker's
         rest = words[i + 1:i + 5]
         if rest[0].text == "(" and _a_name(rest[1]) and rest[2].text == ")":
             return True

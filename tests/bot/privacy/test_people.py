@@ -14,6 +14,8 @@ PATIENTS = [
     "my patient john smith has refractory afib",
     "consult re: priyanka subramaniam, her lactate is up", "can't stop thinking about omar el-hashimi",
     "ang pasyente si ernesto villanueva ay may lagnat", "the szymanski lady with the PE",
+    "marie-claire dubois, the older lady in 14, wants a priest", "the nowakowski case still bugs me",
+    "ok so r. wojciechowski's cultures grew MRSA", "fyi m. santos's wound cx grew pseudomonas",
 ]
 RELATIVES = [
     "his wife Rosalind called back", "pt's son (Dmitri) was upset", "the daughter, Ines Paredes, is HCP",
@@ -40,6 +42,10 @@ COLLEAGUES = [
     "Sister Bernadette from spiritual care taught us", "so grateful for Ivy the therapy dog",
     "my preceptor Kealoha is teaching me to prioritize", "thanks ms. rose from the float pool",
     "shadowed ngozi okonkwo, the cath lab RN, all day", "wen li (our new CNA) is a natural",
+    "thanks j. ramirez for the sim", "marisol, la de farmacia, me enseñó la heparina",
+    "tuan nguyen (our new PCT) is so good with pts", "my husband (Dev) says hi to the unit",
+    "shoutout to marcus, the float pool guy, for the save", "thanks to omar, the icu guy, for the line",
+    "sra. beatriz, la de farmacia, me explicó la insulina",
 ]
 THINGS = [
     "virchow's triad is my DVT personality", "Kussmaul breathing in DKA", "Grey Turner and Cullen signs",
@@ -51,6 +57,8 @@ THINGS = [
     "Mallampati 4 - learned to call anesthesia early", "bed 12 had a rough night",
     "room 4 debriefs on Tuesday",
     "patient portal training for the new MyChart release", "1:1 sitter for the pt in bed 7",
+    "2 day old w/ bili of 16, phototherapy?", "the takotsubo case from grand rounds",
+    "our sim mannequin's name is Hope", "62 y.o. female, syncope",
 ]
 
 
