@@ -106,6 +106,7 @@ _CHECKS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # Numbers a unit, an office or a device of the hospital may own ("the pharmacy line x4-2210").
 _STAFF_KINDS = {"a phone number", "an identifying number", "an IP address"}
+_WORDED_KINDS = {"an email address", "a social media handle", "an IP address"}   # some need no digit
 # A toll-free number is an organisation's: "poison control 1-800-222-1222" (unless the text is
 # about a patient: "call the caregiver at 1-800-555-0199 ext. 4412").
 _TOLL_FREE = re.compile(r"(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]?\d{3}[\s.-]?\d{4}$")
@@ -129,7 +130,15 @@ _PERSONAL_HOSTS = re.compile(
 def findings(text: str) -> Iterator[str]:
     """The kinds of identifier `text` (already normalised) holds, in the order found. A number
     that a label names ("SIN 046 454 286") is reported as that kind alone."""
-    text = _CODES.sub(" code ", text)
+    if any(c.isdigit() for c in text):
+        yield from _numbered(_CODES.sub(" code ", text))
+    else:   # four texts in ten: only e-mail addresses and handles can be there
+        yield from (kind for kind, pattern in _CHECKS if kind in _WORDED_KINDS and pattern.search(text))
+    if any(_leads_to_a_person(m.group(), about_someone(text)) for m in _URL.finditer(text)):
+        yield "a web address"
+
+
+def _numbered(text: str) -> Iterator[str]:
     labelled = []
     for kind, pattern, digits in _LABELLED:
         match = pattern.search(text)
@@ -156,8 +165,6 @@ def findings(text: str) -> Iterator[str]:
         yield "an account or card number"
     if any(not theirs("a phone number", m) for m in _international_phones(text)):
         yield "a phone number"
-    if any(_leads_to_a_person(m.group(), about_someone(text)) for m in _URL.finditer(text)):
-        yield "a web address"
 
 
 def _is_long_number(text: str, match: re.Match) -> bool:
