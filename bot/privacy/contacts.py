@@ -14,7 +14,7 @@ from bot.privacy.gazetteer import fold
 
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 _BEFORE = 8   # words looked at before the number or address
-_HOME = {"home", "casa", "lives", "vive", "mora", "house", "apartment", "apt", "cell", "personal"}
+_HOME = {"home", "casa", "lives", "vive", "mora", "house", "apartment", "apt"}
 _ROOMS = {"room", "rm"}   # a venue has rooms too ("symposium venue: …, room B")
 
 

@@ -105,7 +105,8 @@ _CHECKS: list[tuple[str, re.Pattern[str]]] = [
     ("a phone number", re.compile(r"(?<![\w-])\+\d{1,3}(?:[\s.-]?\d{2,4}){3,5}(?![\w-])")),
 ]
 # Numbers a unit, an office or a device of the hospital may own ("the pharmacy line x4-2210").
-_STAFF_KINDS = {"a phone number", "an identifying number", "an IP address"}
+_STAFF_KINDS = {"a phone number", "an identifying number", "an IP address", "an email address",
+                "a social media handle", "a licence or plate number"}
 _WORDED_KINDS = {"an email address", "a social media handle", "an IP address"}   # some need no digit
 # A toll-free number is an organisation's: "poison control 1-800-222-1222" (unless the text is
 # about a patient: "call the caregiver at 1-800-555-0199 ext. 4412").
@@ -133,7 +134,8 @@ def findings(text: str) -> Iterator[str]:
     if any(c.isdigit() for c in text):
         yield from _numbered(_CODES.sub(" code ", text))
     else:   # four texts in ten: only e-mail addresses and handles can be there
-        yield from (kind for kind, pattern in _CHECKS if kind in _WORDED_KINDS and pattern.search(text))
+        yield from (kind for kind, pattern in _CHECKS if kind in _WORDED_KINDS and any(
+            not _theirs(text, kind, m) for m in pattern.finditer(text)))
     if any(_leads_to_a_person(m.group(), about_someone(text)) for m in _URL.finditer(text)):
         yield "a web address"
 
@@ -153,8 +155,7 @@ def _numbered(text: str) -> Iterator[str]:
         labelled.append(plate.span("id"))
         yield "a licence or plate number"
     inside = lambda m: any(a <= m.start() and m.end() <= b for a, b in labelled)  # noqa: E731
-    theirs = lambda kind, m: kind in _STAFF_KINDS and (  # noqa: E731
-        staff_contact(text, m.start()) or (_TOLL_FREE.match(m.group()) and not patient_context(text)))
+    theirs = lambda kind, m: _theirs(text, kind, m)  # noqa: E731
     for kind, pattern in _CHECKS:
         if any(not inside(m) and not theirs(kind, m) for m in pattern.finditer(text)):
             yield kind
@@ -165,6 +166,12 @@ def _numbered(text: str) -> Iterator[str]:
         yield "an account or card number"
     if any(not theirs("a phone number", m) for m in _international_phones(text)):
         yield "a phone number"
+
+
+def _theirs(text: str, kind: str, match: re.Match) -> bool:
+    """Whether a match is a unit's, an office's or the speaker's own (`contacts`)."""
+    return kind in _STAFF_KINDS and (staff_contact(text, match.start()) or (
+        _TOLL_FREE.match(match.group()) is not None and not patient_context(text)))
 
 
 def _is_long_number(text: str, match: re.Match) -> bool:

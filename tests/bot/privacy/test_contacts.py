@@ -16,6 +16,7 @@ STAFF = [
     "call the interpreter services line 1-877-555-0190 any time",
     "the lot 7H33K of practice IV kits expired", "QC batch 20045518 failed this morning",
     "nice guideline at emcrit.org/ibcc is worth a read",
+    "questions? email the sim coordinator at simlab@ourhospital.org",
 ]
 PATIENT = {
     "pt's daughter picks up at 412-555-0177": "a phone number",
@@ -25,6 +26,7 @@ PATIENT = {
     "pt's ipad on the unit wifi was 10.22.4.9": "an IP address",
     "pt in bed 6, home health office called from 555-016-6401": "an identifying number",
     "she keeps a blog at example.org/visit/rositasjourney": "a web address",
+    "the sim coordinator said her daughter's email is ana.ruiz@gmail.com": "an email address",
 }
 
 

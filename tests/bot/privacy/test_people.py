@@ -43,7 +43,8 @@ COLLEAGUES = [
     "my preceptor Kealoha is teaching me to prioritize", "thanks ms. rose from the float pool",
     "shadowed ngozi okonkwo, the cath lab RN, all day", "wen li (our new CNA) is a natural",
     "thanks j. ramirez for the sim", "marisol, la de farmacia, me enseñó la heparina",
-    "tuan nguyen (our new PCT) is so good with pts", "my husband (Dev) says hi to the unit",
+    "tuan nguyen (our new PCT) is so good with pts",
+    "adaeze is the charge nurse tonight, ask her", "my husband (Dev) says hi to the unit",
     "shoutout to marcus, the float pool guy, for the save", "thanks to omar, the icu guy, for the line",
     "sra. beatriz, la de farmacia, me explicó la insulina",
 ]
