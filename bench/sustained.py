@@ -1,7 +1,8 @@
 """Sustained capacity as a person feels it: a closed loop in which each of `--clients`
 colleagues sends a signed command and waits for its private answer before sending the next,
 against `preceptor serve` (the answer is the reply at the command's response URL, after the
-work) and, in the same run, a bare Bolt app that only acknowledges (its answer is the ack).
+work, or the acknowledgement itself when it carries the answer: a read-only command) and, in
+the same run, a bare Bolt app that only acknowledges (its answer is the ack).
 A 2,000-person roster is imported first, 300 of them offering five curated aspects, so `/learn`
 ranks real candidates. 200 of them type, each known to the bot already (the warm-up has each
 ask for their status once); every `/learn` is a fresh request (a new person or aspect).
@@ -95,12 +96,16 @@ async def loop(url: str, answers: Answers | None, base: str, kind: str, clients:
                 answers.waiting[key] = asyncio.get_running_loop().create_future()
             async with session.post(url, data=data, headers={
                     "Content-Type": "application/x-www-form-urlencoded", **sign(data)}) as response:
-                await response.read()
+                said = await response.read()
                 acks.append(time.perf_counter() - started)
                 if response.status != 200:
                     errors += 1
                     continue
-            if answers is not None:
+                # A read-only command may be answered in the acknowledgement itself.
+                in_ack = bool(said) and response.content_type == "application/json"
+            if answers is not None and in_ack:
+                answers.waiting.pop(key, None)
+            elif answers is not None:
                 try:
                     await asyncio.wait_for(answers.waiting[key], 30) if key in answers.waiting else None
                 except TimeoutError:

@@ -55,6 +55,11 @@ COMMANDS: dict[str, Callable[..., Awaitable[Message]]] = {
     "forget_me": rights.forget_me,
 }
 
+# Commands that only read what is there (and note that their sender was here): a platform may
+# answer them in its acknowledgement instead of writing them down first, since a crash before
+# that answer loses nothing the person was told was done.
+READ_ONLY = frozenset({"help", "status", "impact"})
+
 # Every button handler takes (turn, the button's value).
 BUTTONS: dict[str, Callable[..., Awaitable[Message]]] = {
     "offer_help": intros.volunteer,
@@ -93,6 +98,14 @@ class Dispatch:
         except BadCommand:
             return None
         return "profile" if cmd.name == "profile" and not cmd.fields else None
+
+    @staticmethod
+    def read_only(text: str) -> bool:
+        """Whether the words are a command in `READ_ONLY`."""
+        try:
+            return _parse(text).name in READ_ONLY
+        except BadCommand:
+            return False
 
     def screen(self, text: str) -> None:
         """Refuse, before anything is written down, a command that does not parse or whose

@@ -12,7 +12,8 @@ from storage.queries.outbox import pending_outbox
 
 REGISTRY = CollectorRegistry()
 REQUESTS = Counter("preceptor_requests", "Commands, clicks and events received, by outcome "
-                   "(written, replay, refused, busy)", ["kind", "outcome"], registry=REGISTRY)
+                   "(written, replay, refused, busy; answered: a read-only command answered in "
+                   "its acknowledgement)", ["kind", "outcome"], registry=REGISTRY)
 ACK_SECONDS = Histogram("preceptor_ack_seconds", "Time to answer a platform's HTTP request",
                         ["route"], registry=REGISTRY,
                         buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5))

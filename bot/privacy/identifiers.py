@@ -193,10 +193,12 @@ def _card_number(text: str) -> bool:
 
 
 def _international_phones(text: str) -> list[re.Match]:
+    """Numbers in international form libphonenumber finds, as matches of the text."""
     if "+" not in text:
         return []
     matches = phonenumbers.PhoneNumberMatcher(text, None, leniency=phonenumbers.Leniency.POSSIBLE)
-    return [re.compile(re.escape(m.raw_string)).search(text, m.start) for m in matches]
+    found = (re.compile(re.escape(m.raw_string)).search(text, m.start) for m in matches)
+    return [m for m in found if m is not None]
 
 
 def _leads_to_a_person(url: str, strict: bool) -> bool:

@@ -1,5 +1,6 @@
 """`/learn …` and `/mentor …`: written down, then acknowledged; answered privately (through
-the response URL) once worked. A form the core says the command wants opens at once."""
+the response URL) once worked. A read-only command is answered in the acknowledgement when it
+can be; a form the core says the command wants opens at once."""
 
 import re
 
@@ -21,13 +22,18 @@ def register(app: AsyncApp, edge: SlackEdge) -> None:
             await edge.open_profile(client, workspace_of(context), body)  # the trigger lasts 3 s
             return
 
-        async def refused(reply: Message) -> None:
+        async def answer(reply: Message) -> None:
             """Answered in the acknowledgement itself: only the sender sees it."""
             await ack(response_type="ephemeral", text=render.fallback(reply),
                       blocks=render.blocks(reply))
 
-        await edge.take(Received(
+        item = Received(
             key=f"slack:command:{body['trigger_id']}", platform="slack", team=workspace_of(context),
             user_id=body["user_id"], kind="command", text=text, channel=body.get("channel_id"),
             reply_to=body.get("response_url"), reply_for=RESPONSE_URL_LIFETIME,
-        ), ack, refused)
+        )
+        reply = await edge.at_once(item)
+        if reply is not None:
+            await answer(reply)
+            return
+        await edge.take(item, ack, answer)

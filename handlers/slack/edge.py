@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core import metrics
 from bot.core.actor import Actor
 from bot.core.dispatch import Dispatch
-from bot.core.errors import PreceptorError, answered
+from bot.core.errors import Busy, PreceptorError, answered
 from bot.core.inbox import Inbox, Received
 from bot.core.messages import Message
 from bot.core.workspace_events import WorkspaceEvents
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 # Slack lets an app answer through a response URL for 30 minutes; a minute is kept for a send
 # under way. After that the answer goes by DM.
 RESPONSE_URL_LIFETIME = timedelta(minutes=29)
+# A read-only command answered within this goes back in the acknowledgement itself; slower, it
+# is written down and answered as any other (still well inside Slack's 3 s when the database
+# is away: this, then the inbox's own 2 s).
+AT_ONCE_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,25 @@ class SlackEdge:
             await refused(Message(error.message))
             return
         await ack()
+
+    async def at_once(self, item: Received) -> Message | None:
+        """A read-only command's answer, for the acknowledgement itself; None when the command
+        writes, or its answer did not come within `AT_ONCE_SECONDS` (or the database was
+        busy): then it is written down and answered as any other."""
+        if not self.dispatch.read_only(item.text):
+            return None
+        try:
+            async with asyncio.timeout(AT_ONCE_SECONDS):
+                actor = replace(await self.actor_of(item.team, item.user_id), channel=item.channel)
+                reply = await self.dispatch.command(actor, item.text)
+            metrics.REQUESTS.labels(item.kind, "answered").inc()
+            return reply
+        except Busy:
+            return None
+        except PreceptorError as error:
+            return Message(error.message)
+        except (TimeoutError, OSError):
+            return None
 
     async def actor(self, item: InboxItem) -> Actor:
         who = await self.actor_of(item.team, item.user_id)

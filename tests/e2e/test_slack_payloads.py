@@ -220,11 +220,13 @@ async def test_metrics_count_slack_requests_and_their_acknowledgements(slack_wor
             return await response.text()
 
     before = await page()
-    await slack_world.client.command("U_PRIYA", "/mentor", "status")
+    await slack_world.client.command("U_PRIYA", "/mentor", "offer POCUS")
     await slack_world.fake.wait_for("response_url", 1)
+    await slack_world.client.command("U_PRIYA", "/mentor", "status")   # answered in its ack
     after = await page()
-    written = {"kind": "command", "outcome": "written"}
-    assert sample(after, "preceptor_requests_total", **written) == \
-        sample(before, "preceptor_requests_total", **written) + 1
+    for outcome in ("written", "answered"):
+        counted = {"kind": "command", "outcome": outcome}
+        assert sample(after, "preceptor_requests_total", **counted) == \
+            sample(before, "preceptor_requests_total", **counted) + 1
     acks = "preceptor_ack_seconds_count"
-    assert sample(after, acks, route="/slack/events") == sample(before, acks, route="/slack/events") + 1
+    assert sample(after, acks, route="/slack/events") == sample(before, acks, route="/slack/events") + 2

@@ -28,9 +28,9 @@ async def test_survey_flag_and_warning_on_slack(led):
     fake, slack = led.fake, led.client
     _, ask = await lee_asked(led)
     assert (await slack.command("U_KIM", "/mentor", "status")).status == 200  # the lead, known
-    await fake.wait_for("response_url", 4)
+    assert slack.acked is not None   # answered in the acknowledgement
     await slack.click("U_LEE", "intro_accept", buttons(ask, "intro_accept")[0])
-    await fake.wait_for("response_url", 5)
+    await fake.wait_for("response_url", 4)
 
     assert (await at(led, days=21, hours=1)).flagged == 1
     (flag,) = [p for p in fake.to("chat.postMessage", channel="U_KIM") if "look in on" in text(p)]
