@@ -132,10 +132,14 @@ def _kind(text: str, words: list[str], match: re.Match, with_year: bool) -> str 
 
 
 def _after_birth_cue(before: str) -> bool:
-    """'DOB 4/12', 'pt's bday is march 3rd'; not the speaker's own ('my bday is 7/4')."""
+    """'DOB 4/12', 'pt's bday is march 3rd'; not the speaker's own or their child's ('my bday
+    is 7/4', 'i was born on feb 29', 'my daughter was born on march 3')."""
     cues_found = list(_BIRTH.finditer(before))
-    return bool(cues_found) and not re.search(r"\b(?:my|mi|our)\s+$", before[:cues_found[-1].start()],
-                                              re.IGNORECASE)
+    return bool(cues_found) and not _OWN_BIRTH.search(before[:cues_found[-1].start()])
+
+
+_OWN_BIRTH = re.compile(r"\b(?:my|mi|our)\s+(?:(?:son|daughter|baby|kid|child|hij[oa]|bebé|bebe)\s+"
+                        r"(?:was|is|were)?\s*)?$|\b(?:i|yo)\s+(?:was\s+)?$", re.IGNORECASE)
 
 
 def _nearest(words: list[str], at: int, phrases: Phrases, own_is_staff: bool = False) -> int | None:
@@ -145,11 +149,22 @@ def _nearest(words: list[str], at: int, phrases: Phrases, own_is_staff: bool = F
         n = phrases.starting_at(words, i)
         if not n:
             continue
-        if own_is_staff and i > 0 and words[i - 1] in ("my", "mi", "our", "mis"):
+        if own_is_staff and _own(words[max(0, i - 3):i]):
             continue
         distance = at - (i + n) if i < at else i - at
         best = distance if best is None else min(best, distance)
     return best
+
+
+def _own(before: list[str]) -> bool:
+    """'my surgery', 'i was born', 'my daughter was born': the speaker's own life, unless a
+    patient stands there too ('my pt was admitted')."""
+    c = cues()
+    return any(w in _FIRST for w in before) and not any(
+        w in c["patient"] or w in c["third_person"] or w in ("pt's", "pts") for w in before)
+
+
+_FIRST = {"my", "mi", "our", "mis", "i", "yo", "we", "nuestro", "nuestra", "meu", "minha"}
 
 
 def _born_over_89(text: str, year: int | None) -> bool:

@@ -29,6 +29,7 @@ REFUSED = {
     "la fecha en su carnet: 12.viii.1950": "a date tied to a patient",
     "adm twenty-first of june for pna, still here": "a date tied to a patient",
     "her wrist fx was 2/11, still in a cast": "a date tied to a patient",
+    "my pt was born 6/14/1931, sharp as anything": "a date of birth",
     "the nonagenarian in 9 wants her own pillow": "an age over 89",
     "celebrated his 101st bday on the unit": "an age over 89",
     "pt 9 4 yo w/ delirium": "an age over 89",
@@ -46,7 +47,8 @@ ALLOWED = [
     "an 89 yo w a hip fx still crushed PT", "i did 92 compressions a minute in sim",
     "92% of my charts closed on time", "90 day review went well", "pt born in 1962, same age as my mom",
     "temp 101 F overnight", "Guillain-Barré: NIF and FVC, 20/30/40 rule",
-    "mock code drill on the 3rd of may", "graduated from nursing school 06/01/2019",
+    "mock code drill on the 3rd of may", "i was born on june 2 so i always work it",
+    "my son was born 4/9 and i went back too soon", "graduated from nursing school 06/01/2019",
     "the daisy awards were 4/2/2025!", "our new wing opened 9/1/2020", "CEUs done by 3/31",
     "sats ninety percent on 2L", "a hundred mg of iron over an hour", "ninety minutes door to needle",
 ]
