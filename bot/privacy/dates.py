@@ -158,13 +158,14 @@ def _nearest(words: list[str], at: int, phrases: Phrases, own_is_staff: bool = F
 
 def _own(before: list[str]) -> bool:
     """'my surgery', 'i was born', 'my daughter was born': the speaker's own life, unless a
-    patient stands there too ('my pt was admitted')."""
+    patient stands there too ('my pt was admitted'); 'we admitted her' is about a patient."""
     c = cues()
-    return any(w in _FIRST for w in before) and not any(
-        w in c["patient"] or w in c["third_person"] or w in ("pt's", "pts") for w in before)
+    mine = any(w in _MY for w in before) or before[-2:] in (["i", "was"], ["yo", "fui"])
+    return mine and not any(w in c["patient"] or w in c["third_person"] or w in ("pt's", "pts")
+                            for w in before)
 
 
-_FIRST = {"my", "mi", "our", "mis", "i", "yo", "we", "nuestro", "nuestra", "meu", "minha"}
+_MY = {"my", "mi", "mis", "meu", "minha"}
 
 
 def _born_over_89(text: str, year: int | None) -> bool:

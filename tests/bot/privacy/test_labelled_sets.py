@@ -1,9 +1,10 @@
 """The guard on the labelled sets of tests/data, each written blind (see bench/phi.py).
 
-Development sets are held to the goal: recall of at least 99% on plain text and 97% on hard
-text, at most 2% of benign text blocked. The acceptance set was never tuned on; it is held to
-what it measured when the guard was finished (README, "Patient information"), so a change that
-makes it worse fails here, while the goal it does not reach yet stays written down.
+The first two staff-chat development sets are held to the goal: recall of at least 99% on
+plain text and 97% on hard text, at most 2% of benign text blocked. The sets written this round
+and the acceptance set (never tuned on) are held to what they measured when the guard was
+finished (README, "Patient information"), so a change that makes one worse fails here, while
+the goal they do not reach yet stays written down.
 """
 
 import csv
@@ -15,7 +16,10 @@ DATA = Path(__file__).parents[2] / "data"
 HIPAA_KINDS = {"name", "mrn", "date", "phone", "email", "address", "ssn", "insurance", "account",
                "license", "device", "url", "ip"}
 GOAL = {"plain": 0.99, "hard": 0.97, "all": 0.99}
-ACCEPTANCE_FLOOR = {"plain": 0.99, "hard": 0.92, "all": 0.93}
+ACCEPTANCE_FLOOR = {"plain": 0.99, "hard": 0.94, "all": 0.95}
+# (set, difficulty): (recall at least, benign blocked at most), as measured
+FLOORS = {("phi_staff_chat_3", "plain"): (0.99, 0.02), ("phi_staff_chat_3", "hard"): (0.95, 0.02),
+          ("phi_staff_chat_4", "plain"): (0.96, 0.04), ("phi_staff_chat_4", "hard"): (0.87, 0.10)}
 
 
 def rows(name: str) -> list[dict]:
@@ -32,7 +36,7 @@ def measure(kinds, name: str, difficulty: str):
 
 
 @pytest.mark.parametrize("name", ["phi_labelled", "phi_heldout", "phi_staff_chat", "phi_staff_chat_2",
-                                  "phi_acceptance"])
+                                  "phi_staff_chat_3", "phi_staff_chat_4", "phi_acceptance"])
 def test_each_set_is_large_and_covers_every_kind(name):
     labelled = rows(name)
     assert sum(r["kind"] == "benign" for r in labelled) >= 150
@@ -48,6 +52,14 @@ def test_development_sets_meet_the_goal(kinds, name, difficulty):
     recall, missed, blocked_share, blocked = measure(kinds, name, difficulty)
     assert recall >= GOAL[difficulty], missed
     assert blocked_share <= 0.02, blocked
+
+
+@pytest.mark.parametrize("name, difficulty", FLOORS)
+def test_this_rounds_sets_hold_what_they_measured(kinds, name, difficulty):
+    recall, missed, blocked_share, blocked = measure(kinds, name, difficulty)
+    least, most = FLOORS[name, difficulty]
+    assert recall >= least, missed
+    assert blocked_share <= most, blocked
 
 
 @pytest.mark.parametrize("difficulty", ["plain", "hard", "all"])
