@@ -96,9 +96,9 @@ def build(settings: Settings, *, clock: Clock | None = None, database_url: str |
 def build_guard(settings: Settings) -> Guard:
     """The PHI guard, with the named-entity stage when PRECEPTOR_PHI_NER names a model."""
     if not settings.preceptor_phi_ner:
-        return Guard().warm()
+        return Guard()
     from bot.privacy.ner import EntityModel  # spaCy and Presidio load only when asked for
-    return Guard(EntityModel(settings.preceptor_phi_ner)).warm()
+    return Guard(EntityModel(settings.preceptor_phi_ner))
 
 
 def platform_messengers(settings: Settings, db: Database, conversations: ConversationStore,

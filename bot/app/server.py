@@ -33,7 +33,9 @@ HEALTH_TIMEOUT = 2.0  # seconds: a database that does not answer by then is unav
 
 
 def make_server(app: Application, *, tick: bool = True, socket_mode: bool = False) -> web.Application:
-    """The server; platform edges are mounted when their credentials are configured."""
+    """The server; platform edges are mounted when their credentials are configured. The PHI
+    guard's word lists are read now (about a second), not on someone's first text."""
+    app.guard.warm()
     server = web.Application(client_max_size=1024 * 1024, middlewares=[_request_id])
     server[APPLICATION] = app
     server[PROBLEMS] = {}
