@@ -19,6 +19,9 @@ _APPOSITION = {"she", "he", "she's", "he's", "shes", "hes", "llama", "se", "call
                "by", "paciente", "pt", "patient", "del", "de", "of"}
 _NAMING = {"is", "was", "es", "era", "literally", "actually", ":", "'s", "s"}
 _LITTLE = {"baby", "bebe", "infant", "little", "lil", "peque", "pequeno", "pequena"}
+_CALLED_ON = {"code", "rapid", "rrt", "response", "alert", "arrest", "stemi", "trauma"}
+_OF_THE_PATIENT = {"do", "da", "du", "de", "del", "la", "le", "el", "of", "the", "patient", "paciente",
+                   "pt", "pt's", "patient's", "patiente", "pasyente"}
 _NAMED = {"named", "called", "llamado", "llamada", "chamado", "chamada"}
 _NOT_A_PERSON = {"case", "family", "household", "clan"}   # "the takotsubo case" may be an eponym
 _NOT_PEOPLE = {"mannequin", "manikin", "dummy", "sim", "dog", "cat", "pet", "robot", "car", "unit", "team"}
@@ -54,6 +57,8 @@ def patient_slot(tokens: list[Token], mention: Mention, before: list[str], after
     first, second = (before + ["", ""])[:2]
     if first in c["patient"] or (second in c["patient"] and first in LINKS):
         return True
+    if first in ("on", "for") and second in _CALLED_ON:
+        return True   # "the code on tomás hernández", "rapid on okafor"
     named_at = next((i for i, w in enumerate(before[:4]) if w in ("name", "nombre")), None)
     if named_at is not None and all(w in _NAMING for w in before[:named_at]):
         # "pt name is literally frank hope"; not one's own, nor a mannequin's or a pet's
@@ -123,16 +128,19 @@ def near_a_bed(tokens: list[Token], mention: Mention) -> bool:
 
 
 def named_relative(tokens: list[Token]) -> bool:
-    """A relative's name in brackets or after "named", whatever the word ("pt's mom (hope)",
-    "her husband will (yes, his name is will)", "the baby's dad is named hamid")."""
+    """A relative's name in brackets, between commas or after "named", whatever the word
+    ("pt's mom (hope)", "the grandson, will, translated", "the baby's dad is named hamid")."""
     c = cues()
-    words = [t for t in tokens if t.sort != MARK or t.text in "()"]
+    words = [t for t in tokens if t.sort != MARK or t.text in "(),"]
     for i, token in enumerate(words[:-2]):
         if token.base not in c["relatives"] or (i and words[i - 1].base in c["first_person"]):
             continue   # "my husband (Dev)" is the speaker's
-        rest = words[i + 1:i + 5]
-        if rest[0].text == "(" and _a_name(rest[1]) and rest[2].text == ")":
-            return True
+        after = i + 1
+        while after < len(words) and after - i <= 3 and words[after].base in _OF_THE_PATIENT:
+            after += 1   # "o filho do paciente, rodrigo", "le fils du patient, olivier"
+        rest = words[after:after + 4]
+        if len(rest) > 2 and rest[0].text in "(," and _a_name(rest[1]) and rest[2].text in "),":
+            return True   # "pt's mom (hope)", "the grandson, will, translated"
         at = next((j for j, t in enumerate(rest[:3]) if t.base in _NAMED), None)
         if at is not None and at + 1 < len(rest) and _a_name(rest[at + 1]):
             return True

@@ -29,6 +29,7 @@ REFUSED = {
     "la fecha en su carnet: 12.viii.1950": "a date tied to a patient",
     "adm twenty-first of june for pna, still here": "a date tied to a patient",
     "her wrist fx was 2/11, still in a cast": "a date tied to a patient",
+    "il a été opéré le 12 avril, toujours en réa": "a date tied to a patient",
     "my pt was born 6/14/1931, sharp as anything": "a date of birth",
     "the nonagenarian in 9 wants her own pillow": "an age over 89",
     "celebrated his 101st bday on the unit": "an age over 89",

@@ -16,6 +16,7 @@ PATIENTS = [
     "ang pasyente si ernesto villanueva ay may lagnat", "the szymanski lady with the PE",
     "marie-claire dubois, the older lady in 14, wants a priest", "the nowakowski case still bugs me",
     "ok so r. wojciechowski's cultures grew MRSA", "fyi m. santos's wound cx grew pseudomonas",
+    "we ran the code on ignacio bermúdez last night", "debrief about the code on Mendoza at 1400",
 ]
 RELATIVES = [
     "his wife Rosalind called back", "pt's son (Dmitri) was upset", "the daughter, Ines Paredes, is HCP",
@@ -24,7 +25,8 @@ RELATIVES = [
     "her nephew, mr. adeyemi-cole, is the HCP", "pt's dad (faith) signed the consent",
     "the baby's father is named tariq", "su nieta, la joven valentina, le traduce",
     "pt's ex-wife bernadette keeps calling the unit", "his sister (joy) flew in last night",
-    "her son, called will, wants updates",
+    "her son, called will, wants updates", "the granddaughter, joy, interpreted for her",
+    "a filha da paciente, renata, chega às 15h", "la fille de la patiente, amandine, signe",
 ]
 INITIALS = ["mrs k, 84yo, from last week still haunts me",
             "K.T. 81F w new afib", "JB 5/17 clinic f/u", "RS 67M s/p CABG", "mj 45 yo f with lupus",
