@@ -19,7 +19,7 @@ GOAL = {"plain": 0.99, "hard": 0.97, "all": 0.99}
 ACCEPTANCE_FLOOR = {"plain": 0.99, "hard": 0.94, "all": 0.95}
 # (set, difficulty): (recall at least, benign blocked at most), as measured
 FLOORS = {("phi_staff_chat_3", "plain"): (0.99, 0.02), ("phi_staff_chat_3", "hard"): (0.95, 0.02),
-          ("phi_staff_chat_4", "plain"): (0.96, 0.04), ("phi_staff_chat_4", "hard"): (0.87, 0.10)}
+          ("phi_staff_chat_4", "plain"): (0.96, 0.04), ("phi_staff_chat_4", "hard"): (0.92, 0.10)}
 
 
 def rows(name: str) -> list[dict]:
