@@ -135,11 +135,8 @@ def _after_birth_cue(before: str) -> bool:
     """'DOB 4/12', 'pt's bday is march 3rd'; not the speaker's own or their child's ('my bday
     is 7/4', 'i was born on feb 29', 'my daughter was born on march 3')."""
     cues_found = list(_BIRTH.finditer(before))
-    return bool(cues_found) and not _OWN_BIRTH.search(before[:cues_found[-1].start()])
-
-
-_OWN_BIRTH = re.compile(r"\b(?:my|mi|our)\s+(?:(?:son|daughter|baby|kid|child|hij[oa]|bebé|bebe)\s+"
-                        r"(?:was|is|were)?\s*)?$|\b(?:i|yo)\s+(?:was\s+)?$", re.IGNORECASE)
+    return bool(cues_found) and not _own(
+        [fold(w) for w in _WORD.findall(before[:cues_found[-1].start()])][-3:])
 
 
 def _nearest(words: list[str], at: int, phrases: Phrases, own_is_staff: bool = False) -> int | None:
@@ -165,7 +162,7 @@ def _own(before: list[str]) -> bool:
                             for w in before)
 
 
-_MY = {"my", "mi", "mis", "meu", "minha"}
+_MY = {"my", "mi", "mis", "our", "meu", "minha"}
 
 
 def _born_over_89(text: str, year: int | None) -> bool:

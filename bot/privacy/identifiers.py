@@ -104,9 +104,9 @@ _CHECKS: list[tuple[str, re.Pattern[str]]] = [
     ("a phone number", re.compile(r"\b0\d{1,4}(?:[\s.-]\d{2,4}){2,4}\b")),   # 06 12 34 56 78, 0917 123 4567
     ("a phone number", re.compile(r"(?<![\w-])\+\d{1,3}(?:[\s.-]?\d{2,4}){3,5}(?![\w-])")),
 ]
-# Numbers a unit, an office or a device of the hospital may own ("the pharmacy line x4-2210").
+# What a unit, an office or a device of the hospital may own ("the pharmacy line x4-2210").
 _STAFF_KINDS = {"a phone number", "an identifying number", "an IP address", "an email address",
-                "a social media handle", "a licence or plate number"}
+                "a social media handle"}
 _WORDED_KINDS = {"an email address", "a social media handle", "an IP address"}   # some need no digit
 # A toll-free number is an organisation's: "poison control 1-800-222-1222" (unless the text is
 # about a patient: "call the caregiver at 1-800-555-0199 ext. 4412").
@@ -169,7 +169,7 @@ def _numbered(text: str) -> Iterator[str]:
 
 
 def _theirs(text: str, kind: str, match: re.Match) -> bool:
-    """Whether a match is a unit's, an office's or the speaker's own (`contacts`)."""
+    """Whether a match is a unit's or an office's (`contacts`), or a toll-free number."""
     return kind in _STAFF_KINDS and (staff_contact(text, match.start()) or (
         _TOLL_FREE.match(match.group()) is not None and not patient_context(text)))
 

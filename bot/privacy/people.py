@@ -56,7 +56,7 @@ def judge(tokens: list[Token], mention: Mention) -> str | None:
     if rare and titled and tokens[mention.last].possessive:
         return "a patient's name"   # "mr whitehorse's sacral ulcer"
     if rare and before[:1] == ["the"] and slots.household_after(after, people_only=True):
-        return "a patient's name"   # "the ivanenko lady", "the ramos-villanueva case"
+        return "a patient's name"   # "the ivanenko lady", "the szymanski kid"
     # Next to a bed, a name or a word that reads as one ("reyes in 12"), not a plain word ("bili of 18").
     bedded = mention.weak or tokens[mention.first].popular_name or (rare and titled)
     if bedded and slots.near_a_bed(tokens, mention) or (
@@ -68,6 +68,6 @@ def judge(tokens: list[Token], mention: Mention) -> str | None:
         return None
     if titled:
         return "a patient's name"
-    initialled = mention.first > 1 and tokens[mention.first - 1].text == "." and len(before[:1][0]) == 1 \
-        if before else False   # "j. castellanos's cultures": an initial and a surname are a full name
+    # "j. castellanos's cultures": an initial and a surname are a full name
+    initialled = bool(before) and len(before[0]) == 1 and tokens[mention.first - 1].text == "."
     return "a name that could be a patient's" if mention.strong or (initialled and named) else None
