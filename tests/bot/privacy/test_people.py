@@ -16,6 +16,7 @@ PATIENTS = [
     "ang pasyente si ernesto villanueva ay may lagnat", "the szymanski lady with the PE",
     "marie-claire dubois, the older lady in 14, wants a priest", "the nowakowski case still bugs me",
     "ok so r. wojciechowski's cultures grew MRSA", "fyi m. santos's wound cx grew pseudomonas",
+    "update: r. castellanos tolerated the extubation",
     "we ran the code on ignacio bermúdez last night", "debrief about the code on Mendoza at 1400",
 ]
 RELATIVES = [
