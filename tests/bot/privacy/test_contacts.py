@@ -17,6 +17,7 @@ STAFF = [
     "the lot 7H33K of practice IV kits expired", "QC batch 20045518 failed this morning",
     "nice guideline at emcrit.org/ibcc is worth a read",
     "questions? email the sim coordinator at simlab@ourhospital.org",
+    "1-877-555-0190 is the transfer center, they take outside calls",
 ]
 PATIENT = {
     "pt's daughter picks up at 412-555-0177": "a phone number",
