@@ -48,15 +48,17 @@ _DAY_MONTH = re.compile(
     rf"|\bika-?\d{{1,2}}\s+ng\s+(?:{_MONTHS})\b"
     rf"|\b(?:{_WEEKDAY})\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\b"
     rf"|\b(?:el|del)\s+\d{{1,2}}\b(?!\s*(?:%|años|pacientes))"
+    rf"|\bngày\s+\d{{1,2}}\s+tháng\s+\d{{1,2}}\b"
     rf"|\b(?:{_HOLIDAYS})\b)", re.IGNORECASE)
 _BIRTH = re.compile(
     r"\b(?:dob|d\.o\.b\.?|date of birth|birth\s?date|birthdate|b-?day'?s?|birthday|cumpleaños|cumple"
     r"|fecha de nacimiento|f\.?\s?nac\.?|nacimiento|naci[oó]|nacid[oa]|born(?:\s+on)?|nasceu|nascid[oa]"
-    r"|data de nascimento|n[ée]e?\s+le|date de naissance|dod|date of death|time of death|tod)\b",
+    r"|data de nascimento|n[ée]e?\s+le|date de naissance|dod|date of death|time of death|tod"
+    r"|ngày sinh|sinh ngày|sinh năm)\b",
     re.IGNORECASE)
 _AGE = "(?:9\\d|1[01]\\d)"
 _AGES = re.compile(
-    rf"{_STARTS}(?:\b{_AGE}\s*-?\s*(?:yo|y/o|y\.o\.?|yrs?|years?(?:[\s-]+old)?|year-old|yr-old|años|anos|ans"
+    rf"{_STARTS}(?:\b{_AGE}\s*-?\s*(?:yo|y/o|y\.o\.?|yrs?|years?(?:[\s-]+old)?|year-old|yr-old|años|anos|ans|tuổi"
     rf"|taong gulang|yo[mf]|y/o[mf])(?![\w/])"
     rf"|(?<![\d.])(?<!temp )(?<!\bt )(?<!tmax )(?<!fever )(?<!febrile )\b{_AGE}\s?(?:yo\s?)?[mf]\b(?!\s*°)"
     rf"|\(\s*[mf]\s*,\s*{_AGE}\s*\)"
@@ -81,7 +83,9 @@ _UNIT_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine"
 _SPELLED_ELDER = re.compile(
     rf"\b(?:ninety[\s-]+{_UNIT_WORDS}|noventa\s+y\s+{_UNIT_WORDS}"
     rf"|(?:a|one)\s+hundred(?:\s+and)?\s+{_UNIT_WORDS}"
-    rf"|ciento\s+{_UNIT_WORDS}|quatre-vingt-(?:onze|douze|treize|quatorze|quinze|seize|dix))\b"
+    rf"|ciento\s+{_UNIT_WORDS}|quatre-vingt-(?:onze|douze|treize|quatorze|quinze|seize|dix)"
+    rf"|noventa\s+e\s+(?:um|uma|dois|duas|tr[eê]s|quatro|cinco|seis|sete|oito|nove)"
+    rf"|siyamnapu(?:'t|\s+at)\s+(?:isa|isang|dalawa|tatlo|apat|lima|anim|pito|walo|siyam))\b"
     r"(?![\s-]*(?:\w+[\s-]+)?(?:percent|per\s+cent|%|por\s+ciento|minutes?|mins?|seconds?|secs?|mg|mcg"
     r"|ml|units?|bpm|beats|breaths|days?|hours?|pounds?|lbs?|kg|times|over|thousand|mil|million))",
     re.IGNORECASE)

@@ -75,6 +75,12 @@ def words() -> Lexicon:
 
 
 @cache
+def vietnamese() -> Lexicon:
+    """Vietnamese syllables, every one of which may also be part of a name ("hùng", "mai")."""
+    return _lexicon("words-vi")
+
+
+@cache
 def languages() -> Lexicon:
     """Language names: never someone's name ('the interpreter for dari')."""
     return _lexicon("languages")

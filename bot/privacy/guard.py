@@ -20,9 +20,10 @@ from bot.privacy.ner import EntityModel
 from bot.privacy.normalise import normalise
 from bot.privacy.words import tokens
 
-# Touches every stage's lists: names, places, cue words, dates, phone metadata, web suffixes.
+# Touches every stage's lists: names, places, cue words, dates, phone metadata, web suffixes,
+# Vietnamese syllables.
 WARM_UP = ("pt Okafor in bed 4, adm 3/1, 93yoF, lives in Roxbury; her son Dmitri (+44 20 7946 0958,"
-           " ana dot ruiz at gmail dot com) read acep.org/clinical-policies")
+           " ana dot ruiz at gmail dot com) read acep.org/clinical-policies; bệnh nhân ở quận 8")
 
 
 @dataclass(frozen=True)

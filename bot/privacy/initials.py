@@ -12,8 +12,8 @@ _CREDENTIALS = {"a.m.", "p.m.", "e.g.", "i.e.", "u.s.", "u.k.", "m.d.", "d.o.", 
                 "l.a.", "n.y.", "s.f.", "a.k.a.", "p.s.", "r.t.", "o.t.", "p.t.", "u.s.a.", "e.r.", "o.r.",
                 "y.o.", "c.o.", "s.o.b.", "b.i.d.", "t.i.d.", "q.d.", "p.o.", "i.v.", "i.m."}
 _AGE = re.compile(
-    r"(?<![\w.'])(?P<ini>[A-Za-z]{2,3})(?![\w.'])[,:]?\s*\(?\s*"
-    r"\d{1,3}\s*(?:(?:yo|y/o|y\.o\.?)\s*[mf]?|[mf]|wk|wks|mo|mos|m|d)\b", re.IGNORECASE)
+    r"(?<![\w.'])(?P<ini>[A-Za-z]{2,3})(?![\w.'])[,:]?\s*\(?\s*(?:(?:nữ|nam)\s+)?"
+    r"\d{1,3}\s*(?:(?:yo|y/o|y\.o\.?)\s*[mf]?|[mf]|wk|wks|mo|mos|m|d|tuổi)\b", re.IGNORECASE)
 _DATE = re.compile(r"(?<![\w.'])(?P<ini>[A-Z]{2,3})(?![\w.'])\s+\d{1,2}/\d{1,2}(?![\d/])")
 _LABEL = re.compile(
     r"\b(?:mr|mrs|ms|mx|sr|sra|srta|mme|mlle)\.?\s+[b-hj-wyz]\b(?![.'\w])"   # "mr h, 71yo" (mr x is no one)

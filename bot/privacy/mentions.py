@@ -4,9 +4,11 @@ no list knows, with what stands around them.
 A run is `strong` when it is a name on its own (a word only the name lists know, or two
 capitalised names: "Rose Park"), and `weak` when it is a name only where a slot says so: a
 capitalised word, or a word that is a popular name ("mrs rose", "reyes in 12", "pt greta").
-In lower case, words that are also names ("portal", "so sweet") are only words.
+In lower case, words that are also names ("portal", "so sweet") are only words; so are, in a
+Vietnamese sentence, its syllables ("em muốn học cách đọc"), for its names are made of them.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,6 +20,9 @@ PARTICLES = {"van", "der", "de", "la", "del", "da", "dos", "das", "do", "di", "d
              "ibn", "al", "el", "thi", "von", "mac", "ben", "bint", "y"}
 _BOUNDARY = {".", "!", "?", ";", "\n"}
 _ABBREVIATIONS = {"st", "sr", "jr", "vs", "no", "esp", "etc", "approx", "ul", "av"}
+_VIETNAMESE = re.compile("[ăđơư\u1ea0-\u1ef9]", re.IGNORECASE)   # letters no other language uses
+# Vietnamese titles are titles only with their accents: "có", "ba", "chu" are ordinary words.
+_ACCENTED_TITLES = {"ba": "bà", "ong": "ông", "co": "cô", "chu": "chú", "cu": "cụ"}
 
 
 @dataclass(frozen=True)
@@ -31,25 +36,43 @@ class Mention:
 
 
 def mentions(tokens: list[Token]) -> Iterator[Mention]:
+    vietnamese = any(_VIETNAMESE.search(t.text) for t in tokens)
     i = 0
     while i < len(tokens):
         if not _candidate(tokens, i):
             i += 1
             continue
+        skip = cues()["patient"].starting_at([t.base for t in tokens[i:i + 3]], 0)
+        if skip:   # "bệnh nhân", "our guy": the cue, not a name
+            i += skip
+            continue
         last = i
-        titled = i > 0 and tokens[i - 1].base in cues()["titles"] or (
-            i > 1 and tokens[i - 1].text == "." and tokens[i - 2].base in cues()["titles"])
+        titled = titled_at(tokens, i)
+        syllable = _syllable(tokens[i], vietnamese)
         while last + 1 < len(tokens) and last - i < 4 and not tokens[last].possessive:
             nxt = last + 1
-            if _candidate(tokens, nxt) and (_continues(tokens[i], tokens[nxt]) or titled):
+            if _candidate(tokens, nxt) and (_continues(tokens[i], tokens[nxt]) or titled) \
+                    and _syllable(tokens[nxt], vietnamese) == syllable:   # not "cách đặt | sonde"
                 last = nxt
             elif (tokens[nxt].base in PARTICLES and nxt + 1 < len(tokens) and tokens[i].capitalised
                   and _candidate(tokens, nxt + 1) and tokens[nxt + 1].capitalised):
                 last = nxt + 1
             else:
                 break
-        yield _mention(tokens, i, last)
+        yield _mention(tokens, i, last, vietnamese)
         i = last + 1
+
+
+def titled_at(tokens: list[Token], i: int) -> bool:
+    """Whether a title stands right before tokens[i] ("mrs adeyemi", "Sr. Quintana", "bà mai")."""
+    before = tokens[i - 2] if i > 1 and tokens[i - 1].text == "." else tokens[i - 1] if i else None
+    return before is not None and before.base in cues()["titles"] and \
+        _ACCENTED_TITLES.get(before.base, before.text.lower()) == before.text.lower()
+
+
+def _syllable(token: Token, vietnamese: bool) -> bool:
+    """A lower-case Vietnamese syllable in a Vietnamese text: a word, or part of a name."""
+    return vietnamese and not token.capitalised and token.base in gazetteer.vietnamese()
 
 
 def _candidate(tokens: list[Token], i: int) -> bool:
@@ -76,9 +99,11 @@ def _surname_after(first: Token, token: Token) -> bool:
         and len(token.base) > 3 and token.base.replace("-", "").isalpha()
 
 
-def _mention(tokens: list[Token], first: int, last: int) -> Mention:
+def _mention(tokens: list[Token], first: int, last: int, vietnamese: bool) -> Mention:
     run = [t for t in tokens[first:last + 1] if t.base not in PARTICLES]
     capitalised = all(t.capitalised for t in run)
+    if all(_syllable(t, vietnamese) for t in run):
+        return Mention(first, last, strong=False, weak=True)   # a name only where a slot says so
     names = [t for t in run if t.sort == NAME and len(t.base) > 2]
     # A lone double-barrelled name is an eponym as often as a person ("Mallory-Weiss").
     strong = bool(names) and (capitalised or len(names) > 1 or names[0].rare) and not (

@@ -9,9 +9,8 @@ a relative (`slots`) it is a patient's or a relative's whatever else is said.
 from collections.abc import Iterator
 
 from bot.privacy import colleagues, slots, things
-from bot.privacy.cues import cues
 from bot.privacy.initials import initials
-from bot.privacy.mentions import Mention, mentions, words_after, words_before
+from bot.privacy.mentions import Mention, mentions, titled_at, words_after, words_before
 from bot.privacy.words import MARK, NAME, UNKNOWN, WORDNAME, Token
 
 
@@ -44,7 +43,6 @@ def judge_spans(tokens: list[Token], spans: list[tuple[int, int]]) -> Iterator[s
 
 def judge(tokens: list[Token], mention: Mention) -> str | None:
     """The kind of name a mention is, or None when it is a colleague, a thing or too weak."""
-    c = cues()
     before = words_before(tokens, mention.first, 6)
     after = words_after(tokens, mention.last, 6)
     named = mention.weak or tokens[mention.first].sort in (NAME, WORDNAME)
@@ -52,7 +50,7 @@ def judge(tokens: list[Token], mention: Mention) -> str | None:
     relative = slots.relative(before, after, directly=not named) if named or rare else None
     if relative is not None:
         return None if colleagues.own(before[relative:]) else "a relative's name"
-    titled = before[:1] and before[0] in c["titles"] and not colleagues.own(before[1:])
+    titled = titled_at(tokens, mention.first) and not colleagues.own(before[1:])
     if rare and titled and tokens[mention.last].possessive:
         return "a patient's name"   # "mr whitehorse's sacral ulcer"
     if rare and before[:1] == ["the"] and slots.household_after(after, people_only=True):

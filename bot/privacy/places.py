@@ -31,6 +31,8 @@ _ADDRESSES = [
                r"|rue|chemin|all[ée]e|impasse|boulevard|bd)\s+(?:[\w'.-]+\s+){0,4}?\d{1,5}\b", re.IGNORECASE),
     re.compile(r"\b\d{1,5},?\s+(?:rue|avenue|boulevard|chemin|calle|rua|av\.?)\s+\w", re.IGNORECASE),
     re.compile(r"\bul\.?\s+[\w'-]+\s+\d{1,4}\b", re.IGNORECASE),           # Polish: ul. Kwiatowa 7
+    re.compile(r"\b(?:địa chỉ|dirección|direccion|domicilio|endereço|endereco|adresse)\b\W{0,3}"
+               r"(?:[^\W\d_]+\W{1,3}){0,3}?\d{1,5}\s+[^\W\d_]{2,}", re.IGNORECASE),   # địa chỉ: 45 lê lợi
     re.compile(r"\b(?:apt|apartment|apto|depto|dpto|casa|unit)\.?\s*#?\s*\d+[a-z]?\b"
                r"|\bP\.?\s?O\.?\s+Box\s+\d+|\bapartado\s+\d+", re.IGNORECASE),
     re.compile(r"\b(?:zip|zipcode|zip\s+code|postal(?:\s+code)?|post\s?code|c\.?p\.?|c[oó]digo\s+postal"
@@ -48,7 +50,8 @@ _RESIDENCE = re.compile(
     r"|home\s+town|home\s+is|residence|address(?:\s+city)?|city|town|commutes?(?:\s+in)?"
     r"|came(?:\s+(?:up|over|down|in|here))?|comes(?:\s+in)?"
     r"|drove\b[^.,;]{0,25}?|(?:is|'s|are|es|son|é|est|sont)\s+(?:originally\s+)?(?:from|de)"
-    r"|originally\s+from|family\s+(?:is|lives)\s+in|grew\s+up\s+in|raised\s+in|from)(?=[\s:,-])",
+    r"|originally\s+from|family\s+(?:is|lives)\s+in|grew\s+up\s+in|raised\s+in|from"
+    r"|(?:(?<=\bbn\s)|(?<=nhân\s))ở(?=\s+(?:quận|phường)\s+\d))(?=[\s:,-])",
     re.IGNORECASE)
 _LINKS = {"in", "on", "off", "at", "near", "by", "outside", "of", "around", "over", "out", "up",
           "down", "en", "em", "a", "sa", "the", "la", "el", "del", "de", "do", "da", "no", "na",
@@ -100,7 +103,14 @@ def _lives_there(text: str, cue: re.Match) -> bool:
     return _said_of_a_patient(text[:cue.start()], cue.group().lower(), text)
 
 
+# A numbered district of a city: "sống ở quận 8", "lives in district 7", "vit dans le 18e".
+_DISTRICT = re.compile(r"\s*(?:(?:ở|o|in|en|em|dans)\s+)?(?:(?:quận|phường|district|distrito)\s+\d{1,2}\b"
+                       r"|le\s+\d{1,2}e\b)", re.IGNORECASE)
+
+
 def _patient_place(text: str, cue: re.Match) -> bool:
+    if _DISTRICT.match(text, cue.end()):
+        return True
     words = re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", text[cue.end():cue.end() + 80])[:8]
     return _place_at(words, loose=cue.group().split()[-1].lower() not in _NOUN_CUES) is not None
 

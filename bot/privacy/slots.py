@@ -7,11 +7,11 @@ import re
 from bot.privacy import gazetteer
 from bot.privacy.colleagues import UNITS, own
 from bot.privacy.cues import cues
-from bot.privacy.mentions import Mention
+from bot.privacy.mentions import PARTICLES, Mention
 from bot.privacy.words import MARK, NAME, NUMBER, UNKNOWN, Token
 
 LINKS = {"is", "was", "named", "called", "es", "se", "llama", "si", "ni", "niya", "dela", "dele",
-         "the", "a", "w", "our", "su", "sus"}
+         "the", "a", "w", "our", "su", "sus", "ten"}   # "ten": Vietnamese "tên", named
 _AT_A_BED = {"in", "en", "sa", "do", "no", "na", "el", "la", "the", "burn", "of"}
 # A room: up to three digits and a letter ("12", "14b"), or four that are no year and no time.
 _ROOM = re.compile(r"(?:\d{1,3}[a-d]?|(?!19|20|[01]\d[0-5]\d|2[0-3][0-5]\d)\d{4})$", re.IGNORECASE)
@@ -21,8 +21,8 @@ _NAMING = {"is", "was", "es", "era", "literally", "actually", ":", "'s", "s"}
 _LITTLE = {"baby", "bebe", "infant", "little", "lil", "peque", "pequeno", "pequena"}
 _CALLED_ON = {"code", "rapid", "rrt", "response", "alert", "arrest", "stemi", "trauma"}
 _OF_THE_PATIENT = {"do", "da", "du", "de", "del", "la", "le", "el", "of", "the", "patient", "paciente",
-                   "pt", "pt's", "patient's", "patiente", "pasyente"}
-_NAMED = {"named", "called", "llamado", "llamada", "chamado", "chamada"}
+                   "pt", "pt's", "patient's", "patiente", "pasyente", "cua", "benh", "nhan", "bn"}
+_NAMED = {"named", "called", "llamado", "llamada", "chamado", "chamada", "ten"}
 _NOT_A_PERSON = {"case", "family", "household", "clan"}   # "the takotsubo case" may be an eponym
 _NOT_PEOPLE = {"mannequin", "manikin", "dummy", "sim", "dog", "cat", "pet", "robot", "car", "unit", "team"}
 _PATIENT_AFTER = (["the", "pt"], ["our", "pt"], ["el", "paciente"], ["la", "paciente"], ["the", "patient"])
@@ -54,9 +54,14 @@ def relative(before: list[str], after: list[str], directly: bool = False) -> int
 
 def patient_slot(tokens: list[Token], mention: Mention, before: list[str], after: list[str]) -> bool:
     c = cues()
-    first, second = (before + ["", ""])[:2]
-    if first in c["patient"] or (second in c["patient"] and first in LINKS):
-        return True
+    named = before
+    while named[:1] and named[0] in PARTICLES:
+        named = named[1:]   # "bệnh nhân lê văn tám", "the pt van der berg"
+    first, second = (named + ["", ""])[:2]
+    nearest = list(reversed(named[:3]))
+    if first in c["patient"] or (second in c["patient"] and first in LINKS) or (
+            nearest and c["patient"].ending_at(nearest, len(nearest) - 1)):
+        return True   # "pt greta", "the pt is okafor", "bệnh nhân trần thị bích"
     if first in ("on", "for") and second in _CALLED_ON:
         return True   # "the code on tomás hernández", "rapid on okafor"
     named_at = next((i for i, w in enumerate(before[:4]) if w in ("name", "nombre")), None)
@@ -132,16 +137,20 @@ def named_relative(tokens: list[Token]) -> bool:
     ("pt's mom (hope)", "the grandson, will, translated", "the baby's dad is named hamid")."""
     c = cues()
     words = [t for t in tokens if t.sort != MARK or t.text in "(),"]
-    for i, token in enumerate(words[:-2]):
-        if token.base not in c["relatives"] or (i and words[i - 1].base in c["first_person"]):
+    bases = [t.base for t in words]
+    for i in range(len(words) - 2):
+        n = c["relatives"].starting_at(bases, i)
+        if not n or (i and bases[i - 1] in c["first_person"]):
             continue   # "my husband (Dev)" is the speaker's
-        after = i + 1
+        after = i + n
         while after < len(words) and after - i <= 3 and words[after].base in _OF_THE_PATIENT:
             after += 1   # "o filho do paciente, rodrigo", "le fils du patient, olivier"
         rest = words[after:after + 4]
         if len(rest) > 2 and rest[0].text in "(," and _a_name(rest[1]) and rest[2].text in "),":
             return True   # "pt's mom (hope)", "the grandson, will, translated"
         at = next((j for j, t in enumerate(rest[:3]) if t.base in _NAMED), None)
+        if at is not None and at + 1 < len(rest) and rest[at + 1].base in ("is", "es", "la"):
+            at += 1   # "named is", "tên là thảo"
         if at is not None and at + 1 < len(rest) and _a_name(rest[at + 1]):
             return True
     return False

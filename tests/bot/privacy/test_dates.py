@@ -38,6 +38,11 @@ REFUSED = {
     "ninety-eight and still does the crossword": "an age over 89",
     "a hundred and one, sharp as a tack": "an age over 89",
     "96 y/o M w/ uti": "an age over 89",
+    "bà cụ 94 tuổi không chịu ăn": "an age over 89",
+    "siyamnapu't dalawa na si lolo, malakas pa": "an age over 89",
+    "ela tem noventa e três anos e ainda caminha": "an age over 89",
+    "bệnh nhân nhập viện ngày 3 tháng 4 vì viêm phổi": "a date tied to a patient",
+    "ngày sinh 12/06/1950 theo hồ sơ": "a date of birth",
 }
 
 ALLOWED = [
@@ -52,6 +57,7 @@ ALLOWED = [
     "my son was born 4/9 and i went back too soon", "graduated from nursing school 06/01/2019",
     "the daisy awards were 4/2/2025!", "our new wing opened 9/1/2020", "CEUs done by 3/31",
     "sats ninety percent on 2L", "a hundred mg of iron over an hour", "ninety minutes door to needle",
+    "em thi chứng chỉ hành nghề ngày 3 tháng 4", "sinh viên năm 3 được học đặt ống thông ngày 5/4",
 ]
 
 

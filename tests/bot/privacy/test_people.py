@@ -31,7 +31,7 @@ RELATIVES = [
 ]
 INITIALS = ["mrs k, 84yo, from last week still haunts me",
             "K.T. 81F w new afib", "JB 5/17 clinic f/u", "RS 67M s/p CABG", "mj 45 yo f with lupus",
-            "thanks team for the resus on JRT (22M)", "Patient initials CK, 29M"]
+            "thanks team for the resus on JRT (22M)", "Patient initials CK, 29M", "bn HT nữ 72 tuổi, sốt"]
 COLLEAGUES = [
     "Nurse manager Ms. Whitcombe approved my CCRN time", "Mr. Adebayo from pharmacy showed me",
     "dr okafor taught me the LP", "thanks @priya for the ekg tutoring", "shoutout to jen in 5W",
@@ -88,6 +88,31 @@ def test_colleagues_and_ones_own_family_pass(kinds, text):
 
 @pytest.mark.parametrize("text", THINGS)
 def test_eponyms_sites_and_words_that_are_names_pass(kinds, text):
+    assert kinds(text) == []
+
+
+VIETNAMESE_PATIENTS = {
+    "bệnh nhân lê văn tám bị suy tim, em muốn học về lợi tiểu": "a patient's name",
+    "bà hoa phòng 3 không chịu uống thuốc": "a patient's name",
+    "bn tên nguyễn thị lan bị té hôm qua": "a patient's name",
+    "con gái của bệnh nhân tên là hằng, muốn gặp bác sĩ": "a relative's name",
+}
+VIETNAMESE_STAFF = [
+    "em muốn học cách đọc phim x quang ngực", "cảm ơn chị lan đã chỉ em cách đặt sonde dạ dày",
+    "có ai biết tài liệu về cai máy thở không", "ca trực hôm qua em học được rất nhiều",
+]
+
+
+@pytest.mark.parametrize("text, kind", VIETNAMESE_PATIENTS.items())
+def test_in_vietnamese_a_name_is_one_where_a_patient_word_a_title_a_bed_or_a_relative_says_so(
+        kinds, text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", VIETNAMESE_STAFF)
+def test_in_vietnamese_syllables_that_names_are_made_of_are_words(kinds, text):
+    """Every Vietnamese name is made of ordinary syllables ("lan", "tám"), and "có" (has) is no
+    "cô" (a title): a sentence is words unless a cue says a name is there."""
     assert kinds(text) == []
 
 

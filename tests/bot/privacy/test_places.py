@@ -12,6 +12,8 @@ REFUSED = [
     "corner of 5th and Main above the laundromat", "her family is from fishtown, no car",
     "home is in kalihi, needs transport", "she's at 1412 W. Addison, 3rd fl",
     "postcode area is bristol BS5, needs a district nurse", "sleeps under the i-93 north overpass, homeless",
+    "bệnh nhân sống ở quận 4, không có xe", "bn ở quận 8 lên khám", "she lives in district 7 with her son",
+    "địa chỉ: 12 nguyễn huệ, gửi thuốc về", "dirección: 221 los álamos, depto 3",
 ]
 
 ALLOWED = [
@@ -22,7 +24,7 @@ ALLOWED = [
     "Kendall clinic staff huddle is at 8", "attending from the Park Slope clinic came to teach us",
     "/learn FAST exams on nights with Dr. Ito", "worked at St. Mary's before coming here",
     "what is IP address whitelisting for the telehealth carts", "WBC 18 w left shift, why?",
-    "my mom is visiting from manila, off thurs-sun",
+    "my mom is visiting from manila, off thurs-sun", "em làm ở quận 8 ba năm rồi", "i live in district 7",
 ]
 
 
