@@ -46,6 +46,8 @@ def _alongside(before: list[str], after: list[str]) -> bool:
     and olu': the partner of a colleague is one."""
     if before[:2] in (["and", "me"], ["and", "i"]) or after[:2] in (["and", "i"], ["and", "me"]):
         return True
+    if after[:1] in (["and"], ["&"], ["y"]) and (_placed(after[2:]) or _at_work(after[2:])):
+        return True   # "chidi and ngozi from rt", "tuan and grace ran the debrief"
     return before[:1] in (["and"], ["&"], ["y"]) and _introduced(before[2:])
 
 
@@ -63,8 +65,11 @@ def _introduced(before: list[str]) -> bool:
                 before[depth - 1] in c["relatives"]:
             return True   # "my husband Dev"
         word = before[depth]
-        if depth == 0 and (len(word) == 1 or word in gazetteer.likely_names()[0]):
-            continue   # this surname's first name or initial: "educator Karen Hollis", "thanks j. ramirez"
+        # This surname's first name or initial, or a colleague listed before: "educator Karen
+        # Hollis", "thanks j. ramirez", "shout out to rahul, ayesha and jin".
+        named = word in gazetteer.likely_names()[0] or word in gazetteer.names()[0]
+        if depth == 0 and (len(word) == 1 or named):
+            continue
         if word not in _BETWEEN and word not in titles:
             return False
     return False

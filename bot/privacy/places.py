@@ -19,7 +19,9 @@ from bot.privacy.gazetteer import fold
 _SUFFIX = (r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|terrace"
            r"|parkway|pkwy|highway|hwy|way|circle|cir|alley|crescent|grove")
 _ADDRESSES = [
-    re.compile(rf"\b\d{{1,6}}[a-z]?\s+(?:[nsew]\.?\s+)?(?:[\w.'-]+\s+){{1,3}}(?:{_SUFFIX})\b", re.IGNORECASE),
+    # (not "lipase of 3000 but ct is normal": a street's name holds no "but" nor "and")
+    re.compile(rf"\b\d{{1,6}}[a-z]?\s+(?:[nsew]\.?\s+)?(?:(?!(?:but|and|or|so|then|is|was|w|with|per|x)\s)"
+               rf"[\w.'-]+\s+){{1,3}}(?:{_SUFFIX})\b", re.IGNORECASE),
     re.compile(r"\b\d{2,5}\s+(?:[NSEW]\.?|[nsew]\.)\s+(?!(?i:coli|waves?|saline|leads?)\b)[A-Za-z]{3,}\b"),
     # ^ 2217 n. kedzie, 330 W. Main (not "WBC 18 w left shift", "100 E. coli")
     re.compile(r"\b(?:postcode|post\s?code|postal\s+code)\b\W{0,4}(?:area|district)?\W{0,4}(?:is\s+)?"
@@ -48,7 +50,7 @@ _RESIDENCE = re.compile(
     r"\b(?:lives?|living|lived|resides?|residing|stays?|staying|sleeps?|sleeping|housed|moved(?:\s+here)?"
     r"|vive|viv[ií]a|viven|reside|mora|morava|habite|habitait|vit|vivent|nakatira|taga|mieszka|s[oố]ng\s+[oở]|hometown"
     r"|home\s+town|home\s+is|residence|address(?:\s+city)?|city|town|commutes?(?:\s+in)?"
-    r"|came(?:\s+(?:up|over|down|in|here))?|comes(?:\s+in)?"
+    r"|came(?!\s+back)(?:\s+(?:up|over|down|in|here))?|comes(?:\s+in)?"   # "ptt came back 112"
     r"|drove\b[^.,;]{0,25}?|(?:is|'s|are|es|son|é|est|sont)\s+(?:originally\s+)?(?:from|de)"
     r"|originally\s+from|family\s+(?:is|lives)\s+in|grew\s+up\s+in|raised\s+in|from"
     r"|(?:(?<=\bbn\s)|(?<=nhân\s))ở(?=\s+(?:quận|phường)\s+\d))(?=[\s:,-])",

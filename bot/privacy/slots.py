@@ -12,7 +12,7 @@ from bot.privacy.words import MARK, NAME, NUMBER, UNKNOWN, Token
 
 LINKS = {"is", "was", "named", "called", "es", "se", "llama", "si", "ni", "niya", "dela", "dele",
          "the", "a", "w", "our", "su", "sus", "ten"}   # "ten": Vietnamese "tên", named
-_AT_A_BED = {"in", "en", "sa", "do", "no", "na", "el", "la", "the", "burn", "of"}
+_AT_A_BED = {"in", "en", "sa", "do", "no", "na", "el", "la", "the", "burn"}
 # A room: up to three digits and a letter ("12", "14b"), or four that are no year and no time.
 _ROOM = re.compile(r"(?:\d{1,3}[a-d]?|(?!19|20|[01]\d[0-5]\d|2[0-3][0-5]\d)\d{4})$", re.IGNORECASE)
 _APPOSITION = {"she", "he", "she's", "he's", "shes", "hes", "llama", "se", "called", "named", "goes",

@@ -50,6 +50,8 @@ COLLEAGUES = [
     "adaeze is the charge nurse tonight, ask her", "my husband (Dev) says hi to the unit",
     "shoutout to marcus, the float pool guy, for the save", "thanks to omar, the icu guy, for the line",
     "sra. beatriz, la de farmacia, me explicó la insulina",
+    "i want to learn from oluwaseun how he sets up the cath lab", "learning from bich ngoc on nights",
+    "shout out to deepa, farrukh and lakshmi for the wellness day", "kemi and tunde from rt fixed the bipap",
 ]
 THINGS = [
     "virchow's triad is my DVT personality", "Kussmaul breathing in DKA", "Grey Turner and Cullen signs",
@@ -62,7 +64,8 @@ THINGS = [
     "room 4 debriefs on Tuesday",
     "patient portal training for the new MyChart release", "1:1 sitter for the pt in bed 7",
     "2 day old w/ bili of 16, phototherapy?", "the takotsubo case from grand rounds",
-    "our sim mannequin's name is Hope", "62 y.o. female, syncope",
+    "our sim mannequin's name is Hope", "62 y.o. female, syncope", "burch-wartofsky of 45, storm?",
+    "afib rvr: 72 yo with hr 160s",
 ]
 
 

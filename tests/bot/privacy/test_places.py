@@ -25,6 +25,7 @@ ALLOWED = [
     "/learn FAST exams on nights with Dr. Ito", "worked at St. Mary's before coming here",
     "what is IP address whitelisting for the telehealth carts", "WBC 18 w left shift, why?",
     "my mom is visiting from manila, off thurs-sun", "em làm ở quận 8 ba năm rồi", "i live in district 7",
+    "amylase of 2000 but ct was clean", "her cx came back pansensitive, abx?",
 ]
 
 
