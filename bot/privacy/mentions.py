@@ -83,7 +83,8 @@ def _candidate(tokens: list[Token], i: int) -> bool:
         return False   # an acronym
     before = tokens[i - 1] if i else None
     return not (before and before.text in ("@", "#", "$", "/", ".")
-                and before.start + len(before.text) == token.start)   # @priya, .SEPSISBUNDLE
+                and before.start + len(before.text) == token.start
+                and not titled_at(tokens, i))   # @priya, .SEPSISBUNDLE, not "mrs.white"
 
 
 def _continues(first: Token, token: Token) -> bool:

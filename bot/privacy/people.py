@@ -9,6 +9,7 @@ a relative (`slots`) it is a patient's or a relative's whatever else is said.
 from collections.abc import Iterator
 
 from bot.privacy import colleagues, slots, things
+from bot.privacy.cues import cues
 from bot.privacy.initials import initials
 from bot.privacy.mentions import Mention, mentions, titled_at, words_after, words_before
 from bot.privacy.words import MARK, NAME, UNKNOWN, WORDNAME, Token
@@ -56,10 +57,14 @@ def judge(tokens: list[Token], mention: Mention) -> str | None:
     if rare and before[:1] == ["the"] and slots.household_after(after, people_only=True):
         return "a patient's name"   # "the ivanenko lady", "the szymanski kid"
     # Next to a bed, a name or a word that reads as one ("reyes in 12"), not a plain word ("bili of 18").
-    bedded = mention.weak or tokens[mention.first].popular_name or (rare and titled)
-    if bedded and slots.near_a_bed(tokens, mention) or (
+    # … or any name after a patient word ("pt price in trauma 2").
+    bedded = mention.weak or tokens[mention.first].popular_name or (rare and titled) or (
+        named and before[:1] and before[0] in cues()["patient"])
+    if bedded and slots.near_a_bed(tokens, mention) or slots.bracketed_bed(tokens, mention) or (
             mention.weak and slots.patient_slot(tokens, mention, before, after)):
         return "a patient's name"
+    if rare and before[:1] and before[0] in slots.LITTLE:
+        return "a patient's name"   # "little aiyana"
     titled = titled and named
     if colleagues.colleague(tokens, mention, before, after) or (
             not titled and things.thing(tokens, mention, before, after)):

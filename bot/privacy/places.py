@@ -53,6 +53,7 @@ _RESIDENCE = re.compile(
     r"|came(?!\s+back)(?:\s+(?:up|over|down|in|here))?|comes(?:\s+in)?"   # "ptt came back 112"
     r"|drove\b[^.,;]{0,25}?|(?:is|'s|are|es|son|é|est|sont)\s+(?:originally\s+)?(?:from|de)"
     r"|originally\s+from|family\s+(?:is|lives)\s+in|grew\s+up\s+in|raised\s+in|from"
+    r"|(?:go(?:ing|in)?|goes|went|discharged|d/c'?d|sent)\s+home\s+to"
     r"|(?:(?<=\bbn\s)|(?<=nhân\s))ở(?=\s+(?:quận|phường)\s+\d))(?=[\s:,-])",
     re.IGNORECASE)
 _LINKS = {"in", "on", "off", "at", "near", "by", "outside", "of", "around", "over", "out", "up",
@@ -179,6 +180,8 @@ def _said_of_a_patient(before: str, cue: str, text: str) -> bool:
     """Whose home it is: the patient's unless the speaker talks of their own life."""
     words = [fold(w) for w in re.findall(r"[^\W\d_]+(?:'[a-z]+)?", before)][-6:]
     patient, third, first = cues()["patient"], cues()["third_person"], cues()["first_person"]
+    if words[-1:] and words[-1] in patient:
+        return True   # "my patient lives in Hialeah"
     if any(w in first or w in _STAFF_SUBJECTS for w in words[-2:]):
         return False
     if any(w in patient or w in third for w in words[-4:]):

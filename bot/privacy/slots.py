@@ -12,13 +12,16 @@ from bot.privacy.words import MARK, NAME, NUMBER, UNKNOWN, Token
 
 LINKS = {"is", "was", "named", "called", "es", "se", "llama", "si", "ni", "niya", "dela", "dele",
          "the", "a", "w", "our", "su", "sus", "ten"}   # "ten": Vietnamese "tên", named
-_AT_A_BED = {"in", "en", "sa", "do", "no", "na", "el", "la", "the", "burn"}
+_AT_A_BED = {"in", "en", "sa", "do", "no", "na", "el", "la", "the", "burn", "trauma", "resus", "triage",
+             "hallway", "icu", "micu", "sicu", "nicu", "picu", "ccu", "peds", "tele"}
+_DURATIONS = {"days", "day", "nights", "night", "weeks", "wks", "months", "years", "yrs", "hours", "hrs",
+              "times", "mins", "minutes", "am", "pm"}
 # A room: up to three digits and a letter ("12", "14b"), or four that are no year and no time.
 _ROOM = re.compile(r"(?:\d{1,3}[a-d]?|(?!19|20|[01]\d[0-5]\d|2[0-3][0-5]\d)\d{4})$", re.IGNORECASE)
 _APPOSITION = {"she", "he", "she's", "he's", "shes", "hes", "llama", "se", "called", "named", "goes",
                "by", "paciente", "pt", "patient", "del", "de", "of"}
 _NAMING = {"is", "was", "es", "era", "literally", "actually", ":", "'s", "s"}
-_LITTLE = {"baby", "bebe", "infant", "little", "lil", "peque", "pequeno", "pequena"}
+LITTLE = {"baby", "bebe", "infant", "little", "lil", "peque", "pequeno", "pequena"}
 _CALLED_ON = {"code", "rapid", "rrt", "response", "alert", "arrest", "stemi", "trauma"}
 _OF_THE_PATIENT = {"do", "da", "du", "de", "del", "la", "le", "el", "of", "the", "patient", "paciente",
                    "pt", "pt's", "patient's", "patiente", "pasyente", "cua", "benh", "nhan", "bn"}
@@ -69,7 +72,7 @@ def patient_slot(tokens: list[Token], mention: Mention, before: list[str], after
         # "pt name is literally frank hope"; not one's own, nor a mannequin's or a pet's
         owner = before[named_at + 1:named_at + 2]
         return not own(before[named_at + 1:]) and not (owner and owner[0] in _NOT_PEOPLE)
-    if first in _LITTLE and not _a_place(tokens, mention):
+    if first in LITTLE and not _a_place(tokens, mention):
         return True
     if second == "baby" and first in ("boy", "girl"):
         return True
@@ -123,13 +126,21 @@ def near_a_bed(tokens: list[Token], mention: Mention) -> bool:
         if token.sort != MARK:
             after.append(token)
     for i, token in enumerate(after[:4]):
-        if token.sort == NUMBER:
-            return bool(_ROOM.match(token.text)) and i > 0
+        if token.sort == NUMBER:   # "in micu 12", not "in icu 4 nights"
+            return bool(_ROOM.match(token.text)) and i > 0 and not (
+                i + 1 < len(after) and after[i + 1].base in _DURATIONS)
         if token.base not in beds and token.base not in _AT_A_BED:
             return False
     return False
 
 
+
+
+def bracketed_bed(tokens: list[Token], mention: Mention) -> bool:
+    """'hall (bed 11, copd)', 'quintana (cama 3)': a bed in brackets names whoever is before it."""
+    after = tokens[mention.last + 1:mention.last + 4]
+    return len(after) == 3 and after[0].text == "(" and after[1].base in cues()["beds"] \
+        and after[2].sort == NUMBER
 
 
 def named_relative(tokens: list[Token]) -> bool:

@@ -18,6 +18,8 @@ PATIENTS = [
     "ok so r. wojciechowski's cultures grew MRSA", "fyi m. santos's wound cx grew pseudomonas",
     "update: r. castellanos tolerated the extubation",
     "we ran the code on ignacio bermúdez last night", "debrief about the code on Mendoza at 1400",
+    "my pt mrs.blanco had a fall", "mr van der linde walked 30 ft today", "little tayanita starts chemo",
+    "pt bell in micu 14 is on pressors", "pt gay in 12b goes home today", "hartley (bed 11) wants to go home",
 ]
 RELATIVES = [
     "his wife Rosalind called back", "pt's son (Dmitri) was upset", "the daughter, Ines Paredes, is HCP",
@@ -28,6 +30,7 @@ RELATIVES = [
     "pt's ex-wife bernadette keeps calling the unit", "his sister (joy) flew in last night",
     "her son, called will, wants updates", "the granddaughter, joy, interpreted for her",
     "a filha da paciente, renata, chega às 15h", "la fille de la patiente, amandine, signe",
+    "son in law marvin wants updates", "her dtr lucinda is the poa",
 ]
 INITIALS = ["mrs k, 84yo, from last week still haunts me",
             "K.T. 81F w new afib", "JB 5/17 clinic f/u", "RS 67M s/p CABG", "mj 45 yo f with lupus",
@@ -51,6 +54,7 @@ COLLEAGUES = [
     "shoutout to marcus, the float pool guy, for the save", "thanks to omar, the icu guy, for the line",
     "sra. beatriz, la de farmacia, me explicó la insulina",
     "i want to learn from oluwaseun how he sets up the cath lab", "learning from bich ngoc on nights",
+    "shoutout to jen in icu 4 nights in a row", "the little ones in peds 4 are my favourite",
     "shout out to deepa, farrukh and lakshmi for the wellness day", "kemi and tunde from rt fixed the bipap",
 ]
 THINGS = [

@@ -12,7 +12,9 @@ REFUSED = [
     "corner of 5th and Main above the laundromat", "her family is from fishtown, no car",
     "home is in kalihi, needs transport", "she's at 1412 W. Addison, 3rd fl",
     "postcode area is bristol BS5, needs a district nurse", "sleeps under the i-93 north overpass, homeless",
-    "bệnh nhân sống ở quận 4, không có xe", "bn ở quận 8 lên khám", "she lives in district 7 with her son",
+    "my patient lives in Hialeah, no car", "the gentleman from bayamón needs a ride",
+    "pt going home to Cicero tomorrow, 14 steps", "bệnh nhân sống ở quận 4, không có xe",
+    "bn ở quận 8 lên khám", "she lives in district 7 with her son",
     "địa chỉ: 12 nguyễn huệ, gửi thuốc về", "dirección: 221 los álamos, depto 3",
 ]
 
