@@ -18,7 +18,8 @@ _MONTHS = (r"stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrze[sś
            r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril"
            r"|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|janeiro"
            r"|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro|janvier"
-           r"|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre")
+           r"|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre"
+           r"|pebrero|marso|hunyo|hulyo|setyembre|oktubre|nobyembre|disyembre")
 _ORDINAL_WORDS = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
                   r"|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
                   r"|nineteenth|twentieth|twenty-\w+|thirtieth|thirty-first")
@@ -74,7 +75,7 @@ _AGES = re.compile(
 # which staff write only for an age ("ninety six and stubborn", "a hundred and two"; vitals and
 # labs come in digits, and "a hundred questions" is no age).
 _ELDER = re.compile(
-    r"\b(?:super)?(?:nonagenarian|centenarian|nonagenari[oa]|centenari[oa]|centenaire|nonag[ée]naire)s?\b"
+    r"\b(?:super)?(?:nonagenarian|centenarian|nonagenari[oa]|centenari[oa]|centenaire|nonag[ée]naire)\b"
     r"|\b(?:9\d|1[01]\d)(?:st|nd|rd|th|º|o)?\s+(?:birthday|bday|b-day|cumpleaños|cumple|anniversaire)"
     r"|\b(?:9\s\d|1\s[01]\s\d)\s*(?:yo|y/o|y\.o\.?|years?|yrs?|años)\b"
     r"|\b(?:age|edad|aged)\s*[:=]?\s*(?:9[\doO]|1[01][\doO])\b", re.IGNORECASE)

@@ -43,6 +43,10 @@ REFUSED = {
     "ela tem noventa e três anos e ainda caminha": "an age over 89",
     "bệnh nhân nhập viện ngày 3 tháng 4 vì viêm phổi": "a date tied to a patient",
     "ngày sinh 12/06/1950 theo hồ sơ": "a date of birth",
+    "elle a accouché le 3 mars, hémorragie": "a date tied to a patient",
+    "o paciente internou dia 12/07 com febre": "a date tied to a patient",
+    "home health soc 3/9 for the wound lady": "a date tied to a patient",
+    "na-admit siya noong ika-3 ng hulyo 2025": "a date tied to a patient",
 }
 
 ALLOWED = [
@@ -57,7 +61,8 @@ ALLOWED = [
     "my son was born 4/9 and i went back too soon", "graduated from nursing school 06/01/2019",
     "the daisy awards were 4/2/2025!", "our new wing opened 9/1/2020", "CEUs done by 3/31",
     "sats ninety percent on 2L", "a hundred mg of iron over an hour", "ninety minutes door to needle",
-    "em thi chứng chỉ hành nghề ngày 3 tháng 4", "sinh viên năm 3 được học đặt ống thông ngày 5/4",
+    "em thi chứng chỉ hành nghề ngày 3 tháng 4", "the magnet site visit is 05/20/2027",
+    "annual competencies due by 12/31/2026", "nonagenarians need their own fall bundle", "sinh viên năm 3 được học đặt ống thông ngày 5/4",
 ]
 
 
