@@ -62,7 +62,8 @@ ALLOWED = [
     "the daisy awards were 4/2/2025!", "our new wing opened 9/1/2020", "CEUs done by 3/31",
     "sats ninety percent on 2L", "a hundred mg of iron over an hour", "ninety minutes door to needle",
     "em thi chứng chỉ hành nghề ngày 3 tháng 4", "the magnet site visit is 05/20/2027",
-    "annual competencies due by 12/31/2026", "nonagenarians need their own fall bundle", "sinh viên năm 3 được học đặt ống thông ngày 5/4",
+    "annual competencies due by 12/31/2026", "nonagenarians need their own fall bundle",
+    "sinh viên năm 3 được học đặt ống thông ngày 5/4",
 ]
 
 
