@@ -23,7 +23,7 @@ from bench.common import ROOT, record
 from bot.privacy.guard import WARM_UP, Finding, Guard
 
 SETS = ["phi_labelled", "phi_heldout", "phi_staff_chat", "phi_staff_chat_2", "phi_staff_chat_3",
-        "phi_staff_chat_4", "phi_acceptance"]
+        "phi_staff_chat_4", "phi_staff_chat_5", "phi_acceptance"]
 YEAR = 2026   # the year the sets were written in ("born '29" is over 89 then)
 
 

@@ -178,6 +178,8 @@ def _is_long_number(text: str, match: re.Match) -> bool:
     number = match.group()
     if _TIME_RANGE.match(number) or re.fullmatch(r"\d{1,3}(?:,\d{3})+", number):
         return False
+    if re.fullmatch(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])", number):
+        return False   # a date: the dates stage tells a patient's from a deadline
     return not _RANGE_BEFORE.search(text[:match.start()])
 
 
@@ -212,6 +214,8 @@ def _leads_to_a_person(url: str, strict: bool) -> bool:
         return True
     if re.search(r"\d{3,}|[?&]\w+=|@|~", path):
         return True
+    if re.search(r"(?:^|\.)(?:gov|mil|int|nhs\.uk|gov\.[a-z]{2}|gob\.[a-z]{2}|gc\.ca)$", host):
+        return False   # a government's or an agency's page ("cdc.gov/vaccines/hcp/acip-recs")
     subdomain = _domains()(host).subdomain
     pieces = re.split(r"[/_.#-]+", f"{subdomain}/{path}".lower())
     return any(not _ordinary(piece, strict) for piece in pieces if piece and piece != "www")

@@ -18,6 +18,7 @@ STAFF = [
     "nice guideline at emcrit.org/ibcc is worth a read",
     "questions? email the sim coordinator at simlab@ourhospital.org",
     "1-877-555-0190 is the transfer center, they take outside calls",
+    "page the picu fellow at 555-2201 for transfers", "the stroke team number is (617) 555-0123",
 ]
 PATIENT = {
     "pt's daughter picks up at 412-555-0177": "a phone number",

@@ -56,6 +56,7 @@ ALLOWED = [
     "idsa.org guidelines for CAP", "acep.org/clinical-policies has one on syncope",
     "cdc.gov/std/treatment-guidelines", "the cerner downtime drill is at 0200",
     "epic smartphrase .SEPSISBUNDLE saves me 10 min", "vacation 12/20-1/2 approved",
+    "cdc.gov/vaccines/hcp/acip-recs for the adult schedule", "2027-01-15 is the abstract deadline",
 ]
 
 
