@@ -31,8 +31,9 @@ def thing(tokens: list[Token], mention: Mention, before: list[str], after: list[
         return True
     name = " ".join(t.base for t in tokens[mention.first:mention.last + 1])
     places = gazetteer.places()[0]
-    return bool(before[:1]) and before[0] in LOCATIVE and (
-        name in places or name in gazetteer.regions())
+    named = [name, f"{name} {words[0]}"] if words else [name]   # "to ho chi minh city"
+    return bool(before[:1]) and before[0] in LOCATIVE and any(
+        n in places or n in gazetteer.regions() for n in named)
 
 
 def _eponym_before(before: list[str]) -> bool:

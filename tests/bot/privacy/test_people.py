@@ -55,6 +55,7 @@ COLLEAGUES = [
     "sra. beatriz, la de farmacia, me explicó la insulina",
     "i want to learn from oluwaseun how he sets up the cath lab", "learning from bich ngoc on nights",
     "shoutout to jen in icu 4 nights in a row", "the little ones in peds 4 are my favourite",
+    "nurse practitioner aoife mcnamara runs the derm clinic", "cardiologist ngozi adeyemi-bello read my echo",
     "shout out to deepa, farrukh and lakshmi for the wellness day", "kemi and tunde from rt fixed the bipap",
 ]
 THINGS = [
@@ -69,6 +70,7 @@ THINGS = [
     "patient portal training for the new MyChart release", "1:1 sitter for the pt in bed 7",
     "2 day old w/ bili of 16, phototherapy?", "the takotsubo case from grand rounds",
     "our sim mannequin's name is Hope", "62 y.o. female, syncope", "burch-wartofsky of 45, storm?",
+    "moving to ho chi minh city for a fellowship",
     "afib rvr: 72 yo with hr 160s",
 ]
 
