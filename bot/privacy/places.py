@@ -133,14 +133,18 @@ def _place_at(words: list[str], loose: bool = False) -> str | None:
             continue
         if linked:
             right_after = loose and all(fold(w) in _LINKS for w in words[:i])   # "from bed-stuy"
-            place = _place_starting(words, i) or (right_after and _unknown(word) and folded)
+            place = _place_starting(words, i, right_after) or (right_after and _unknown(word) and folded)
             if place:
                 return place
         linked = False
     return None
 
 
-def _place_starting(words: list[str], i: int) -> str | None:
+def _place_starting(words: list[str], i: int, right_after: bool = False) -> str | None:
+    """The place that starts at words[i]. `right_after` a residence verb, a place that is also
+    a word counts in lower case too ("mora em campinas", "lives in flint"), unless the word is
+    among the most common or clinical ("lives in hope", "reading")."""
+    from bot.privacy.words import vocabulary
     only, also = gazetteer.places()
     for n in (3, 2, 1):
         chunk = words[i:i + n]
@@ -154,7 +158,8 @@ def _place_starting(words: list[str], i: int) -> str | None:
             continue
         capital = all(w[0].isupper() for w in chunk)
         the = i > 0 and fold(words[i - 1]) == "the"
-        if (phrase in only or (the and f"the {phrase}" in only)) and (capital or phrase not in also):
+        plain = phrase in also and (not right_after or phrase in gazetteer.common() or phrase in vocabulary())
+        if (phrase in only or (the and f"the {phrase}" in only)) and (capital or not plain):
             return phrase
         if capital and n == 1 and not _ordinary_capital(chunk[0]):
             return phrase
@@ -184,7 +189,9 @@ def _said_of_a_patient(before: str, cue: str, text: str) -> bool:
         return True   # "my patient lives in Hialeah"
     if any(w in first or w in _STAFF_SUBJECTS for w in words[-2:]):
         return False
-    if any(w in patient or w in third for w in words[-4:]):
+    near = words[-5:]   # the last four, and the word before them
+    if any(near[j] in patient or (near[j] in third and not (j and near[j - 1] in first))   # not "my mom"
+           for j in range(max(0, len(near) - 4), len(near))):
         return True
     if cue == "from" or any(w in first for w in words[-4:]):
         return False
