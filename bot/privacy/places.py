@@ -47,7 +47,7 @@ _ADDRESSES = [
                r"|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)\s+\d{5}\b"),
 ]
 _RESIDENCE = re.compile(
-    r"\b(?:lives?|living|lived|resides?|residing|stays?|staying|sleeps?|sleeping|housed|moved(?:\s+here)?"
+    r"\b(?:lives?|living|lived|resides?|residing|(?:a\s+)?resident\s+of|stays?|staying|sleeps?|sleeping|housed|moved(?:\s+here)?"
     r"|vive|viv[ií]a|viven|reside|mora|morava|habite|habitait|vit|vivent|nakatira|taga|mieszka|s[oố]ng\s+[oở]|hometown"
     r"|home\s+town|home\s+is|residence|address(?:\s+city)?|city|town|commutes?(?:\s+in)?"
     r"|came(?!\s+back)(?:\s+(?:up|over|down|in|here))?|comes(?:\s+in)?"   # "ptt came back 112"
@@ -154,6 +154,8 @@ def _place_starting(words: list[str], i: int, right_after: bool = False) -> str 
         if phrase not in only and phrase.replace("-", "") in only:
             phrase = phrase.replace("-", "")   # Pétion-Ville is "Petionville" to GeoNames
         following = fold(words[i + n]) if i + n < len(words) else ""
+        if n == 2 and fold(chunk[0]) == "little" and fold(chunk[1]) in gazetteer.regions():
+            return phrase   # a neighbourhood: "little haiti", "little italy"
         if phrase in gazetteer.regions() or following in _FACILITY:
             continue
         capital = all(w[0].isupper() for w in chunk)

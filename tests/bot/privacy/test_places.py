@@ -13,7 +13,8 @@ REFUSED = [
     "home is in kalihi, needs transport", "she's at 1412 W. Addison, 3rd fl",
     "postcode area is bristol BS5, needs a district nurse", "sleeps under the i-93 north overpass, homeless",
     "my patient lives in Hialeah, no car", "o paciente mora em campinas",
-    "kid lives in flint, lead 12", "the gentleman from bayamón needs a ride",
+    "kid lives in flint, lead 12", "pt lives in little india, no car",
+    "she is a resident of the willows home in Chelmsford", "the gentleman from bayamón needs a ride",
     "pt going home to Cicero tomorrow, 14 steps", "bệnh nhân sống ở quận 4, không có xe",
     "bn ở quận 8 lên khám", "she lives in district 7 with her son",
     "địa chỉ: 12 nguyễn huệ, gửi thuốc về", "dirección: 221 los álamos, depto 3",
@@ -29,7 +30,8 @@ ALLOWED = [
     "what is IP address whitelisting for the telehealth carts", "WBC 18 w left shift, why?",
     "my mom is visiting from manila, off thurs-sun", "em làm ở quận 8 ba năm rồi", "i live in district 7",
     "amylase of 2000 but ct was clean", "she lives in hope of going home",
-    "my dad is visiting from cebu", "her cx came back pansensitive, abx?",
+    "my dad is visiting from cebu",
+    "our resident of the month is from the Boston campus", "her cx came back pansensitive, abx?",
 ]
 
 
