@@ -60,7 +60,7 @@ def judge(tokens: list[Token], mention: Mention) -> str | None:
     # … or any name after a patient word ("pt price in trauma 2").
     bedded = mention.weak or tokens[mention.first].popular_name or (rare and titled) or (
         named and before[:1] and before[0] in cues()["patient"])
-    if bedded and slots.near_a_bed(tokens, mention) or slots.bracketed_bed(tokens, mention) or (
+    if bedded and slots.near_a_bed(tokens, mention) or slots.bracketed(tokens, mention) or (
             mention.weak and slots.patient_slot(tokens, mention, before, after)):
         return "a patient's name"
     if rare and before[:1] and before[0] in slots.LITTLE:

@@ -136,11 +136,17 @@ def near_a_bed(tokens: list[Token], mention: Mention) -> bool:
 
 
 
-def bracketed_bed(tokens: list[Token], mention: Mention) -> bool:
-    """'hall (bed 11, copd)', 'quintana (cama 3)': a bed in brackets names whoever is before it."""
+def bracketed(tokens: list[Token], mention: Mention) -> bool:
+    """'hall (bed 11, copd)', 'kim ji-woo (pt, 6B)', 'dos santos (paciente)', 'X (the pt)': a bed
+    or a patient word in brackets names whoever is before it."""
     after = tokens[mention.last + 1:mention.last + 4]
-    return len(after) == 3 and after[0].text == "(" and after[1].base in cues()["beds"] \
-        and after[2].sort == NUMBER
+    if len(after) < 2 or after[0].text != "(":
+        return False
+    c = cues()
+    if after[1].base in c["patient"] or (len(after) == 3 and after[1].base in ("the", "our", "el", "la")
+                                         and after[2].base in c["patient"]):
+        return True
+    return len(after) == 3 and after[1].base in c["beds"] and after[2].sort == NUMBER
 
 
 def named_relative(tokens: list[Token]) -> bool:

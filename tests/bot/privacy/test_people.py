@@ -20,6 +20,8 @@ PATIENTS = [
     "we ran the code on ignacio bermúdez last night", "debrief about the code on Mendoza at 1400",
     "my pt mrs.blanco had a fall", "mr van der linde walked 30 ft today", "little tayanita starts chemo",
     "pt bell in micu 14 is on pressors", "pt gay in 12b goes home today", "hartley (bed 11) wants to go home",
+    "helping min ji-hoon (pt, 6B) walk was the best part", "marisol (paciente) me enseñó mucho",
+    "shoutout to kim so-yeon (pt) for doing her exercises", "sat with joy (the pt) for an hour",
 ]
 RELATIVES = [
     "his wife Rosalind called back", "pt's son (Dmitri) was upset", "the daughter, Ines Paredes, is HCP",
