@@ -19,6 +19,8 @@ def findings(text: str, tokens: list[Token]) -> Iterator[str]:
     """Patients', relatives' and unexplained names and initials in `tokens` of `text`."""
     if initials(text, tokens):
         yield "a patient's initials"
+    if slots.named_patient(text):
+        yield "a patient's name"
     if slots.named_relative(tokens):
         yield "a relative's name"
     for mention in mentions(tokens):

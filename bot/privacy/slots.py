@@ -149,6 +149,17 @@ def bracketed(tokens: list[Token], mention: Mention) -> bool:
     return len(after) == 3 and after[1].base in c["beds"] and after[2].sort == NUMBER
 
 
+_NAME_GIVEN = re.compile(
+    r"\b(?:pt|pts|pt's|patient|patient's|paciente|pte)\s*(?:'s\s+)?(?:full\s+)?(?:name|nombre|nome)"
+    r"\s*(?:is|was|es|era|é|:)\s*(?:literally\s+|actually\s+)?(?!(?:not|unknown|withheld|redacted|the|a|an|on|in)\b)"
+    r"[^\W\d_]{2,}", re.IGNORECASE)
+
+
+def named_patient(text: str) -> bool:
+    """'patient name is page wilson', 'pt name is literally frank hope': whatever the words."""
+    return _NAME_GIVEN.search(text) is not None
+
+
 def named_relative(tokens: list[Token]) -> bool:
     """A relative's name in brackets, between commas or after "named", whatever the word
     ("pt's mom (hope)", "the grandson, will, translated", "the baby's dad is named hamid")."""

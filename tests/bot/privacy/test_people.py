@@ -22,6 +22,7 @@ PATIENTS = [
     "pt bell in micu 14 is on pressors", "pt gay in 12b goes home today", "hartley (bed 11) wants to go home",
     "helping min ji-hoon (pt, 6B) walk was the best part", "marisol (paciente) me enseñó mucho",
     "shoutout to kim so-yeon (pt) for doing her exercises", "sat with joy (the pt) for an hour",
+    "patient name is bell young, the one on tele", "pt's name: will price",
 ]
 RELATIVES = [
     "his wife Rosalind called back", "pt's son (Dmitri) was upset", "the daughter, Ines Paredes, is HCP",
@@ -72,7 +73,7 @@ THINGS = [
     "patient portal training for the new MyChart release", "1:1 sitter for the pt in bed 7",
     "2 day old w/ bili of 16, phototherapy?", "the takotsubo case from grand rounds",
     "our sim mannequin's name is Hope", "62 y.o. female, syncope", "burch-wartofsky of 45, storm?",
-    "moving to ho chi minh city for a fellowship",
+    "moving to ho chi minh city for a fellowship", "the pt name is not on the board yet",
     "afib rvr: 72 yo with hr 160s",
 ]
 
