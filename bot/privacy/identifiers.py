@@ -47,7 +47,8 @@ _LABELS = {
     "a social security number": r"ssn|ss#|ss|social|social security",
     "an identifying number":
         r"id|case|claim|badge|employee|emp|file|referral|reference|ref|confirmation|ticket|tracking"
-        r"|usps|ups|fedex|dhl|gu[ií]a|rastreo|order(?!\s+sets?)|dcf|dss|cps|inmate|booking",
+        r"|usps|ups|fedex|dhl|gu[ií]a|rastreo|order(?!\s+sets?)|dcf|dss|cps|inmate|booking|armband"
+        r"|wristband",
 }
 # Codes staff quote for their work, masked before any number is judged: "SNOMED mapping, like
 # 44054006", "NDC 0409-4888-02", "LOINC 2160-0", "ICD-10 Z79.4", "order set v2.3", and the lot
@@ -63,7 +64,7 @@ _LABELLED = [(kind, re.compile(rf"(?<![\w-])(?:{label})(?![\w-]){_ID_AFTER}{_ID}
 # A plate a few words after its label ("la placa del hijo del paciente es ABC-12-34", "vanity
 # plate is GRNDPA1"): letters and digits mixed, in capitals.
 _PLATE_LATER = re.compile(
-    r"\b(?i:plates?|placa|matr[ií]cula|patente|immatriculation|tag)\b(?:\s+[\w'.:]+){0,6}?[\s:]+"
+    r"\b(?i:plates?|placa|matr[ií]cula|patente|immatriculation|tag)\b(?:\s+[\w'.:,]+){0,8}?[\s:]+"
     r"(?P<id>(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){1,3})\b")
 _CHECKS: list[tuple[str, re.Pattern[str]]] = [
     ("an identifying number", re.compile(r"(?<![\w&])#\s?\d[\d\s-]{3,}\d")),   # pt #7731-2204

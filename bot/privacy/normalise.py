@@ -26,6 +26,12 @@ _JOIN = r"\s*(?:\.|\bdot\b|\bpunto\b|\bponto\b|\bpoint\b)\s*"
 _SPELLED_EMAIL = re.compile(
     rf"(?<![\w.@])([\w+-]+(?:(?:{_JOIN}|\s*(?:\bunderscore\b|_)\s*)[\w+-]+)*)"
     rf"\s*(?:@|\bat\b|\barroba\b)\s*([a-z][\w-]*(?:{_JOIN}{_TLD}\b)+)", re.IGNORECASE)
+# A spelled-out web address: "caringbridge dot org slash visit slash rosemarieduval".
+_SPOKEN_DOT = r"\s+(?:dot|punto|ponto|point)\s+"
+_SPELLED_URL = re.compile(rf"\b[a-z][\w-]*(?:{_SPOKEN_DOT}[\w-]+)*?{_SPOKEN_DOT}{_TLD}\b"
+                          rf"(?:\s+(?:slash|barra)\s+[\w.-]+)*", re.IGNORECASE)
+# A dash between words is an aside ("the dtr—pam—says"), not a hyphen.
+_ASIDE = re.compile(r"(?<=[^\W\d_])\s*[—―]\s*(?=[^\W\d_])")
 
 _UNITS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9, "cero": 0, "uno": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4,
@@ -63,10 +69,12 @@ _LOOKALIKES = str.maketrans("OoIl", "0011")
 
 def normalise(text: str) -> str:
     """The text with Unicode, separators, spelled and spaced numbers put in one canonical form."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_PUNCTUATION)
+    text = _ASIDE.sub(", ", unicodedata.normalize("NFKC", text)).translate(_INVISIBLE).translate(_PUNCTUATION)
     for pattern, replacement in _DEFANGED:
         text = pattern.sub(replacement, text)
     text = _SPELLED_EMAIL.sub(_join_email, text)
+    text = _SPELLED_URL.sub(lambda m: re.sub(_SPOKEN_DOT, ".", re.sub(
+        r"\s+(?:slash|barra)\s+", "/", m.group(), flags=re.IGNORECASE), flags=re.IGNORECASE), text)
     text = _COMPOUND.sub(_compound, text)
     text = _RUN.sub(_join_run, text)
     text = _LOOKALIKE_TOKEN.sub(lambda m: m.group().translate(_LOOKALIKES), text)

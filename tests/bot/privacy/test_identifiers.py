@@ -4,6 +4,8 @@ import pytest
 
 REFUSED = {
     "MRN 12345678": "a medical record number",
+    "her armband # BB 662 104 was wrong": "an identifying number",
+    "the plate number of the patient's car, which is KLR-2291": "a licence or plate number",
     "med record number: 0098765": "a medical record number",
     "historia clínica nº 00923-44, caso interesante": "a medical record number",
     "prontuário 283391-0": "a medical record number",

@@ -32,6 +32,8 @@ from bot.privacy.normalise import normalise
     ("zip is 9 0 0 1 1", "zip is 90011"),
     ("ＭＲＮ １２３４５６７８", "MRN 12345678"),       # full-width forms
     ("call 617\u2011555\u20110142", "call 617-555-0142"),  # non-breaking hyphens
+    ("caringbridge dot org slash visit slash anasjourney", "caringbridge.org/visit/anasjourney"),
+    ("the son—ray—called", "the son, ray, called"), ("call 555—0192", "call 555-0192"),
 ])
 def test_disguises_take_one_canonical_form(raw, canonical):
     assert normalise(raw) == canonical

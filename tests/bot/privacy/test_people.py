@@ -33,7 +33,7 @@ RELATIVES = [
     "pt's ex-wife bernadette keeps calling the unit", "his sister (joy) flew in last night",
     "her son, called will, wants updates", "the granddaughter, joy, interpreted for her",
     "a filha da paciente, renata, chega às 15h", "la fille de la patiente, amandine, signe",
-    "son in law marvin wants updates", "her dtr lucinda is the poa",
+    "son in law marvin wants updates", "her dtr lucinda is the poa", "the son—will—called twice",
 ]
 INITIALS = ["mrs k, 84yo, from last week still haunts me",
             "K.T. 81F w new afib", "JB 5/17 clinic f/u", "RS 67M s/p CABG", "mj 45 yo f with lupus",
