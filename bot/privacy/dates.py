@@ -100,7 +100,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['/-][^\W\d_]+)*|&")
 def findings(text: str, year: int | None, raw: str = "") -> Iterator[str]:
     """Dates and ages that identify a patient in `text` (normalised; `raw` as written); `year`
     is this year (None: every birth year counts as over 89, the safe side)."""
-    if _AGES.search(text) or _ELDER.search(text) or _SPELLED_ELDER.search(raw) or _born_over_89(text, year):
+    ages = (m for m in _AGES.finditer(text) if not _kin(text, m))
+    if any(ages) or _ELDER.search(text) or _SPELLED_ELDER.search(raw) or _born_over_89(text, year):
         yield "an age over 89"
     dated = [(m, True) for m in _FULL_DATE.finditer(text) if _valid(m.group())]
     dated += [(m, False) for m in _DAY_MONTH.finditer(text)
@@ -110,6 +111,16 @@ def findings(text: str, year: int | None, raw: str = "") -> Iterator[str]:
         kind = _kind(text, words, match, with_year)
         if kind:
             yield kind
+
+
+def _kin(text: str, age: re.Match) -> bool:
+    """The speaker's own family: 'my 94 year old great-grandpa', 'mi abuela de 96 años'."""
+    before = [fold(w) for w in _WORD.findall(text[:age.start()])][-3:]
+    after = [fold(w) for w in _WORD.findall(text[age.end():])][:3]
+    c = cues()
+    family = [w.split("-")[-1] for w in after + before]   # "great-grandpa"
+    return any(w in _MY for w in before) and any(w in c["relatives"] or w in c["titles"] for w in family) \
+        and not any(w in c["patient"] or w in _THEIRS for w in before + after)   # not "his daughter"
 
 
 def _valid(date: str) -> bool:
@@ -168,6 +179,7 @@ def _own(before: list[str]) -> bool:
 
 
 _MY = {"my", "mi", "mis", "our", "meu", "minha"}
+_THEIRS = {"his", "her", "their", "su", "sus", "dele", "dela", "niya"}
 
 
 def _born_over_89(text: str, year: int | None) -> bool:

@@ -35,7 +35,7 @@ _ADDRESSES = [
     re.compile(r"\bul\.?\s+[\w'-]+\s+\d{1,4}\b", re.IGNORECASE),           # Polish: ul. Kwiatowa 7
     re.compile(r"\b(?:địa chỉ|dirección|direccion|domicilio|endereço|endereco|adresse)\b\W{0,3}"
                r"(?:[^\W\d_]+\W{1,3}){0,3}?\d{1,5}\s+[^\W\d_]{2,}", re.IGNORECASE),   # địa chỉ: 45 lê lợi
-    re.compile(r"\b(?:apt|apartment|apto|depto|dpto|casa|unit)\.?\s*#?\s*\d+[a-z]?\b"
+    re.compile(r"\b(?:apt|apartment|apto|depto|dpto|casa)\.?\s*#?\s*\d+[a-z]?\b"
                r"|\bP\.?\s?O\.?\s+Box\s+\d+|\bapartado\s+\d+", re.IGNORECASE),
     re.compile(r"\b(?:zip|zipcode|zip\s+code|postal(?:\s+code)?|post\s?code|c\.?p\.?|c[oó]digo\s+postal"
                r"|cep|code\s+postal)\W{0,4}(?:is\s+)?(?:\d{4,6}(?:-\d{3,4})?|[a-z]{1,2}\d[a-z\d]?\s?\d[a-z]{2}"

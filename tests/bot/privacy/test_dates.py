@@ -47,6 +47,8 @@ REFUSED = {
     "o paciente internou dia 12/07 com febre": "a date tied to a patient",
     "home health soc 3/9 for the wound lady": "a date tied to a patient",
     "na-admit siya noong ika-3 ng hulyo 2025": "a date tied to a patient",
+    "my pt, 96 yo, with her son": "an age over 89", "my 92M with his daughter": "an age over 89",
+    "my 97 yo patient, grandson at bedside": "an age over 89",
 }
 
 ALLOWED = [
@@ -63,6 +65,7 @@ ALLOWED = [
     "sats ninety percent on 2L", "a hundred mg of iron over an hour", "ninety minutes door to needle",
     "em thi chứng chỉ hành nghề ngày 3 tháng 4", "the magnet site visit is 05/20/2027",
     "annual competencies due by 12/31/2026", "nonagenarians need their own fall bundle",
+    "my 94 year old great-grandpa taught me to fish", "mi abuela de 96 años me enseñó a cocinar",
     "sinh viên năm 3 được học đặt ống thông ngày 5/4",
 ]
 

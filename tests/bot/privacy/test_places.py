@@ -31,7 +31,8 @@ ALLOWED = [
     "my mom is visiting from manila, off thurs-sun", "em làm ở quận 8 ba năm rồi", "i live in district 7",
     "amylase of 2000 but ct was clean", "she lives in hope of going home",
     "my dad is visiting from cebu",
-    "our resident of the month is from the Boston campus", "her cx came back pansensitive, abx?",
+    "our resident of the month is from the Boston campus",
+    "psych unit 5C is locked after 8", "her cx came back pansensitive, abx?",
 ]
 
 
