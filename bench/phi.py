@@ -7,6 +7,8 @@ The sets and who wrote them (each blind: by someone who had not seen the guard):
 - `phi_labelled`, `phi_heldout`: the first development set and the first held-out set;
 - `phi_staff_chat`, `phi_staff_chat_2`: development sets in the register of staff chat,
   committed before the guard was tuned on them;
+- `phi_staff_chat_3`, `phi_staff_chat_4`, `phi_staff_chat_5`: development sets written this round,
+  each committed before tuning on it (the fifth after the others were tuned, as a fresh check);
 - `phi_acceptance`: held out; the guard was never tuned on it.
 
     python -m bench.phi [--ner en_core_web_sm]     (Presidio needs `pip install -e '.[bench]'`)

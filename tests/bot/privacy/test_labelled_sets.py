@@ -16,10 +16,11 @@ DATA = Path(__file__).parents[2] / "data"
 HIPAA_KINDS = {"name", "mrn", "date", "phone", "email", "address", "ssn", "insurance", "account",
                "license", "device", "url", "ip"}
 GOAL = {"plain": 0.99, "hard": 0.97, "all": 0.99}
-ACCEPTANCE_FLOOR = {"plain": 0.99, "hard": 0.94, "all": 0.95}
+ACCEPTANCE_FLOOR = {"plain": 0.99, "hard": 0.945, "all": 0.955}
 # (set, difficulty): (recall at least, benign blocked at most), as measured
-FLOORS = {("phi_staff_chat_3", "plain"): (0.99, 0.02), ("phi_staff_chat_3", "hard"): (0.95, 0.02),
-          ("phi_staff_chat_4", "plain"): (0.96, 0.04), ("phi_staff_chat_4", "hard"): (0.92, 0.10)}
+FLOORS = {("phi_staff_chat_3", "plain"): (0.99, 0.02), ("phi_staff_chat_3", "hard"): (0.955, 0.02),
+          ("phi_staff_chat_4", "plain"): (0.99, 0.02), ("phi_staff_chat_4", "hard"): (0.935, 0.07),
+          ("phi_staff_chat_5", "plain"): (0.99, 0.02), ("phi_staff_chat_5", "hard"): (0.94, 0.025)}
 
 
 def rows(name: str) -> list[dict]:
@@ -36,7 +37,7 @@ def measure(kinds, name: str, difficulty: str):
 
 
 @pytest.mark.parametrize("name", ["phi_labelled", "phi_heldout", "phi_staff_chat", "phi_staff_chat_2",
-                                  "phi_staff_chat_3", "phi_staff_chat_4", "phi_acceptance"])
+                                  "phi_staff_chat_3", "phi_staff_chat_4", "phi_staff_chat_5", "phi_acceptance"])
 def test_each_set_is_large_and_covers_every_kind(name):
     labelled = rows(name)
     assert sum(r["kind"] == "benign" for r in labelled) >= 150
