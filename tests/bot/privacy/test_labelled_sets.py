@@ -37,7 +37,8 @@ def measure(kinds, name: str, difficulty: str):
 
 
 @pytest.mark.parametrize("name", ["phi_labelled", "phi_heldout", "phi_staff_chat", "phi_staff_chat_2",
-                                  "phi_staff_chat_3", "phi_staff_chat_4", "phi_staff_chat_5", "phi_acceptance"])
+                                  "phi_staff_chat_3", "phi_staff_chat_4", "phi_staff_chat_5",
+                                  "phi_acceptance"])
 def test_each_set_is_large_and_covers_every_kind(name):
     labelled = rows(name)
     assert sum(r["kind"] == "benign" for r in labelled) >= 150
