@@ -57,6 +57,21 @@ class SlackWorld:
             while self.worker.taken < taken or self.worker.busy:
                 await asyncio.sleep(0.01)
 
+    async def answer(self, client: SlackClient | None = None, timeout: float = 5) -> dict | None:
+        """The private answer to `client`'s last request: in its acknowledgement (a refusal, or a
+        read-only command answered at once), at its response URL once worked, or the form it
+        opened. Which of them depends on load, so a test not about the path waits for either."""
+        client = client or self.client
+        if client.acked and client.acked.get("text"):
+            return client.acked
+
+        def found():
+            replies = self.fake.to("response_url", url=client.last)
+            forms = self.fake.to("views.open", trigger_id=client.trigger)
+            return replies[0] if replies else {"form": forms[0]} if forms else None
+
+        return await self.fake.first(found, timeout=timeout)
+
     async def deliver(self):
         """What the server's interval tick would do now (after any delivery in flight)."""
         await self.app.delivery.settle()

@@ -44,16 +44,8 @@ async def state(world) -> tuple[int, ...]:
 
 
 async def answer_to(world, client) -> dict:
-    """The private reply to the request just sent: in its acknowledgement (a refusal: nothing
-    was written down), at its response URL once worked, or the form it opened (within 5 s)."""
-    if client.acked and client.acked.get("text"):
-        return client.acked
-    def found():
-        replies = world.fake.to("response_url", url=client.last)
-        forms = world.fake.to("views.open", trigger_id=client.trigger)
-        return replies[0] if replies else {"form": forms[0]} if forms else None
-
-    answer = await world.fake.first(found, timeout=5)
+    """The private reply to the request just sent (within 5 s)."""
+    answer = await world.answer(client)
     assert answer is not None, f"no answer to {client.last}"
     return answer
 

@@ -89,7 +89,8 @@ async def test_an_org_level_uninstall_stops_every_workspace_of_the_org(grid):
     lab = SlackClient(grid.client.url.removesuffix("/slack/events"), fake, team="T_LAB", org=ORG,
                       org_wide=False)
     await lab.command("U_SOUZA", "/mentor", "status")
-    assert "Your mentoring at a glance" in lab.acked["text"] + str(lab.acked.get("blocks"))
+    answer = await grid.answer(lab)
+    assert "Your mentoring at a glance" in answer["text"] + str(answer.get("blocks"))
     await introduce_across_workspaces(grid)
     assert await workspaces(grid) == {ORG: True, "T_LAB": True}
 
