@@ -30,6 +30,7 @@ from storage.queries.programs import matching_scope
 
 MAX_CANDIDATES = 150  # beyond this, the cheapest features pick who is scored in full
 SMALL_CHANNEL = 300  # bigger channels (#general) say nothing about familiarity
+LEARNING = timedelta(days=365)  # asked to learn something within this: still growing
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +100,8 @@ async def explain(
     for n in (await signals.wrapped_counts(session=session, mentor_ids=[mentor.id],
                                            aspect_id=aspect_id)).values():
         features.add("proven", n / 3, f"has guided {plural(n, 'person', 'people')} on {aspect_name}")
-    await _rated(session, {mentor.id: features})
+    records = await signals.track_records(session=session, member_ids=[mentor.id], since=now - LEARNING)
+    _rated({mentor.id: features}, records.ratings)
     similarity(features, mentee, mentor)
     return features.suggestion(mentor).reasons or ("offered to help",)
 
@@ -143,28 +145,29 @@ async def _network(session, features: dict[int, Features], mentee_id: int) -> No
         features[i].add("mutual", n / 5, f"you have {plural(n, 'colleague')} in common")
 
 
-async def _rated(session, features: dict[int, Features]) -> None:
+def _rated(features: dict[int, Features], ratings: dict[int, list[float]]) -> None:
     """What the mentees of each candidate said of their mentorships."""
-    for i, means in (await signals.mentee_ratings(session=session, mentor_ids=list(features))).items():
+    for i, means in ratings.items():
         features[i].add("rated", rated(means), rated_reason(means))
 
 
 async def _track_record(session, features: dict[int, Features], now: datetime,
                         counts: dict[int, signals.MentorCounts]) -> None:
-    """Finished mentorships, answered check-ins, own learning, asks answered."""
+    """Finished mentorships, mentees' ratings, answered check-ins, own learning, asks answered
+    (read in one statement)."""
     ids = list(features)
+    records = await signals.track_records(session=session, member_ids=ids, since=now - LEARNING)
     for i, c in counts.items():
         if c.wrapped:
             features[i].add("finished", c.wrapped / 5, f"has seen {plural(c.wrapped, 'mentorship')} through")
-    await _rated(session, features)
-    answered, asked = await signals.checkin_answers(session=session, member_ids=ids)
-    for i, rounds in asked.items():
-        if rounds:
-            features[i].add("answers_checkins", min(answered.get(i, 0) / rounds, 1.0),
+    _rated(features, records.ratings)
+    for i, c in counts.items():
+        if c.rounds:
+            features[i].add("answers_checkins", min(records.answered[i] / c.rounds, 1.0),
                             "answers their check-ins")
-    for i in await signals.learning_since(session=session, member_ids=ids, since=now - timedelta(days=365)):
+    for i in records.learning:
         features[i].add("growing", 1, "is learning something new themselves")
-    asks = await signals.ask_answers(session=session, member_ids=ids)
+    asks = records.asks
     answers = (Status.ACCEPTED, Status.DECLINED, Status.EXPIRED)
     for i in ids:
         total = sum(asks[(i, s)] for s in answers)

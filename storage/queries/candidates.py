@@ -2,10 +2,10 @@
 each a bulk query over the candidate set (never a scan of everyone)."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case
+from sqlalchemy import ColumnElement, Float, Select, case, cast, literal_column, union_all
 from sqlmodel import and_, col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -100,38 +100,27 @@ async def wrapped_counts(*, session: AsyncSession, mentor_ids: list[int],
     return dict((await session.exec(query)).all())
 
 
-async def mentee_ratings(*, session: AsyncSession, mentor_ids: list[int]) -> dict[int, list[float]]:
-    """Per mentor, how useful each of their mentees found the mentorship (the mean of that
-    mentee's 1–5 answers), one value per pair that answered."""
-    per_pair = await session.exec(
-        select(Mentorship.mentor_id, func.avg(Survey.rating))
-        .join(Survey, (Survey.mentorship_id == Mentorship.id) & (Survey.member_id == Mentorship.mentee_id))
-        .where(col(Mentorship.mentor_id).in_(mentor_ids), col(Survey.rating).is_not(None))
-        .group_by(Mentorship.mentor_id, Mentorship.id))
-    found: dict[int, list[float]] = {}
-    for mentor_id, mean in per_pair.all():
-        found.setdefault(mentor_id, []).append(float(mean))
-    return found
-
-
 @dataclass(frozen=True, slots=True)
 class MentorCounts:
     live: int  # mentorships holding capacity now (active or paused)
     wrapped: int  # seen through to a wrap-up, on any aspect
     wrapped_on: int  # … on the aspect asked about
+    rounds: int  # check-in rounds asked of their pairs
 
 
 async def mentorship_counts(*, session: AsyncSession, mentor_ids: list[int],
                             aspect_id: int) -> dict[int, MentorCounts]:
-    """Each candidate's mentorships, counted three ways in one grouped query."""
+    """Each candidate's mentorships, counted four ways in one grouped query."""
     wrapped = seen_through(Mentorship)
     rows = await session.exec(
         select(Mentorship.mentor_id,
                func.sum(case((col(Mentorship.status).in_(LIVE), 1), else_=0)),
                func.sum(case((wrapped, 1), else_=0)),
-               func.sum(case((and_(wrapped, Mentorship.aspect_id == aspect_id), 1), else_=0)))
+               func.sum(case((and_(wrapped, Mentorship.aspect_id == aspect_id), 1), else_=0)),
+               func.sum(Mentorship.rounds))
         .where(col(Mentorship.mentor_id).in_(mentor_ids)).group_by(Mentorship.mentor_id))
-    return {m: MentorCounts(int(live), int(done), int(on)) for m, live, done, on in rows.all()}
+    return {m: MentorCounts(int(live), int(done), int(on), int(rounds or 0))
+            for m, live, done, on, rounds in rows.all()}
 
 
 async def members_by_id(*, session: AsyncSession, ids: list[int]) -> dict[int, Member]:
@@ -168,31 +157,51 @@ async def mutual_contacts(*, session: AsyncSession, member_id: int, others: list
     return dict(rows.all())
 
 
-async def checkin_answers(*, session: AsyncSession, member_ids: list[int]) -> tuple[dict, dict]:
-    """(check-ins each member answered, rounds asked of the pairs each mentors)."""
-    answered = dict((await session.exec(
-        select(CheckIn.answered_by_id, func.count())
-        .where(col(CheckIn.answered_by_id).in_(member_ids)).group_by(CheckIn.answered_by_id))).all())
-    asked = dict((await session.exec(
-        select(Mentorship.mentor_id, func.sum(Mentorship.rounds))
-        .where(col(Mentorship.mentor_id).in_(member_ids)).group_by(Mentorship.mentor_id))).all())
-    return answered, asked
+@dataclass
+class TrackRecords:
+    """What candidates did: their mentees' ratings (one mean per pair that answered), check-ins
+    they answered, whether they asked to learn something since a date, and how they answered
+    asks to mentor (by status: accepted, declined, expired)."""
+
+    ratings: dict[int, list[float]] = field(default_factory=dict)
+    answered: Counter = field(default_factory=Counter)
+    learning: set[int] = field(default_factory=set)
+    asks: Counter = field(default_factory=Counter)
 
 
-async def learning_since(*, session: AsyncSession, member_ids: list[int], since: datetime) -> set[int]:
-    """Who of `member_ids` asked to learn something at `since` or later."""
-    rows = await session.exec(select(LearningRequest.member_id).where(
-        col(LearningRequest.member_id).in_(member_ids), LearningRequest.created_at >= since).distinct())
-    return set(rows.all())
-
-
-async def ask_answers(*, session: AsyncSession, member_ids: list[int]) -> Counter:
-    """(member, status) -> how many asks to mentor they accepted, declined or let expire."""
-    counts: Counter = Counter()
-    for asked_id, status, n in (await session.exec(
-            select(IntroAsk.asked_id, IntroAsk.status, func.count())
-            .where(col(IntroAsk.asked_id).in_(member_ids), IntroAsk.mentor_id == IntroAsk.asked_id,
-                   col(IntroAsk.status).in_(("accepted", "declined", "expired")))
-            .group_by(IntroAsk.asked_id, IntroAsk.status))).all():
-        counts[(asked_id, status)] = n
-    return counts
+async def track_records(*, session: AsyncSession, member_ids: list[int], since: datetime) -> TrackRecords:
+    """`TrackRecords` for `member_ids` in one statement: a UNION ALL of four grouped queries,
+    each row (signal, member, key, value), so ranking pays one round trip, not four."""
+    ids, n = member_ids, cast(func.count(), Float)
+    zero: ColumnElement = literal_column("0")
+    by_mentee = (Survey.mentorship_id == Mentorship.id) & (Survey.member_id == Mentorship.mentee_id)
+    mean = cast(func.avg(Survey.rating), Float)
+    rated: Select = (
+        select(literal_column("'rated'"), Mentorship.mentor_id, Mentorship.id, mean)
+        .join(Survey, by_mentee).where(col(Mentorship.mentor_id).in_(ids), col(Survey.rating).is_not(None))
+        .group_by(Mentorship.mentor_id, Mentorship.id))
+    answered: Select = (
+        select(literal_column("'answered'"), CheckIn.answered_by_id, zero, n)
+        .where(col(CheckIn.answered_by_id).in_(ids)).group_by(CheckIn.answered_by_id))
+    learning: Select = (
+        select(literal_column("'learning'"), LearningRequest.member_id, zero, n)
+        .where(col(LearningRequest.member_id).in_(ids), LearningRequest.created_at >= since)
+        .group_by(LearningRequest.member_id))
+    statuses = {"accepted": 1, "declined": 2, "expired": 3}
+    asks: Select = (
+        select(literal_column("'asks'"), IntroAsk.asked_id, case(statuses, value=IntroAsk.status), n)
+        .where(col(IntroAsk.asked_id).in_(ids), IntroAsk.mentor_id == IntroAsk.asked_id,
+               col(IntroAsk.status).in_(statuses))
+        .group_by(IntroAsk.asked_id, IntroAsk.status))
+    found = TrackRecords()
+    by_number = {n: status for status, n in statuses.items()}
+    for signal, member, key, value in (await session.exec(union_all(rated, answered, learning, asks))).all():
+        if signal == "rated":
+            found.ratings.setdefault(member, []).append(value)
+        elif signal == "answered":
+            found.answered[member] = int(value)
+        elif signal == "learning":
+            found.learning.add(member)
+        else:
+            found.asks[(member, by_number[key])] = int(value)
+    return found

@@ -7,10 +7,10 @@ from sqlalchemy import event
 
 MENTOR = "role=attending; specialty=Internal Medicine; site=Main campus; started=2010"
 BUDGET = [  # (what, command, statements at most); lower a budget when its operation gets cheaper
-    ("status", "/mentor status", 9),
-    ("learn", "/learn POCUS: nights", 20),  # resolve, record, announce, rank 30 candidates, suggest 3
-    ("learn refused", "/learn POCUS", 6),   # already asked
-    ("status with suggestions", "/mentor status", 23),  # the open request's fresh suggestions
+    ("status", "/mentor status", 8),
+    ("learn", "/learn POCUS: nights", 16),  # resolve, record, announce, rank 30 candidates, suggest 3
+    ("learn refused", "/learn POCUS", 5),   # already asked
+    ("status with suggestions", "/mentor status", 19),  # the open request's fresh suggestions
 ]
 
 
