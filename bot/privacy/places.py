@@ -71,8 +71,9 @@ _FACILITY = {"campus", "clinic", "hospital", "center", "centre", "ed", "er", "un
 # A street without a number is an address only where someone lives ("lives off Maple ave",
 # "the shelter on harrison ave"), not on its own ("PALS at the red cross building on main st").
 _STREET = re.compile(
-    r"\b(?:on|off|near|by|along|behind|at|corner\s+of)\s+(?:the\s+)?(?:[A-Za-z][\w'-]*\s+){1,3}"
-    r"(?:ave|avenue|st(?!\.?\s+[A-Z])|street|rd|road|blvd|boulevard|ln|lane|drive|pkwy|hwy|way|terrace)\b"
+    r"\b(?:on|off|near|by|along|behind|at|corner\s+of)\s+(?:the\s+)?"
+    r"(?:(?:[A-Za-z][\w'-]*|\d+(?:st|nd|rd|th))\s+){1,3}"   # "near the 30th st station"
+    r"(?:ave|avenue|st(?!\.?\s+(?-i:[A-Z]))|street|rd|road|blvd|boulevard|ln|lane|drive|pkwy|hwy|way|terrace)\b"
     r"|\b(?:route|rte|hwy|highway|interstate|i-)\s?\d{1,3}\b"
     r"|\b(?:calle|avenida|av\.|rua|colonia|col\.|barrio|comuna|fraccionamiento|vereda)\s+[\w'-]+",
     re.IGNORECASE)
@@ -133,11 +134,30 @@ def _place_at(words: list[str], loose: bool = False) -> str | None:
             continue
         if linked:
             right_after = loose and all(fold(w) in _LINKS for w in words[:i])   # "from bed-stuy"
-            place = _place_starting(words, i, right_after) or (right_after and _unknown(word) and folded)
+            place = _place_starting(words, i, right_after) or (right_after and (
+                _unknown(word) and folded or _quarter(words, i)))
             if place:
                 return place
         linked = False
     return None
+
+
+_DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+               "upper", "lower"}
+_CONTINENTS = {"africa", "america", "americas", "asia", "europe", "oceania", "caribbean", "pacific",
+               "atlantic", "coast", "side", "end"}
+
+
+def _quarter(words: list[str], i: int) -> str | None:
+    """A part of a town named by its direction, right after a residence cue ("lives in south
+    philly", "from east st louis"); not a continent or a region ("from west africa")."""
+    from bot.privacy.words import vocabulary
+    if fold(words[i]) not in _DIRECTIONS or i + 1 >= len(words):
+        return None
+    nxt = fold(words[i + 1])
+    if nxt in _CONTINENTS or nxt in gazetteer.regions() or nxt in gazetteer.common() or nxt in vocabulary():
+        return None
+    return f"{fold(words[i])} {nxt}"
 
 
 def _place_starting(words: list[str], i: int, right_after: bool = False) -> str | None:

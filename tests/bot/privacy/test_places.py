@@ -14,7 +14,8 @@ REFUSED = [
     "postcode area is bristol BS5, needs a district nurse", "sleeps under the i-93 north overpass, homeless",
     "my patient lives in Hialeah, no car", "o paciente mora em campinas",
     "kid lives in flint, lead 12", "pt lives in little india, no car",
-    "she is a resident of the willows home in Chelmsford", "the gentleman from bayamón needs a ride",
+    "she is a resident of the willows home in Chelmsford", "she lives in south philly w her mom",
+    "pt is unhoused, sleeps near the 30th st station", "the gentleman from bayamón needs a ride",
     "pt going home to Cicero tomorrow, 14 steps", "bệnh nhân sống ở quận 4, không có xe",
     "bn ở quận 8 lên khám", "she lives in district 7 with her son",
     "địa chỉ: 12 nguyễn huệ, gửi thuốc về", "dirección: 221 los álamos, depto 3",
@@ -32,7 +33,8 @@ ALLOWED = [
     "amylase of 2000 but ct was clean", "she lives in hope of going home",
     "my dad is visiting from cebu",
     "our resident of the month is from the Boston campus",
-    "psych unit 5C is locked after 8", "her cx came back pansensitive, abx?",
+    "psych unit 5C is locked after 8", "pt is from west africa, speaks twi",
+    "PALS at the red cross building on main st", "her cx came back pansensitive, abx?",
 ]
 
 
