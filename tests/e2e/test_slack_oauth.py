@@ -57,6 +57,7 @@ async def test_install_redirect_then_commands_and_sends_use_the_workspaces_token
         await slack_team2.command("U_PRIYA", "/learn", "POCUS: nights")
         await fake.wait_for("response_url", 4)
         assert {c.token for c in fake.calls if c.method == "users.info"} == {"xoxb-team2"}
+        await app.delivery.settle()   # a delivery in flight holds its lease; let it finish first
         await app.tick.run()
         (post,) = [c for c in fake.calls if c.method == "chat.postMessage"]
         assert post.token == "xoxb-team2" and post.params["channel"] == "C_M"
