@@ -69,7 +69,8 @@ def patient_slot(tokens: list[Token], mention: Mention, before: list[str], after
         return True   # "the code on tomás hernández", "rapid on okafor"
     named_at = next((i for i, w in enumerate(before[:4]) if w in ("name", "nombre")), None)
     if named_at is not None and all(w in _NAMING for w in before[:named_at]):
-        # "pt name is literally frank hope"; not one's own, nor a mannequin's or a pet's
+        # "her name was Celestine" (after a patient word any words: `named_patient`); not
+        # one's own, nor a mannequin's or a pet's
         owner = before[named_at + 1:named_at + 2]
         return not own(before[named_at + 1:]) and not (owner and owner[0] in _NOT_PEOPLE)
     if first in LITTLE and not _a_place(tokens, mention):
@@ -81,7 +82,7 @@ def patient_slot(tokens: list[Token], mention: Mention, before: list[str], after
     words = [w for w in after if w not in ("(", ",")]
     if mention.strong and tokens[mention.last].possessive and words[:1] and words[0] in c["patient_things"]:
         return True
-    return after[:1] in (["("], [","]) and after[1:3] in _PATIENT_AFTER
+    return after[:1] == [","] and after[1:3] in _PATIENT_AFTER   # "(the pt)": `bracketed`
 
 
 def household_after(after: list[str], people_only: bool = False) -> bool:
@@ -132,8 +133,6 @@ def near_a_bed(tokens: list[Token], mention: Mention) -> bool:
         if token.base not in beds and token.base not in _AT_A_BED:
             return False
     return False
-
-
 
 
 def bracketed(tokens: list[Token], mention: Mention) -> bool:

@@ -10,9 +10,9 @@ Sources: given names and surnames from `names-dataset` (Remy, 2021: names ranked
 which include neighbourhoods, and US counties), ordinary words from `wordfreq` (the most
 frequent words of English, Spanish, Portuguese, French and Filipino, and Vietnamese syllables)
 and the Hunspell dictionaries of Debian, the medical one included (which say whether a name is
-also an ordinary or clinical word: "grace", "rose", "reyes", "etoh"). Loading names-dataset takes 2 GB for a
-quarter of a minute, so the guard reads these small files instead. Languages come from
-`pycountry` (ISO 639-1).
+also an ordinary or clinical word: "grace", "rose", "reyes", "etoh"). Loading names-dataset
+takes 2 GB for a quarter of a minute, so the guard reads these small files instead. Languages
+come from `pycountry` (ISO 639-1).
 """
 
 import gzip

@@ -23,6 +23,7 @@ PATIENTS = [
     "helping min ji-hoon (pt, 6B) walk was the best part", "marisol (paciente) me enseñó mucho",
     "shoutout to kim so-yeon (pt) for doing her exercises", "sat with joy (the pt) for an hour",
     "patient name is bell young, the one on tele", "pt's name: will price",
+    "Joy, the pt not the nurse, went home today", "thanks to Grace, our pt, for the feedback",
 ]
 RELATIVES = [
     "his wife Rosalind called back", "pt's son (Dmitri) was upset", "the daughter, Ines Paredes, is HCP",
